@@ -1,0 +1,43 @@
+// swift-tools-version:6.1
+// The layout follows the dataflow: media input → pipeline (ring buffer, workers, analyzers)
+// → segmenter (the CNN engine) → outputs; training and the service sit beside it.
+import PackageDescription
+
+let package = Package(
+    name: "blurd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "blurd", targets: ["blurd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config.
+        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat",
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // SIMD kernels (int8 GEMM, hot image loops); everything else is Swift.
+        .target(name: "CBlurdKernels", cSettings: [.unsafeFlags(["-O3"])]),
+
+        // Plain image types shared by every stage.
+        .target(name: "BlurdImaging"),
+        // FFmpeg: demux/decode/scale, encode/mux, image files.
+        .target(name: "BlurdMedia", dependencies: ["CFFmpeg", "BlurdImaging"]),
+        // The CNN engine: layers, model file, tiling, int8.
+        .target(name: "BlurdSegmenter", dependencies: ["COpenBLAS", "CBlurdKernels", "BlurdImaging"]),
+        // Ring buffer, Dispatch workers, ordered sink, analyzers.
+        .target(name: "BlurdPipeline", dependencies: ["BlurdMedia", "BlurdSegmenter", "BlurdImaging"]),
+        // JSON Lines, masks, annotated video, reports.
+        .target(name: "BlurdOutput", dependencies: ["BlurdPipeline", "BlurdMedia", "BlurdImaging"]),
+        // Self-supervised synthesis, training, export, evaluation.
+        .target(name: "BlurdTraining", dependencies: ["BlurdSegmenter", "BlurdMedia", "BlurdImaging", "BlurdPipeline"]),
+        .executableTarget(name: "blurd", dependencies: [
+            "BlurdMedia", "BlurdPipeline", "BlurdOutput", "BlurdSegmenter", "BlurdTraining",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `blurd`: streaming video blur detection.
+@main
+struct Blurd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "blurd",
+        abstract: "Streaming video blur detection: per-frame blur masks and sharpness scores.",
+        subcommands: [
+        ]
+    )
+}
