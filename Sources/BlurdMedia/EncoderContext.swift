@@ -1,0 +1,80 @@
+import CFFmpeg
+
+/// Settings for opening a video encoder; shared by the file writer, in-memory recompression and
+/// still-image writers so codec quirks live in one place.
+struct EncoderSettings {
+    var codecName: String
+    var width: Int
+    var height: Int
+    var pixelFormat: AVPixelFormat
+    var frameRate: Int
+    var gopSize: Int
+    var maxBFrames: Int?
+    /// Constant rate factor, for encoders that have a `crf` option (libx264, libx265).
+    var crf: Int?
+    /// Fixed quantiser 1...31 for encoders without crf (mpeg4, mjpeg).
+    var qscale: Int?
+    var preset: String?
+    var globalHeader: Bool
+}
+
+/// Opens an encoder context; the caller owns it and frees it with `avcodec_free_context`.
+func openEncoder(_ settings: EncoderSettings) throws -> UnsafeMutablePointer<AVCodecContext> {
+    guard let codec = avcodec_find_encoder_by_name(settings.codecName) else {
+        throw MediaError.unsupportedCodec("no encoder named \(settings.codecName) in this FFmpeg build")
+    }
+    guard let context = avcodec_alloc_context3(codec) else {
+        throw MediaError.encodeFailed("cannot allocate an encoder context for \(settings.codecName)")
+    }
+    var opened = false
+    defer {
+        if !opened {
+            var owned: UnsafeMutablePointer<AVCodecContext>? = context
+            avcodec_free_context(&owned)
+        }
+    }
+
+    context.pointee.width = Int32(settings.width)
+    context.pointee.height = Int32(settings.height)
+    context.pointee.pix_fmt = settings.pixelFormat
+    context.pointee.time_base = AVRational(num: 1, den: Int32(settings.frameRate))
+    context.pointee.framerate = AVRational(num: Int32(settings.frameRate), den: 1)
+    context.pointee.gop_size = Int32(settings.gopSize)
+    if let maxBFrames = settings.maxBFrames { context.pointee.max_b_frames = Int32(maxBFrames) }
+    if settings.globalHeader { context.pointee.flags |= blurd_codec_flag_global_header() }
+
+    let hasCRF = av_opt_find(context.pointee.priv_data, "crf", nil, 0, 0) != nil
+    if let crf = settings.crf, hasCRF {
+        try setPrivateOption(context, "crf", String(crf))
+    } else if let qscale = settings.qscale {
+        context.pointee.flags |= blurd_codec_flag_qscale()
+        context.pointee.global_quality = Int32(qscale) * FF_QP2LAMBDA
+    }
+    if let preset = settings.preset {
+        try setPrivateOption(context, "preset", preset)
+    }
+
+    let status = avcodec_open2(context, codec, nil)
+    guard status >= 0 else {
+        throw MediaError.encodeFailed("cannot open encoder \(settings.codecName) at \(settings.width)x\(settings.height): \(ffmpegErrorString(status))")
+    }
+    opened = true
+    return context
+}
+
+private func setPrivateOption(_ context: UnsafeMutablePointer<AVCodecContext>, _ name: String, _ value: String) throws {
+    let status = av_opt_set(context.pointee.priv_data, name, value, 0)
+    guard status >= 0 else {
+        throw MediaError.encodeFailed("encoder option \(name)=\(value): \(ffmpegErrorString(status))")
+    }
+}
+
+/// The 4:2:0 pixel format to use for `codecName`: MJPEG wants the full-range (J) variant.
+func planar420Format(named name: String, codecName: String) throws -> AVPixelFormat {
+    let format = av_get_pix_fmt(name)
+    guard format == AV_PIX_FMT_YUV420P || format == AV_PIX_FMT_YUVJ420P else {
+        throw MediaError.invalidOption("pixel format \(name): only yuv420p and yuvj420p are supported")
+    }
+    if codecName == "mjpeg" { return AV_PIX_FMT_YUVJ420P }
+    return format
+}

@@ -1,0 +1,225 @@
+import BlurdImaging
+import CFFmpeg
+
+/// Where and how `VideoWriter` encodes.
+public struct VideoWriterOptions: Sendable {
+    public var path: String
+    public var width: Int
+    public var height: Int
+    public var frameRate: Int
+    /// Encoder name: "libx264", "mpeg4", "mjpeg", "ffv1", …
+    public var codec: String
+    /// Constant rate factor for encoders that have one (libx264); ignored by the others.
+    public var crf: Int? = 23
+    /// Fixed quantiser (2 best … 31 worst) for encoders without crf; nil = 3 for mpeg4/mjpeg,
+    /// whose own default is a low fixed bitrate.
+    public var qscale: Int? = nil
+    /// Encoder speed preset (libx264: "ultrafast" … "veryslow"); nil = the encoder's default.
+    public var preset: String? = nil
+    public var gopSize: Int = 12
+    /// nil = the encoder's default (libx264 uses B-frames, so pts and decode order differ).
+    public var maxBFrames: Int? = nil
+    /// Container short name ("mp4", "mpegts", "matroska", …); nil = guessed from the extension.
+    public var format: String? = nil
+    /// "yuv420p" or "yuvj420p" (mjpeg always uses yuvj420p).
+    public var pixelFormat: String = "yuv420p"
+
+    public init(path: String, width: Int, height: Int, frameRate: Int = 25, codec: String = "libx264") {
+        self.path = path
+        self.width = width
+        self.height = height
+        self.frameRate = frameRate
+        self.codec = codec
+    }
+}
+
+/// Encodes frames to a video file with libavcodec and muxes them with libavformat.
+///
+/// Frame `n` gets pts `n` in a 1/frameRate time base. Call `finish()` to flush the encoder and
+/// write the trailer; without it the file is incomplete.
+public final class VideoWriter {
+    public let options: VideoWriterOptions
+    private var formatContext: UnsafeMutablePointer<AVFormatContext>?
+    private var codecContext: UnsafeMutablePointer<AVCodecContext>?
+    private var stream: UnsafeMutablePointer<AVStream>
+    private var frame: UnsafeMutablePointer<AVFrame>?
+    private var packet: UnsafeMutablePointer<AVPacket>?
+    private var nextPts: Int64 = 0
+    private var finished = false
+    private var fileOpened = false
+
+    public init(options: VideoWriterOptions) throws {
+        FFmpegLog.installDefault()
+        self.options = options
+        guard options.width > 0, options.height > 0, options.width % 2 == 0, options.height % 2 == 0 else {
+            throw MediaError.invalidOption("video size \(options.width)x\(options.height): 4:2:0 needs positive even sizes")
+        }
+        guard options.frameRate > 0 else {
+            throw MediaError.invalidOption("frame rate \(options.frameRate) must be positive")
+        }
+        var formatContext: UnsafeMutablePointer<AVFormatContext>?
+        let status = avformat_alloc_output_context2(&formatContext, nil, options.format, options.path)
+        guard status >= 0, let formatContext else {
+            throw MediaError.encodeFailed("no output format for \(options.path): \(ffmpegErrorString(status))")
+        }
+        self.formatContext = formatContext
+        guard let stream = avformat_new_stream(formatContext, nil) else {
+            avformat_free_context(formatContext)
+            throw MediaError.encodeFailed("cannot add a video stream to \(options.path)")
+        }
+        self.stream = stream
+        do {
+            try open()
+        } catch {
+            release()
+            throw error
+        }
+    }
+
+    deinit {
+        release()
+    }
+
+    private func open() throws {
+        guard let formatContext else { return }
+        let pixelFormat = try planar420Format(named: options.pixelFormat, codecName: options.codec)
+        let usesQuantiser = options.codec == "mpeg4" || options.codec == "mjpeg"
+        let settings = EncoderSettings(
+            codecName: options.codec, width: options.width, height: options.height,
+            pixelFormat: pixelFormat, frameRate: options.frameRate, gopSize: options.gopSize,
+            maxBFrames: options.maxBFrames, crf: options.crf,
+            qscale: options.qscale ?? (usesQuantiser ? 3 : nil), preset: options.preset,
+            globalHeader: (formatContext.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER) != 0)
+        let codecContext = try openEncoder(settings)
+        self.codecContext = codecContext
+
+        stream.pointee.time_base = codecContext.pointee.time_base
+        stream.pointee.avg_frame_rate = codecContext.pointee.framerate
+        var status = avcodec_parameters_from_context(stream.pointee.codecpar, codecContext)
+        guard status >= 0 else {
+            throw MediaError.encodeFailed("codec parameters: \(ffmpegErrorString(status))")
+        }
+
+        if (formatContext.pointee.oformat.pointee.flags & AVFMT_NOFILE) == 0 {
+            status = avio_open(&formatContext.pointee.pb, options.path, AVIO_FLAG_WRITE)
+            guard status >= 0 else {
+                throw MediaError.encodeFailed("cannot create \(options.path): \(ffmpegErrorString(status))")
+            }
+            fileOpened = true
+        }
+        status = avformat_write_header(formatContext, nil)
+        guard status >= 0 else {
+            throw MediaError.encodeFailed("cannot write the header of \(options.path): \(ffmpegErrorString(status))")
+        }
+
+        guard let frame = av_frame_alloc(), let packet = av_packet_alloc() else {
+            throw MediaError.encodeFailed("out of memory allocating a frame")
+        }
+        self.frame = frame
+        self.packet = packet
+        frame.pointee.format = pixelFormat.rawValue
+        frame.pointee.width = Int32(options.width)
+        frame.pointee.height = Int32(options.height)
+        status = av_frame_get_buffer(frame, 0)
+        guard status >= 0 else {
+            throw MediaError.encodeFailed("cannot allocate frame buffers: \(ffmpegErrorString(status))")
+        }
+    }
+
+    /// Encodes one luma frame; chroma is neutral (128), so the video is grey.
+    public func write(gray: GrayImage) throws {
+        try checkSize(gray.width, gray.height)
+        let frame = try writableFrame()
+        let chromaWidth = options.width / 2, chromaHeight = options.height / 2
+        gray.pixels.withUnsafeBufferPointer { frame.copyPlane(0, from: $0, width: options.width, height: options.height) }
+        frame.fillPlane(1, value: 128, width: chromaWidth, height: chromaHeight)
+        frame.fillPlane(2, value: 128, width: chromaWidth, height: chromaHeight)
+        try encode(frame)
+    }
+
+    /// Encodes one planar 4:2:0 frame: `y` is width×height, `u` and `v` are (width/2)×(height/2).
+    public func write(yuv420 y: [UInt8], u: [UInt8], v: [UInt8]) throws {
+        let chromaWidth = options.width / 2, chromaHeight = options.height / 2
+        guard y.count == options.width * options.height,
+              u.count == chromaWidth * chromaHeight, v.count == chromaWidth * chromaHeight else {
+            throw MediaError.encodeFailed("yuv420 planes of \(y.count)/\(u.count)/\(v.count) samples do not match \(options.width)x\(options.height)")
+        }
+        let frame = try writableFrame()
+        y.withUnsafeBufferPointer { frame.copyPlane(0, from: $0, width: options.width, height: options.height) }
+        u.withUnsafeBufferPointer { frame.copyPlane(1, from: $0, width: chromaWidth, height: chromaHeight) }
+        v.withUnsafeBufferPointer { frame.copyPlane(2, from: $0, width: chromaWidth, height: chromaHeight) }
+        try encode(frame)
+    }
+
+    /// Flushes delayed frames out of the encoder, writes the trailer and closes the file.
+    public func finish() throws {
+        guard !finished else { return }
+        finished = true
+        defer { release() }
+        try drainEncoder(sending: nil)
+        guard let formatContext else { return }
+        let status = av_write_trailer(formatContext)
+        guard status >= 0 else {
+            throw MediaError.encodeFailed("cannot write the trailer of \(options.path): \(ffmpegErrorString(status))")
+        }
+    }
+
+    private func checkSize(_ width: Int, _ height: Int) throws {
+        guard width == options.width, height == options.height else {
+            throw MediaError.encodeFailed("frame is \(width)x\(height) but the writer is \(options.width)x\(options.height)")
+        }
+    }
+
+    /// The reusable input frame; the encoder may still reference its buffers, hence make_writable.
+    private func writableFrame() throws -> UnsafeMutablePointer<AVFrame> {
+        guard !finished, let frame else {
+            throw MediaError.encodeFailed("write after finish() on \(options.path)")
+        }
+        let status = av_frame_make_writable(frame)
+        guard status >= 0 else {
+            throw MediaError.encodeFailed("frame not writable: \(ffmpegErrorString(status))")
+        }
+        return frame
+    }
+
+    private func encode(_ frame: UnsafeMutablePointer<AVFrame>) throws {
+        frame.pointee.pts = nextPts
+        nextPts += 1
+        try drainEncoder(sending: frame)
+    }
+
+    /// Sends `frame` (nil = flush) and muxes every packet the encoder has ready.
+    private func drainEncoder(sending frame: UnsafeMutablePointer<AVFrame>?) throws {
+        guard let codecContext, let formatContext, let packet else { return }
+        var status = avcodec_send_frame(codecContext, frame)
+        guard status >= 0 else {
+            throw MediaError.encodeFailed("sending a frame to \(options.codec): \(ffmpegErrorString(status))")
+        }
+        while true {
+            status = avcodec_receive_packet(codecContext, packet)
+            if status == blurd_averror_eagain() || status == blurd_averror_eof() { return }
+            guard status >= 0 else {
+                throw MediaError.encodeFailed("encoding with \(options.codec): \(ffmpegErrorString(status))")
+            }
+            av_packet_rescale_ts(packet, codecContext.pointee.time_base, stream.pointee.time_base)
+            packet.pointee.stream_index = stream.pointee.index
+            // av_interleaved_write_frame takes the packet's reference, leaving it blank for reuse.
+            status = av_interleaved_write_frame(formatContext, packet)
+            guard status >= 0 else {
+                throw MediaError.encodeFailed("writing to \(options.path): \(ffmpegErrorString(status))")
+            }
+        }
+    }
+
+    private func release() {
+        av_frame_free(&frame)
+        av_packet_free(&packet)
+        avcodec_free_context(&codecContext)
+        if let formatContext {
+            if fileOpened { avio_closep(&formatContext.pointee.pb) }
+            avformat_free_context(formatContext)
+            self.formatContext = nil
+        }
+        fileOpened = false
+    }
+}
