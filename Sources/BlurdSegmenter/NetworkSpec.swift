@@ -22,21 +22,42 @@ public struct NetworkSpec: Codable, Sendable, Equatable {
     }
 }
 
-/// Activation applied after a convolution.
+/// Activation applied at the end of a `conv`, `bn` or `add` layer.
 public enum Activation: String, Codable, Sendable {
-    case none, relu, sigmoid
+    case none, relu
+    /// max(x, alpha·x) with the layer's `alpha` (0.01 when absent).
+    case leaky
+    case sigmoid
+    /// Softmax across channels, independently at every pixel.
+    case softmax
 }
 
-/// One layer. Layers run in order; `save` names a layer's output so later `up`/`concat` layers
-/// can refer to it.
+/// Interpolation of an `up` layer.
+public enum UpsampleMode: String, Codable, Sendable {
+    /// Half-pixel centres, align_corners = false (PyTorch `bilinear`, ONNX `half_pixel`).
+    case bilinear
+    /// Source index floor((i + 0.5) · in / out) (PyTorch `nearest-exact`).
+    case nearest
+}
+
+/// One layer. Layers run in order; `save` names a layer's output so later `up`/`concat`/`add`
+/// layers can refer to it.
 public struct LayerSpec: Codable, Sendable, Equatable {
     public enum Op: String, Codable, Sendable {
-        /// 2-D convolution with "same" padding (pad = d * (k - 1) / 2), bias, then `act`.
+        /// 2-D convolution with "same" padding (pad = d * (k - 1) / 2), `g` groups, bias, then `act`.
         case conv
-        /// Bilinear resize (half-pixel centres) to the spatial size of saved tensor `to`.
+        /// Batch norm with running statistics (a per-channel affine map), then `act`.
+        case bn
+        /// Max pooling over k×k windows with stride s and padding (k - 1) / 2; padding never wins.
+        case maxpool
+        /// Average pooling like `maxpool`; the average is over the in-image part of the window.
+        case avgpool
+        /// Resize (`mode`, bilinear by default) to the spatial size of saved tensor `to`.
         case up
         /// Channel concatenation: current tensor first, then saved tensor `with`.
         case concat
+        /// Element-wise sum of the current tensor and saved tensor `with`, then `act`.
+        case add
     }
 
     public var op: Op
@@ -44,36 +65,69 @@ public struct LayerSpec: Codable, Sendable, Equatable {
     public var k: Int?
     public var s: Int?
     public var d: Int?
+    /// Convolution groups (1 when absent; equal to the input channels for depthwise).
+    public var g: Int?
     public var act: Activation?
+    /// Negative slope of `leaky`.
+    public var alpha: Float?
+    /// Variance epsilon of `bn` (1e-5 when absent).
+    public var eps: Float?
+    public var mode: UpsampleMode?
     public var save: String?
     public var to: String?
     public var with: String?
 
-    public init(op: Op, out: Int? = nil, k: Int? = nil, s: Int? = nil, d: Int? = nil,
-                act: Activation? = nil, save: String? = nil, to: String? = nil, with: String? = nil) {
-        self.op = op; self.out = out; self.k = k; self.s = s; self.d = d
-        self.act = act; self.save = save; self.to = to; self.with = with
+    public init(op: Op, out: Int? = nil, k: Int? = nil, s: Int? = nil, d: Int? = nil, g: Int? = nil,
+                act: Activation? = nil, alpha: Float? = nil, eps: Float? = nil, mode: UpsampleMode? = nil,
+                save: String? = nil, to: String? = nil, with: String? = nil) {
+        self.op = op; self.out = out; self.k = k; self.s = s; self.d = d; self.g = g
+        self.act = act; self.alpha = alpha; self.eps = eps; self.mode = mode
+        self.save = save; self.to = to; self.with = with
     }
 
-    public static func conv(_ out: Int, k: Int = 3, s: Int = 1, d: Int = 1, act: Activation = .relu,
-                            save: String? = nil) -> LayerSpec {
-        LayerSpec(op: .conv, out: out, k: k, s: s, d: d, act: act, save: save)
+    public static func conv(_ out: Int, k: Int = 3, s: Int = 1, d: Int = 1, groups: Int = 1,
+                            act: Activation = .relu, save: String? = nil) -> LayerSpec {
+        LayerSpec(op: .conv, out: out, k: k, s: s, d: d, g: groups == 1 ? nil : groups, act: act, save: save)
     }
 
-    public static func up(to name: String) -> LayerSpec { LayerSpec(op: .up, to: name) }
+    public static func batchNorm(act: Activation = .none, save: String? = nil) -> LayerSpec {
+        LayerSpec(op: .bn, act: act, save: save)
+    }
+
+    public static func maxPool(k: Int = 2, s: Int = 2, save: String? = nil) -> LayerSpec {
+        LayerSpec(op: .maxpool, k: k, s: s, save: save)
+    }
+
+    public static func avgPool(k: Int = 2, s: Int = 2, save: String? = nil) -> LayerSpec {
+        LayerSpec(op: .avgpool, k: k, s: s, save: save)
+    }
+
+    public static func up(to name: String, mode: UpsampleMode = .bilinear) -> LayerSpec {
+        LayerSpec(op: .up, mode: mode == .bilinear ? nil : mode, to: name)
+    }
+
     public static func concat(with name: String) -> LayerSpec { LayerSpec(op: .concat, with: name) }
 
-    public var kernel: Int { k ?? 3 }
-    public var stride: Int { s ?? 1 }
+    public static func add(with name: String, act: Activation = .none) -> LayerSpec {
+        LayerSpec(op: .add, act: act, with: name)
+    }
+
+    public var kernel: Int { k ?? (op == .conv ? 3 : 2) }
+    public var stride: Int { s ?? (op == .conv ? 1 : 2) }
     public var dilation: Int { d ?? 1 }
-    public var activation: Activation { act ?? .relu }
+    public var groups: Int { g ?? 1 }
+    /// ReLU for `conv` when absent, no activation for every other op.
+    public var activation: Activation { act ?? (op == .conv ? .relu : .none) }
+    public var leakySlope: Float { alpha ?? 0.01 }
+    public var epsilon: Float { eps ?? 1e-5 }
+    public var upsampleMode: UpsampleMode { mode ?? .bilinear }
 }
 
 extension NetworkSpec {
     /// blurd's default segmentation net: luma in, blur probability out at ¼ resolution.
     ///
-    /// Four stride-2 stages then dilated 3×3 convolutions give a receptive field of 255 px
-    /// (context decides whether a flat region is blurred) for about 0.7 GFLOP per 640×360 frame;
+    /// Three stride-2 stages then dilated 3×3 convolutions give a receptive field of 263 px
+    /// (context decides whether a flat region is blurred) for about 0.66 GFLOP per 640×360 frame;
     /// a skip from the ¼-resolution features keeps mask edges sharp. The last conv has no
     /// activation: it emits logits, and the sigmoid is applied by the caller (loss or analyzer).
     public static let blurSegDefault = NetworkSpec(name: "blurseg-v1", inChannels: 1, layers: [

@@ -1,0 +1,115 @@
+/// 2-D convolution, "same" padding, groups, bias: im2col + sgemm per image and group, and a
+/// plain sgemm on the input itself for 1×1 stride-1 ungrouped convolutions.
+final class ConvolutionLayer: NetworkLayer {
+    let weight: Parameter   // [out, in / groups, k, k]
+    let bias: Parameter     // [out]
+    let inChannels: Int, outChannels: Int
+    let kernel: Int, stride: Int, dilation: Int, groups: Int
+
+    init(inChannels: Int, outChannels: Int, layer: LayerSpec, weight: Parameter, bias: Parameter) {
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.kernel = layer.kernel
+        self.stride = layer.stride
+        self.dilation = layer.dilation
+        self.groups = layer.groups
+        self.weight = weight
+        self.bias = bias
+    }
+
+    /// 1×1, stride 1, one group: the input planes already are the GEMM's right-hand matrix.
+    private var isPointwise: Bool { kernel == 1 && stride == 1 && groups == 1 }
+
+    private func geometry(_ input: FeatureMap) -> WindowGeometry {
+        WindowGeometry(height: input.h, width: input.w,
+                       outHeight: slidingOutputSize(input.h, kernel: kernel, stride: stride, dilation: dilation),
+                       outWidth: slidingOutputSize(input.w, kernel: kernel, stride: stride, dilation: dilation),
+                       kernel: kernel, stride: stride, dilation: dilation,
+                       pad: samePadding(kernel: kernel, dilation: dilation))
+    }
+
+    func forward(_ input: FeatureMap, reference: FeatureMap?, output: FeatureMap, scratch: ConvolutionScratch) {
+        precondition(input.c == inChannels, "conv expects \(inChannels) channels, got \(input.c)")
+        let g = geometry(input)
+        output.reshape(n: input.n, c: outChannels, h: g.outHeight, w: g.outWidth)
+        let cinG = inChannels / groups, coutG = outChannels / groups
+        let rows = cinG * kernel * kernel, columns = g.outHeight * g.outWidth
+        guard columns > 0 else { return }
+        if !isPointwise { scratch.columns.reserve(rows * columns) }
+        weight.value.withUnsafeBufferPointer { w in
+            bias.value.withUnsafeBufferPointer { b in
+                for image in 0..<input.n {
+                    for channel in 0..<outChannels {
+                        output.plane(image, channel).update(repeating: b[channel], count: columns)
+                    }
+                    for group in 0..<groups {
+                        let x = UnsafePointer(input.plane(image, group * cinG))
+                        let matrix: UnsafePointer<Float>
+                        if isPointwise {
+                            matrix = x
+                        } else {
+                            im2col(x, channels: cinG, geometry: g, into: scratch.columns.pointer)
+                            matrix = UnsafePointer(scratch.columns.pointer)
+                        }
+                        sgemm(transposeA: false, transposeB: false, m: coutG, n: columns, k: rows,
+                              a: w.baseAddress! + group * coutG * rows, lda: rows, b: matrix, ldb: columns,
+                              beta: 1, c: output.plane(image, group * coutG), ldc: columns)
+                    }
+                }
+            }
+        }
+    }
+
+    func backward(input: FeatureMap, reference: FeatureMap?, gradOutput: FeatureMap,
+                  gradInput: FeatureMap?, gradReference: FeatureMap?, scratch: ConvolutionScratch) {
+        let g = geometry(input)
+        let cinG = inChannels / groups, coutG = outChannels / groups
+        let rows = cinG * kernel * kernel, columns = g.outHeight * g.outWidth
+        guard columns > 0 else { return }
+        if !isPointwise {
+            scratch.columns.reserve(rows * columns)
+            if gradInput != nil { scratch.columnGradients.reserve(rows * columns) }
+        }
+        weight.value.withUnsafeBufferPointer { w in
+            weight.grad.withUnsafeMutableBufferPointer { dw in
+                bias.grad.withUnsafeMutableBufferPointer { db in
+                    for image in 0..<input.n {
+                        for channel in 0..<outChannels {
+                            let dy = gradOutput.plane(image, channel)
+                            var sum: Float = 0
+                            for i in 0..<columns { sum += dy[i] }
+                            db[channel] += sum
+                        }
+                        for group in 0..<groups {
+                            let x = UnsafePointer(input.plane(image, group * cinG))
+                            let dy = UnsafePointer(gradOutput.plane(image, group * coutG))
+                            let wg = w.baseAddress! + group * coutG * rows
+                            let matrix: UnsafePointer<Float>
+                            if isPointwise {
+                                matrix = x
+                            } else {
+                                im2col(x, channels: cinG, geometry: g, into: scratch.columns.pointer)
+                                matrix = UnsafePointer(scratch.columns.pointer)
+                            }
+                            // dW_g += dY_g · colsᵀ
+                            sgemm(transposeA: false, transposeB: true, m: coutG, n: rows, k: columns,
+                                  a: dy, lda: columns, b: matrix, ldb: columns,
+                                  beta: 1, c: dw.baseAddress! + group * coutG * rows, ldc: rows)
+                            guard let gradInput else { continue }
+                            let dx = gradInput.plane(image, group * cinG)
+                            if isPointwise {
+                                sgemm(transposeA: true, transposeB: false, m: rows, n: columns, k: coutG,
+                                      a: wg, lda: rows, b: dy, ldb: columns, beta: 1, c: dx, ldc: columns)
+                            } else {
+                                sgemm(transposeA: true, transposeB: false, m: rows, n: columns, k: coutG,
+                                      a: wg, lda: rows, b: dy, ldb: columns,
+                                      beta: 0, c: scratch.columnGradients.pointer, ldc: columns)
+                                col2imAccumulate(scratch.columnGradients.pointer, channels: cinG, geometry: g, into: dx)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+/// A validated `NetworkSpec` with everything derived from it ahead of time: channels per
+/// layer, which saved tensor a layer reads, parameter shapes and the geometry used by tiling.
+///
+/// Values are numbered: value 0 is the network input and value i + 1 the output of layer i.
+struct NetworkPlan: Sendable {
+    struct Step: Sendable {
+        let layer: LayerSpec
+        let inChannels: Int
+        let outChannels: Int
+        /// The value a layer reads besides its input (`to` of `up`, `with` of `concat`/`add`).
+        let reference: Int?
+    }
+
+    let spec: NetworkSpec
+    let steps: [Step]
+    /// Input pixels per pixel of every value.
+    let valueStrides: [Int]
+    let receptiveField: Int
+
+    init(spec: NetworkSpec) throws {
+        guard spec.inChannels > 0 else { throw NetworkSpecError(layer: -1, "in_ch must be positive") }
+        guard !spec.layers.isEmpty else { throw NetworkSpecError(layer: -1, "no layers") }
+        var saved: [String: Int] = [:]
+        var channels = [spec.inChannels]
+        var strides = [1]
+        var fields = [1]
+        var steps: [Step] = []
+        for (i, layer) in spec.layers.enumerated() {
+            let c = channels[i]
+            var rf = fields[i], jump = strides[i], out = c
+            var reference: Int? = nil
+            func resolve(_ name: String?, _ field: String) throws -> Int {
+                guard let name else { throw NetworkSpecError(layer: i, "\(layer.op.rawValue) needs '\(field)'") }
+                guard let value = saved[name] else { throw NetworkSpecError(layer: i, "no saved tensor named '\(name)'") }
+                return value
+            }
+            switch layer.op {
+            case .conv:
+                guard let o = layer.out, o > 0 else { throw NetworkSpecError(layer: i, "conv needs out > 0") }
+                guard layer.kernel > 0, layer.stride > 0, layer.dilation > 0 else {
+                    throw NetworkSpecError(layer: i, "k, s and d must be positive")
+                }
+                guard layer.groups > 0, c % layer.groups == 0, o % layer.groups == 0 else {
+                    throw NetworkSpecError(layer: i, "groups \(layer.groups) must divide in \(c) and out \(o) channels")
+                }
+                out = o
+                rf += layer.dilation * (layer.kernel - 1) * jump
+                jump *= layer.stride
+            case .maxpool, .avgpool:
+                guard layer.kernel > 0, layer.stride > 0 else { throw NetworkSpecError(layer: i, "k and s must be positive") }
+                rf += (layer.kernel - 1) * jump
+                jump *= layer.stride
+            case .bn:
+                break
+            case .up:
+                let r = try resolve(layer.to, "to")
+                reference = r
+                if layer.upsampleMode == .bilinear { rf += jump }  // two taps on the coarse grid
+                jump = strides[r]
+            case .concat, .add:
+                let r = try resolve(layer.with, "with")
+                reference = r
+                guard strides[r] == jump else {
+                    throw NetworkSpecError(layer: i, "'\(layer.with!)' is at stride \(strides[r]), the input at \(jump)")
+                }
+                if layer.op == .add {
+                    guard channels[r] == c else {
+                        throw NetworkSpecError(layer: i, "add of \(c) and \(channels[r]) channels")
+                    }
+                } else {
+                    out = c + channels[r]
+                }
+                rf = max(rf, fields[r])
+            }
+            if layer.activation == .leaky && !(layer.leakySlope > 0) {
+                throw NetworkSpecError(layer: i, "leaky slope must be positive")
+            }
+            if layer.op == .bn && !(layer.epsilon > 0) { throw NetworkSpecError(layer: i, "bn eps must be positive") }
+            steps.append(Step(layer: layer, inChannels: c, outChannels: out, reference: reference))
+            channels.append(out)
+            strides.append(jump)
+            fields.append(rf)
+            if let name = layer.save { saved[name] = i + 1 }
+        }
+        self.spec = spec
+        self.steps = steps
+        self.valueStrides = strides
+        self.receptiveField = fields.last!
+    }
+
+    var outChannels: Int { steps.last!.outChannels }
+    var outputStride: Int { valueStrides.last! }
+    /// The coarsest grid inside the net: inputs whose size is a multiple of it keep every
+    /// resize ratio exact, which is what makes tiles stitch seamlessly.
+    var alignment: Int { valueStrides.max()! }
+
+    /// Spatial size of every value for an input of the given size.
+    func sizes(height: Int, width: Int) -> [(height: Int, width: Int)] {
+        var sizes = [(height: height, width: width)]
+        for step in steps {
+            let (h, w) = sizes.last!
+            let l = step.layer
+            switch l.op {
+            case .conv:
+                sizes.append((slidingOutputSize(h, kernel: l.kernel, stride: l.stride, dilation: l.dilation),
+                              slidingOutputSize(w, kernel: l.kernel, stride: l.stride, dilation: l.dilation)))
+            case .maxpool, .avgpool:
+                sizes.append((slidingOutputSize(h, kernel: l.kernel, stride: l.stride, dilation: 1),
+                              slidingOutputSize(w, kernel: l.kernel, stride: l.stride, dilation: 1)))
+            case .up:
+                sizes.append(sizes[step.reference!])
+            case .bn, .concat, .add:
+                sizes.append((h, w))
+            }
+        }
+        return sizes
+    }
+
+    /// 2 × multiply-adds of the convolutions (the usual FLOP count of a CNN).
+    func flops(height: Int, width: Int) -> Double {
+        let sizes = sizes(height: height, width: width)
+        var total = 0.0
+        for (i, step) in steps.enumerated() where step.layer.op == .conv {
+            let l = step.layer
+            let macs = l.kernel * l.kernel * (step.inChannels / l.groups) * step.outChannels
+                * sizes[i + 1].height * sizes[i + 1].width
+            total += 2 * Double(macs)
+        }
+        return total
+    }
+
+    /// Names and shapes of the learnable tensors, in `Network.parameters` order.
+    var parameterShapes: [(name: String, shape: [Int])] {
+        var shapes: [(name: String, shape: [Int])] = []
+        for (i, step) in steps.enumerated() {
+            let l = step.layer
+            switch l.op {
+            case .conv:
+                shapes.append((ParameterName.weight(i), [step.outChannels, step.inChannels / l.groups, l.kernel, l.kernel]))
+                shapes.append((ParameterName.bias(i), [step.outChannels]))
+            case .bn:
+                shapes.append((ParameterName.gamma(i), [step.outChannels]))
+                shapes.append((ParameterName.beta(i), [step.outChannels]))
+            default:
+                break
+            }
+        }
+        return shapes
+    }
+
+    /// Names and shapes of the batch-norm running statistics, in `Network.statistics` order.
+    var statisticShapes: [(name: String, shape: [Int])] {
+        steps.enumerated().filter { $0.element.layer.op == .bn }.flatMap { i, step in
+            [(ParameterName.runningMean(i), [step.outChannels]), (ParameterName.runningVariance(i), [step.outChannels])]
+        }
+    }
+}
+
+/// Tensor names in the model file and on `Parameter`: "layers.<index>.<role>".
+enum ParameterName {
+    static func weight(_ layer: Int) -> String { "layers.\(layer).weight" }
+    static func bias(_ layer: Int) -> String { "layers.\(layer).bias" }
+    static func gamma(_ layer: Int) -> String { "layers.\(layer).gamma" }
+    static func beta(_ layer: Int) -> String { "layers.\(layer).beta" }
+    static func runningMean(_ layer: Int) -> String { "layers.\(layer).running_mean" }
+    static func runningVariance(_ layer: Int) -> String { "layers.\(layer).running_var" }
+}
+
+/// "Same" padding of a sliding window: d * (k - 1) / 2 on each side.
+func samePadding(kernel: Int, dilation: Int) -> Int { dilation * (kernel - 1) / 2 }
+
+/// Output length of a sliding window with "same" padding; 0 when the window does not fit.
+func slidingOutputSize(_ size: Int, kernel: Int, stride: Int, dilation: Int) -> Int {
+    let extent = dilation * (kernel - 1) + 1
+    let padded = size + 2 * samePadding(kernel: kernel, dilation: dilation)
+    return padded < extent ? 0 : (padded - extent) / stride + 1
+}
