@@ -1,0 +1,66 @@
+import Foundation
+import BlurdSegmenter
+
+/// The value of the training loss on one batch and its gradient with respect to the logits.
+public struct LossEvaluation {
+    public var total: Float
+    public var binaryCrossEntropy: Float
+    public var dice: Float
+    /// d(total)/d(logits), shaped like the logits.
+    public var gradient: Tensor
+}
+
+/// BCE-with-logits plus a soft Dice term on sigmoid(logits), both against soft targets in [0, 1].
+///
+/// BCE alone is dominated by the easy pixels of large sharp areas; Dice is taken over the whole
+/// batch (not per sample) so an all-sharp crop, which has no blurred pixel, does not produce a
+/// huge gradient from an almost-empty denominator.
+public struct SegmentationLoss: Codable, Sendable, Equatable {
+    public var diceWeight: Float
+    /// Smoothing added to Dice's numerator and denominator.
+    public var diceSmoothing: Float
+
+    public init(diceWeight: Float = 1, diceSmoothing: Float = 1) {
+        self.diceWeight = diceWeight
+        self.diceSmoothing = diceSmoothing
+    }
+
+    public func evaluate(logits: Tensor, target: Tensor) throws -> LossEvaluation {
+        guard logits.n == target.n, logits.c == target.c, logits.h == target.h, logits.w == target.w else {
+            throw TrainingError.configuration(
+                "loss: logits \(logits.n)×\(logits.c)×\(logits.h)×\(logits.w) vs target \(target.n)×\(target.c)×\(target.h)×\(target.w)")
+        }
+        let count = logits.data.count
+        guard count > 0 else { throw TrainingError.configuration("loss: empty batch") }
+        let inverseCount = 1 / Float(count)
+        var probability = [Float](repeating: 0, count: count)
+        var bceSum: Double = 0, intersection: Double = 0, probabilitySum: Double = 0, targetSum: Double = 0
+        for i in 0..<count {
+            let x = logits.data[i], y = target.data[i]
+            // Stable form: max(x, 0) − x·y + log(1 + e^−|x|).
+            bceSum += Double(max(x, 0) - x * y + log1p(exp(-abs(x))))
+            let p = 1 / (1 + exp(-x))
+            probability[i] = p
+            intersection += Double(p * y)
+            probabilitySum += Double(p)
+            targetSum += Double(y)
+        }
+        let smoothing = Double(diceSmoothing)
+        let denominator = probabilitySum + targetSum + smoothing
+        let numerator = 2 * intersection + smoothing
+        let dice = 1 - numerator / denominator
+
+        var gradient = Tensor(n: logits.n, c: logits.c, h: logits.h, w: logits.w)
+        let weight = Double(diceWeight)
+        for i in 0..<count {
+            let p = Double(probability[i]), y = Double(target.data[i])
+            // d(1 − N/D)/dp = −(2y·D − N) / D², chained through dp/dx = p(1 − p).
+            let dDiceDp = -(2 * y * denominator - numerator) / (denominator * denominator)
+            let dBce = Float(p - y) * inverseCount
+            gradient.data[i] = dBce + Float(weight * dDiceDp * p * (1 - p))
+        }
+        let bce = Float(bceSum) * inverseCount
+        return LossEvaluation(total: bce + diceWeight * Float(dice), binaryCrossEntropy: bce,
+                              dice: Float(dice), gradient: gradient)
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import BlurdSegmenter
+
+/// Which photographs a sample source draws from.
+public enum TrainingDataRole: Sendable {
+    case training, validation
+}
+
+/// What a finished (or interrupted) run reports.
+public struct TrainingResult {
+    public var iterations: Int
+    public var trainingSeconds: Double
+    /// Samples per second of this session (resumed runs count from the resume).
+    public var samplesPerSecond: Double
+    /// The loss of each iteration of this session, in order.
+    public var lossHistory: [Float]
+    public var validation: SegmentationMetrics?
+    public var checkpoint: TrainingCheckpoint
+    /// True when a stop request ended the run before its budget.
+    public var interrupted: Bool
+    /// Mean seconds one synthesis worker spent per sample, and seconds the loop waited for samples.
+    public var synthesisSecondsPerSample: Double
+    public var starvedSeconds: Double
+}
+
+/// The training loop: batches from a `SampleStream`, forward, BCE + Dice, backward, global-norm
+/// clipping, Adam with warm-up and cosine decay; validation every few iterations and resumable
+/// checkpoints on a timer, at the end and on a stop request.
+public final class Trainer {
+    /// Makes one sample source for a role, seeded; called once per worker thread.
+    public typealias SourceFactory = (_ role: TrainingDataRole, _ seed: UInt64) throws -> SampleStream.Source
+
+    public let configuration: TrainingConfiguration
+    public let network: Network
+    public private(set) var iteration: Int
+    public private(set) var trainingSeconds: Double
+    public private(set) var samplesSeen: Int
+    /// Set from the first training samples on a fresh run; restored from the model on resume.
+    public private(set) var normalization: InputNormalization?
+    /// Merged into the model file's metadata at every checkpoint (command, data sources, …).
+    public var metadata: [String: String]
+    private let optimizer: AdamOptimizer
+    private var lastValidation: SegmentationMetrics?
+
+    /// A fresh run: He-initialised weights from the run's seed, zero optimizer state.
+    public init(configuration: TrainingConfiguration, metadata: [String: String] = [:]) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        network = Network(spec: configuration.spec, seed: configuration.seed)
+        optimizer = AdamOptimizer(parameterCounts: network.parameters.map(\.value.count))
+        iteration = 0
+        trainingSeconds = 0
+        samplesSeen = 0
+        self.metadata = metadata
+    }
+
+    /// Continues a run where its checkpoint left it.
+    public init(resuming checkpoint: TrainingCheckpoint, metadata: [String: String] = [:]) throws {
+        let header = checkpoint.header
+        try header.configuration.validate()
+        guard checkpoint.model.spec == header.configuration.spec else {
+            throw TrainingError.checkpoint("the model's architecture differs from the run's configuration")
+        }
+        configuration = header.configuration
+        network = try Network(model: checkpoint.model)
+        optimizer = try AdamOptimizer(step: header.adamStep, firstMoments: checkpoint.firstMoments,
+                                      secondMoments: checkpoint.secondMoments)
+        guard network.parameters.map(\.value.count) == checkpoint.firstMoments.map(\.count) else {
+            throw TrainingError.checkpoint("optimizer state does not match the network's parameters")
+        }
+        iteration = header.iteration
+        trainingSeconds = header.trainingSeconds
+        samplesSeen = header.samplesSeen
+        normalization = InputNormalization(mean: checkpoint.model.inputMean, std: checkpoint.model.inputStd)
+        lastValidation = header.validation
+        self.metadata = checkpoint.model.metadata.merging(metadata) { _, new in new }
+    }
+
+    /// The part of the budget done, in [0, 1]: iterations or training time, whichever is further.
+    public var budgetFraction: Double {
+        var fraction = 0.0
+        if let iterations = configuration.iterations { fraction = max(fraction, Double(iteration) / Double(iterations)) }
+        if let minutes = configuration.minutes { fraction = max(fraction, trainingSeconds / (minutes * 60)) }
+        return min(1, fraction)
+    }
+
+    /// Trains until the budget is spent or `stop` is requested; writes checkpoints to
+    /// `checkpointPath` (when given) on the configured timer and at the end.
+    public func run(sources: SourceFactory, checkpointPath: String?, progress: TrainingProgress? = nil,
+                    stop: StopRequest? = nil) throws -> TrainingResult {
+        let config = configuration
+        let outputSize = network.outputSize(height: config.cropSize, width: config.cropSize)
+        if normalization == nil {
+            let source = try sources(.training, SeedMixing.mix(config.seed, 0x6E6F726D))
+            normalization = InputNormalization.measure((0..<64).map { _ in source().image })
+            progress?.message(String(format: "input normalisation: mean %.4f std %.4f (64 training samples)",
+                                     normalization!.mean, normalization!.std))
+        }
+        let normalization = self.normalization!
+        let validationSource = try sources(.validation, SeedMixing.mix(config.seed, SeedMixing.validationStream))
+        let validationSet = try ValidationSet(count: config.validationSamples, batchSize: config.batchSize,
+                                              cropSize: config.cropSize, outputSize: outputSize,
+                                              normalization: normalization, source: validationSource)
+        let workerSources = try (0..<config.workers).map {
+            try sources(.training, SeedMixing.mix(config.seed, UInt64(iteration), UInt64($0)))
+        }
+        let stream = SampleStream(sources: workerSources, capacity: max(2 * config.batchSize, 4))
+        defer { stream.stop() }
+
+        let parameters = network.parameters
+        let sessionStart = Self.now()
+        var segmentStart = sessionStart
+        var lastCheckpoint = sessionStart
+        var lossHistory: [Float] = []
+        var smoothedLoss: Float?
+        var interrupted = false
+        progress?.message("training \(config.spec.name): \(parameters.reduce(0) { $0 + $1.value.count }) parameters, "
+                          + "batch \(config.batchSize) × \(config.cropSize) px, \(config.workers) synthesis worker(s), from iteration \(iteration)")
+
+        while budgetFraction < 1 {
+            if stop?.isRequested == true {
+                interrupted = true
+                break
+            }
+            let samples = (0..<config.batchSize).map { _ in stream.next() }
+            let batch = try TrainingBatch(samples: samples, cropSize: config.cropSize, outputSize: outputSize,
+                                          normalization: normalization)
+            network.zeroGrad()
+            let logits = network.forward(batch.input, training: true)
+            let loss = try config.loss.evaluate(logits: logits, target: batch.target)
+            guard loss.total.isFinite else {
+                throw TrainingError.diverged("loss is \(loss.total) at iteration \(iteration); the last checkpoint is intact")
+            }
+            network.backward(loss.gradient)
+            GradientClipping.clip(parameters, maxNorm: config.gradientClipNorm)
+            let learningRate = config.schedule.rate(iteration: iteration, progress: budgetFraction)
+            try optimizer.update(parameters, learningRate: learningRate)
+
+            iteration += 1
+            samplesSeen += config.batchSize
+            lossHistory.append(loss.total)
+            smoothedLoss = smoothedLoss.map { 0.98 * $0 + 0.02 * loss.total } ?? loss.total
+            let now = Self.now()
+            trainingSeconds += now - segmentStart
+            segmentStart = now
+            let sessionSeconds = now - sessionStart
+            progress?.update(iteration: iteration, fraction: budgetFraction, elapsed: trainingSeconds,
+                             samplesPerSecond: Double(lossHistory.count * config.batchSize) / max(sessionSeconds, 1e-9),
+                             loss: smoothedLoss!, learningRate: learningRate, now: now)
+
+            if iteration % config.validationInterval == 0 {
+                let metrics = try validationSet.evaluate(network)
+                lastValidation = metrics
+                progress?.message(String(format: "validation at it %d: IoU %.4f  F0.3 %.4f  P %.4f  R %.4f  MAE %.4f  (train loss %.4f)",
+                                         iteration, metrics.iou, metrics.fMeasure, metrics.precision, metrics.recall,
+                                         metrics.mae, smoothedLoss!))
+                segmentStart = Self.now()
+            }
+            if let checkpointPath, Self.now() - lastCheckpoint >= config.checkpointMinutes * 60 {
+                try makeCheckpoint().write(to: checkpointPath)
+                progress?.message("checkpoint at it \(iteration): \(checkpointPath)")
+                lastCheckpoint = Self.now()
+                segmentStart = lastCheckpoint
+            }
+        }
+
+        if !interrupted || lastValidation == nil {
+            lastValidation = try validationSet.evaluate(network)
+        }
+        if let metrics = lastValidation {
+            progress?.message(String(format: "final validation at it %d: IoU %.4f  F0.3 %.4f  P %.4f  R %.4f  MAE %.4f  AP %.4f",
+                                     iteration, metrics.iou, metrics.fMeasure, metrics.precision, metrics.recall,
+                                     metrics.mae, metrics.averagePrecision))
+        }
+        let checkpoint = makeCheckpoint()
+        if let checkpointPath {
+            try checkpoint.write(to: checkpointPath)
+            progress?.message("checkpoint at it \(iteration): \(checkpointPath)")
+        }
+        let statistics = stream.statistics
+        let sessionSeconds = Self.now() - sessionStart
+        return TrainingResult(iterations: iteration, trainingSeconds: trainingSeconds,
+                              samplesPerSecond: Double(lossHistory.count * config.batchSize) / max(sessionSeconds, 1e-9),
+                              lossHistory: lossHistory, validation: lastValidation, checkpoint: checkpoint,
+                              interrupted: interrupted, synthesisSecondsPerSample: statistics.secondsPerSample,
+                              starvedSeconds: statistics.consumerWaitSeconds)
+    }
+
+    /// The current state as a checkpoint whose model metadata records the run so far.
+    public func makeCheckpoint() -> TrainingCheckpoint {
+        let normalization = self.normalization ?? InputNormalization(mean: 0.5, std: 0.25)
+        var metadata = self.metadata
+        metadata["seed"] = String(configuration.seed)
+        metadata["iterations"] = String(iteration)
+        metadata["samples_seen"] = String(samplesSeen)
+        metadata["training_seconds"] = String(format: "%.0f", trainingSeconds)
+        metadata["batch"] = "\(configuration.batchSize)x\(configuration.cropSize)px"
+        if let validation = lastValidation {
+            metadata["validation"] = String(format: "synthetic held-out, %d samples: IoU %.4f F0.3 %.4f P %.4f R %.4f MAE %.4f",
+                                            configuration.validationSamples, validation.iou, validation.fMeasure,
+                                            validation.precision, validation.recall, validation.mae)
+        }
+        let model = ModelFile(network: network, inputMean: normalization.mean, inputStd: normalization.std, metadata: metadata)
+        let header = TrainingCheckpoint.Header(configuration: configuration, iteration: iteration,
+                                               trainingSeconds: trainingSeconds, samplesSeen: samplesSeen,
+                                               adamStep: optimizer.step, validation: lastValidation)
+        return TrainingCheckpoint(header: header, model: model, firstMoments: optimizer.firstMoments,
+                                  secondMoments: optimizer.secondMoments)
+    }
+
+    private static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import BlurdSegmenter
+
+/// A resumable snapshot of a run: the model file (weights, normalisation, metadata), the Adam
+/// state, the iteration, the training time spent and the run's configuration (with its seed).
+///
+/// Layout: magic "BLURDCKP", u32 version, length-prefixed JSON header, length-prefixed model
+/// file bytes, the Adam moments (u32 count, then each as a length-prefixed f32 array, first
+/// moments then second), and a trailing FNV-1a 64 checksum of everything before it.
+public struct TrainingCheckpoint {
+    public static let magic: [UInt8] = Array("BLURDCKP".utf8)
+    public static let version: UInt32 = 1
+
+    /// The small fields, stored as JSON so a checkpoint can be inspected with `strings`.
+    public struct Header: Codable, Sendable, Equatable {
+        public var configuration: TrainingConfiguration
+        public var iteration: Int
+        public var trainingSeconds: Double
+        public var samplesSeen: Int
+        public var adamStep: Int
+        public var validation: SegmentationMetrics?
+    }
+
+    public var header: Header
+    public var model: ModelFile
+    public var firstMoments: [[Float]]
+    public var secondMoments: [[Float]]
+
+    public init(header: Header, model: ModelFile, firstMoments: [[Float]], secondMoments: [[Float]]) {
+        self.header = header
+        self.model = model
+        self.firstMoments = firstMoments
+        self.secondMoments = secondMoments
+    }
+
+    public func serialized() throws -> [UInt8] {
+        var writer = BinaryWriter()
+        writer.writeRaw(Self.magic)
+        writer.write(Self.version)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        writer.write(bytes: Array(try encoder.encode(header)))
+        writer.write(bytes: model.serialized())
+        writer.write(UInt32(firstMoments.count))
+        for moment in firstMoments { writer.write(floats: moment) }
+        for moment in secondMoments { writer.write(floats: moment) }
+        var bytes = writer.bytes
+        withUnsafeBytes(of: fnv1a64(bytes).littleEndian) { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    public init(bytes: [UInt8]) throws {
+        guard bytes.count >= Self.magic.count + 12 else { throw TrainingError.checkpoint("file too short (\(bytes.count) bytes)") }
+        guard Array(bytes.prefix(Self.magic.count)) == Self.magic else {
+            throw TrainingError.checkpoint("not a blurd checkpoint (bad magic)")
+        }
+        let body = Array(bytes.dropLast(8))
+        var trailer = BinaryReader(Array(bytes.suffix(8)))
+        guard try trailer.readUInt64("checksum") == fnv1a64(body) else {
+            throw TrainingError.checkpoint("checksum mismatch: the file is corrupted or truncated")
+        }
+        var reader = BinaryReader(body)
+        _ = try reader.readRaw(Self.magic.count, "magic")
+        let version = try reader.readUInt32("version")
+        guard version == Self.version else {
+            throw TrainingError.checkpoint("unsupported checkpoint version \(version) (expected \(Self.version))")
+        }
+        do {
+            header = try JSONDecoder().decode(Header.self, from: Data(try reader.readBytes("header")))
+        } catch let error as TrainingError {
+            throw error
+        } catch {
+            throw TrainingError.checkpoint("unreadable header: \(error)")
+        }
+        model = try ModelFile(bytes: try reader.readBytes("model"))
+        let count = Int(try reader.readUInt32("moment count"))
+        let parameterCount = Network(spec: model.spec, seed: 0).parameters.count
+        guard count == parameterCount else {
+            throw TrainingError.checkpoint("\(count) optimizer moments for \(parameterCount) parameters")
+        }
+        firstMoments = try (0..<count).map { _ in try reader.readFloats("first moments") }
+        secondMoments = try (0..<count).map { _ in try reader.readFloats("second moments") }
+        guard reader.remaining == 0 else { throw TrainingError.checkpoint("\(reader.remaining) unexpected trailing bytes") }
+    }
+
+    public static func read(contentsOf path: String) throws -> TrainingCheckpoint {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TrainingError.checkpoint("cannot read \(path)")
+        }
+        return try TrainingCheckpoint(bytes: Array(data))
+    }
+
+    /// Writes to a temporary file then renames it, so an interrupted save never leaves a
+    /// half-written checkpoint in place of the previous one.
+    public func write(to path: String) throws {
+        let temporary = path + ".partial"
+        do {
+            try Data(try serialized()).write(to: URL(fileURLWithPath: temporary))
+        } catch let error as TrainingError {
+            throw error
+        } catch {
+            throw TrainingError.checkpoint("cannot write \(temporary): \(error.localizedDescription)")
+        }
+        guard rename(temporary, path) == 0 else {
+            throw TrainingError.checkpoint("cannot move \(temporary) to \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import BlurdSegmenter
+
+/// Everything that defines a training run; stored in every checkpoint so `--resume` continues
+/// the same run (same schedule, batch, data and seed).
+public struct TrainingConfiguration: Codable, Sendable, Equatable {
+    public var spec: NetworkSpec
+    /// Folder of sharp photographs (with the synthesis code's train/validation split).
+    public var photosDirectory: String
+    /// Side of the square training crops, in pixels; a multiple of the net's output stride.
+    public var cropSize: Int
+    public var batchSize: Int
+    public var schedule: LearningRateSchedule
+    public var loss: SegmentationLoss
+    /// Global L2 norm the gradients are clipped to.
+    public var gradientClipNorm: Float
+    /// Budget: stop after this many iterations, or after this much training time; at least one is set.
+    public var iterations: Int?
+    public var minutes: Double?
+    /// Validate every this many iterations, on this many held-out synthetic samples.
+    public var validationInterval: Int
+    public var validationSamples: Int
+    /// Save a checkpoint every this many minutes of training.
+    public var checkpointMinutes: Double
+    /// Sample-synthesis threads feeding the batch queue.
+    public var workers: Int
+    public var seed: UInt64
+
+    public init(spec: NetworkSpec = .blurSegDefault, photosDirectory: String, cropSize: Int = 192,
+                batchSize: Int = 12, schedule: LearningRateSchedule = LearningRateSchedule(peak: 2e-3, warmupIterations: 200),
+                loss: SegmentationLoss = SegmentationLoss(), gradientClipNorm: Float = 1,
+                iterations: Int? = nil, minutes: Double? = nil, validationInterval: Int = 250,
+                validationSamples: Int = 64, checkpointMinutes: Double = 5, workers: Int = 1, seed: UInt64 = 1) {
+        self.spec = spec; self.photosDirectory = photosDirectory; self.cropSize = cropSize
+        self.batchSize = batchSize; self.schedule = schedule; self.loss = loss
+        self.gradientClipNorm = gradientClipNorm; self.iterations = iterations; self.minutes = minutes
+        self.validationInterval = validationInterval; self.validationSamples = validationSamples
+        self.checkpointMinutes = checkpointMinutes; self.workers = workers; self.seed = seed
+    }
+
+    /// Rejects settings that cannot train, with the reason.
+    public func validate() throws {
+        guard iterations != nil || minutes != nil else {
+            throw TrainingError.configuration("set an iteration budget or a time budget")
+        }
+        if let iterations, iterations <= 0 { throw TrainingError.configuration("iterations must be positive") }
+        if let minutes, !(minutes > 0) { throw TrainingError.configuration("minutes must be positive") }
+        guard batchSize > 0 else { throw TrainingError.configuration("batch size must be positive") }
+        guard workers > 0 else { throw TrainingError.configuration("workers must be positive") }
+        guard validationInterval > 0, validationSamples > 0 else {
+            throw TrainingError.configuration("validation interval and sample count must be positive")
+        }
+        guard checkpointMinutes > 0 else { throw TrainingError.configuration("checkpoint interval must be positive") }
+        guard schedule.peak > 0, schedule.warmupIterations >= 0 else {
+            throw TrainingError.configuration("learning rate must be positive")
+        }
+        guard gradientClipNorm > 0 else { throw TrainingError.configuration("gradient clip norm must be positive") }
+        let stride = Network(spec: spec, seed: 0).outputStride
+        guard cropSize >= 2 * stride, cropSize % stride == 0 else {
+            throw TrainingError.configuration("crop size \(cropSize) must be a multiple of the net's output stride \(stride)")
+        }
+    }
+}
