@@ -1,0 +1,25 @@
+/// The selected video stream, as probed when the source opened.
+public struct StreamInfo: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+    /// Average (or guessed) frame rate; nil when the container does not say.
+    public var frameRate: Double?
+    /// nil for live inputs and containers without a duration.
+    public var durationSeconds: Double?
+    public var codecName: String
+    /// A network protocol, a pipe or a device: no end is expected and reads may block.
+    public var isLive: Bool
+    /// Size of the luma images `VideoSource.nextFrame` delivers.
+    public var analysisWidth: Int
+    public var analysisHeight: Int
+
+    /// The analysis size for a `width`×`height` stream: downscaled (never upscaled) so the long
+    /// side is `longSide`, aspect kept, both sides even.
+    static func analysisSize(width: Int, height: Int, longSide: Int?) -> (width: Int, height: Int) {
+        let long = max(width, height)
+        guard let longSide, long > longSide else { return (width, height) }
+        let scale = Double(longSide) / Double(long)
+        func even(_ value: Int) -> Int { max(2, Int((Double(value) * scale / 2).rounded()) * 2) }
+        return (even(width), even(height))
+    }
+}

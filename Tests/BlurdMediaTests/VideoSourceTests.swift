@@ -1,0 +1,205 @@
+import BlurdImaging
+import BlurdMedia
+import Foundation
+import XCTest
+
+final class VideoSourceTests: XCTestCase {
+    private func decodeAll(_ options: VideoSourceOptions) throws -> (frames: [FrameMeta], source: VideoSource) {
+        let source = try VideoSource(options: options)
+        var luma = GrayImage(width: 0, height: 0)
+        var frames: [FrameMeta] = []
+        while let meta = try source.nextFrame(into: &luma) {
+            XCTAssertEqual(luma.width, source.info.analysisWidth)
+            XCTAssertEqual(luma.height, source.info.analysisHeight)
+            frames.append(meta)
+        }
+        return (frames, source)
+    }
+
+    private func clip(_ name: String, frames: Int = 50, width: Int = 320, height: Int = 240,
+                      gopSize: Int = 12) throws -> String {
+        let directory = try TestMedia.temporaryDirectory(for: self)
+        return try TestMedia.makeClip(at: directory.appendingPathComponent(name).path, frames: frames,
+                                      width: width, height: height, gopSize: gopSize)
+    }
+
+    func testFrameCountPtsAndKeyframesMatchFFprobe() throws {
+        for name in ["clip.mp4", "clip.ts", "clip.mkv"] {
+            let path = try clip(name)
+            let reference = try ProbeReference(path: path)
+            XCTAssertEqual(reference.frames.count, 50, name)
+            let (frames, source) = try decodeAll(VideoSourceOptions(url: path))
+            XCTAssertEqual(frames.count, reference.frames.count, name)
+            XCTAssertEqual(frames.map(\.index), Array(0..<frames.count), name)
+            for (meta, expected) in zip(frames, zip(reference.relativePts, reference.frames)) {
+                XCTAssertEqual(meta.pts, expected.0, accuracy: 1e-4, "\(name) frame \(meta.index)")
+                XCTAssertEqual(meta.isKeyframe, expected.1.isKeyframe, "\(name) frame \(meta.index)")
+            }
+            XCTAssertEqual(source.stats.framesDecoded, 50)
+            XCTAssertEqual(source.stats.framesDelivered, 50)
+            XCTAssertEqual(source.stats.corruptPackets, 0)
+            XCTAssertEqual(source.info.frameRate ?? 0, 25, accuracy: 0.01)
+            XCTAssertEqual(source.info.durationSeconds ?? 0, 2.0, accuracy: 0.1, name)
+            XCTAssertEqual(source.info.codecName, "h264")
+            XCTAssertFalse(source.info.isLive)
+        }
+    }
+
+    func testAnalysisSizeKeepsAspectAndLumaValues() throws {
+        let path = try clip("wide.mp4", frames: 3, width: 960, height: 540)
+        var options = VideoSourceOptions(url: path)
+        let source = try VideoSource(options: options)
+        XCTAssertEqual(source.info.width, 960)
+        XCTAssertEqual(source.info.height, 540)
+        XCTAssertEqual(source.info.analysisWidth, 640)
+        XCTAssertEqual(source.info.analysisHeight, 360)
+
+        options.analysisLongSide = nil
+        let fullSource = try VideoSource(options: options)
+        XCTAssertEqual(fullSource.info.analysisWidth, 960)
+        XCTAssertEqual(fullSource.info.analysisHeight, 540)
+        var luma = GrayImage(width: 0, height: 0)
+        XCTAssertNotNil(try fullSource.nextFrame(into: &luma))
+        // Luma code values come back as written (no limited→full range stretch), up to coding loss.
+        let original = TestMedia.patternFrame(0, width: 960, height: 540)
+        let meanError = zip(original.pixels, luma.pixels).reduce(0.0) { $0 + abs(Double($1.0) - Double($1.1)) }
+            / Double(original.pixels.count)
+        XCTAssertLessThan(meanError, 4, "mean absolute error \(meanError)")
+    }
+
+    func testLumaStorageIsReusedAcrossFrames() throws {
+        let path = try clip("reuse.mp4", frames: 10)
+        let source = try VideoSource(options: VideoSourceOptions(url: path))
+        var luma = GrayImage(width: source.info.analysisWidth, height: source.info.analysisHeight)
+        let before = luma.pixels.withUnsafeBufferPointer { $0.baseAddress }
+        var count = 0
+        while try source.nextFrame(into: &luma) != nil { count += 1 }
+        XCTAssertEqual(count, 10)
+        XCTAssertEqual(luma.pixels.withUnsafeBufferPointer { $0.baseAddress }, before)
+    }
+
+    func testEveryFpsStartAndDurationSelectTheRightFrames() throws {
+        let path = try clip("select.mp4")
+        var options = VideoSourceOptions(url: path)
+        options.every = 5
+        XCTAssertEqual(try decodeAll(options).frames.map(\.index), Array(stride(from: 0, to: 50, by: 5)))
+
+        options = VideoSourceOptions(url: path)
+        options.fps = 10
+        let tenFps = try decodeAll(options).frames
+        XCTAssertEqual(tenFps.count, 20)
+        XCTAssertEqual(tenFps.map(\.index), [0, 3, 5, 8, 10, 13, 15, 18, 20, 23, 25, 28, 30, 33, 35, 38, 40, 43, 45, 48])
+
+        options = VideoSourceOptions(url: path)
+        options.start = 1.0
+        let fromOne = try decodeAll(options)
+        XCTAssertEqual(fromOne.frames.map(\.index), Array(25..<50))
+        XCTAssertEqual(fromOne.frames.first?.pts ?? -1, 1.0, accuracy: 1e-4)
+
+        options = VideoSourceOptions(url: path)
+        options.start = 0.4
+        options.duration = 0.4
+        options.every = 2
+        XCTAssertEqual(try decodeAll(options).frames.map(\.index), [10, 12, 14, 16, 18])
+    }
+
+    func testKeyframesOnlyDeliversExactlyTheKeyFrames() throws {
+        let path = try clip("gop.ts", gopSize: 10)
+        let reference = try ProbeReference(path: path)
+        let expected = zip(reference.relativePts, reference.frames).filter { $0.1.isKeyframe }.map(\.0)
+        XCTAssertGreaterThanOrEqual(expected.count, 5)
+        var options = VideoSourceOptions(url: path)
+        options.keyframesOnly = true
+        let (frames, source) = try decodeAll(options)
+        XCTAssertEqual(frames.count, expected.count)
+        XCTAssertTrue(frames.allSatisfy(\.isKeyframe))
+        for (meta, pts) in zip(frames, expected) {
+            XCTAssertEqual(meta.pts, pts, accuracy: 1e-4)
+        }
+        XCTAssertEqual(source.stats.framesDecoded, expected.count)
+    }
+
+    func testCorruptFileDecodesAndCountsDamage() throws {
+        let path = try clip("corrupt.ts", frames: 100)
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        var generator = SplitMix64(seed: 7)
+        for chunk in 0..<8 {
+            let offset = bytes.count * (30 + chunk * 5) / 100
+            for i in offset..<(offset + 400) { bytes[i] = UInt8(truncatingIfNeeded: generator.next()) }
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let (frames, source) = try decodeAll(VideoSourceOptions(url: path))
+        XCTAssertGreaterThan(source.stats.corruptPackets + source.stats.decodeErrors, 0, "\(source.stats)")
+        XCTAssertGreaterThan(frames.count, 20)
+        XCTAssertLessThanOrEqual(frames.count, 100)
+        XCTAssertEqual(frames.map(\.pts), frames.map(\.pts).sorted())
+    }
+
+    func testTruncatedFileYieldsTheFramesBeforeTheCut() throws {
+        let path = try clip("cut.ts", frames: 50)
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        try data.prefix(data.count * 60 / 100).write(to: URL(fileURLWithPath: path))
+        let reference = try ProbeReference(path: path)
+        let (frames, _) = try decodeAll(VideoSourceOptions(url: path))
+        XCTAssertGreaterThanOrEqual(frames.count, 20)
+        XCTAssertLessThan(frames.count, 50)
+        XCTAssertLessThanOrEqual(abs(frames.count - reference.frames.count), 1,
+                                 "decoded \(frames.count), ffprobe \(reference.frames.count)")
+        XCTAssertEqual(frames.map(\.index), Array(0..<frames.count))
+    }
+
+    func testInterruptEndsTheStreamEarly() throws {
+        let path = try clip("stop.ts", frames: 50)
+        let source = try VideoSource(options: VideoSourceOptions(url: path))
+        var luma = GrayImage(width: 0, height: 0)
+        XCTAssertNotNil(try source.nextFrame(into: &luma))
+        source.interrupt()
+        var more = 0
+        while try source.nextFrame(into: &luma) != nil { more += 1 }
+        XCTAssertLessThan(more + 1, 50)
+    }
+
+    func testOpenErrorsAreDistinct() throws {
+        let directory = try TestMedia.temporaryDirectory(for: self)
+        XCTAssertThrowsError(try VideoSource(options: VideoSourceOptions(url: directory.appendingPathComponent("none.mp4").path))) {
+            XCTAssertEqual(($0 as? MediaError)?.exitCode, 3, "\($0)")
+        }
+
+        let text = directory.appendingPathComponent("notes.txt")
+        try String(repeating: "just some text, not a video\n", count: 200).write(to: text, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try VideoSource(options: VideoSourceOptions(url: text.path))) {
+            let code = ($0 as? MediaError)?.exitCode
+            XCTAssertTrue(code == 4 || code == 5, "\($0)")
+        }
+
+        let audio = directory.appendingPathComponent("tone.wav").path
+        _ = try TestMedia.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=1", audio])
+        XCTAssertThrowsError(try VideoSource(options: VideoSourceOptions(url: audio))) {
+            guard case MediaError.noVideoStream = $0 else { return XCTFail("got \($0)") }
+            XCTAssertEqual(($0 as? MediaError)?.exitCode, 5)
+        }
+
+        var bad = VideoSourceOptions(url: audio)
+        bad.every = 0
+        XCTAssertThrowsError(try VideoSource(options: bad)) { XCTAssertEqual(($0 as? MediaError)?.exitCode, 2) }
+
+        XCTAssertThrowsError(try VideoSource(options: {
+            var options = VideoSourceOptions(url: "tcp://127.0.0.1:9")
+            options.timeoutSeconds = 2
+            return options
+        }())) { XCTAssertEqual(($0 as? MediaError)?.exitCode, 4, "\($0)") }
+    }
+}
+
+/// A small deterministic generator so the corruption is the same on every run.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
