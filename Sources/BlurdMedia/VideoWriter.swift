@@ -185,6 +185,7 @@ public final class VideoWriter {
     private func encode(_ frame: UnsafeMutablePointer<AVFrame>) throws {
         frame.pointee.pts = nextPts
         nextPts += 1
+        if let codecContext { applyFixedQuantiser(to: frame, from: codecContext) }
         try drainEncoder(sending: frame)
     }
 
