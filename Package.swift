@@ -39,6 +39,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BlurdMediaTests", dependencies: ["BlurdMedia", "BlurdImaging"]),
+        .testTarget(name: "BlurdSegmenterTests", dependencies: ["BlurdSegmenter", "BlurdImaging"]),
     ],
     swiftLanguageModes: [.v5]
 )

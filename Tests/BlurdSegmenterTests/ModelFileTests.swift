@@ -1,0 +1,115 @@
+import XCTest
+@testable import BlurdSegmenter
+
+final class ModelFileTests: XCTestCase {
+    private let bnSpec = NetworkSpec(name: "bn-net", inChannels: 1, layers: [
+        .conv(4, s: 2, act: .none), .batchNorm(act: .relu, save: "a"),
+        .conv(4, act: .none), .batchNorm(act: .leaky),
+        .add(with: "a"), .conv(1, k: 1, act: .none),
+    ])
+
+    private func networkWithStatistics() -> Network {
+        var random = TestRandom(seed: 21)
+        let net = Network(spec: bnSpec, seed: 4)
+        for p in net.parameters where !p.name.hasSuffix(".weight") { p.value = random.values(p.value.count, 0.5, 1.5) }
+        for p in net.statistics { p.value = random.values(p.value.count, 0.2, 1.2) }
+        return net
+    }
+
+    private func model() -> ModelFile {
+        var file = ModelFile(network: networkWithStatistics(), inputMean: 0.45, inputStd: 0.226,
+                             metadata: ["command": "blurd train --seed 4", "seed": "4"])
+        file.tensors["layers.0.weight.int8"] = StoredTensor(i8: [-128, 0, 5, 127] + [Int8](repeating: 3, count: 32),
+                                                            shape: [4, 1, 3, 3], scales: [0.5, 0.25, 1, 2])
+        return file
+    }
+
+    func testRoundTripIsExact() throws {
+        let original = model()
+        let bytes = original.serialized()
+        XCTAssertEqual(Array(bytes[0..<8]), Array("BLURDMDL".utf8))
+        let decoded = try ModelFile(bytes: bytes)
+        XCTAssertEqual(decoded.spec, original.spec)
+        XCTAssertEqual(decoded.inputMean, 0.45)
+        XCTAssertEqual(decoded.inputStd, 0.226)
+        XCTAssertEqual(decoded.metadata, original.metadata)
+        XCTAssertEqual(decoded.tensors, original.tensors)
+        XCTAssertEqual(decoded.serialized(), bytes)
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("roundtrip-\(getpid()).blurdmodel").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try original.write(to: path)
+        XCTAssertEqual(try ModelFile.read(contentsOf: path).serialized(), bytes)
+    }
+
+    func testBatchNormIsFoldedAndGivesTheSameOutput() throws {
+        let net = networkWithStatistics()
+        var random = TestRandom(seed: 9)
+        let x = random.tensor(n: 1, c: 1, h: 17, w: 14)
+        let expected = net.forward(x)
+        let folded = try Network(model: ModelFile(network: net, inputMean: 0, inputStd: 1, metadata: [:]))
+        // The first bn is folded (its save moves to the conv); the second too.
+        XCTAssertEqual(folded.spec.layers.map(\.op), [.conv, .conv, .add, .conv])
+        XCTAssertEqual(folded.spec.layers[0].save, "a")
+        XCTAssertEqual(folded.spec.layers[1].activation, .leaky)
+        XCTAssertTrue(folded.statistics.isEmpty)
+        let y = folded.forward(x)
+        XCTAssertEqual(y.count, expected.count)
+        XCTAssertLessThan(zip(y.data, expected.data).map { abs($0 - $1) }.max()!, 1e-5)
+        XCTAssertGreaterThan(expected.data.map(abs).max()!, 0.1, "a zero output would make the comparison empty")
+    }
+
+    func testTruncatedFilesAreRejected() {
+        let bytes = model().serialized()
+        for length in [0, 4, 8, 11, 19, 20, 100, bytes.count / 2, bytes.count - 1] {
+            XCTAssertThrowsError(try ModelFile(bytes: Array(bytes[0..<length])), "length \(length)") { error in
+                guard case ModelFileError.truncated = error else { return XCTFail("length \(length): \(error)") }
+            }
+        }
+    }
+
+    func testCorruptFilesAreRejected() {
+        let bytes = model().serialized()
+        for offset in [30, bytes.count / 2, bytes.count - 5, bytes.count - 1] {
+            var corrupt = bytes
+            corrupt[offset] ^= 0x10
+            XCTAssertThrowsError(try ModelFile(bytes: corrupt)) { error in
+                guard case ModelFileError.checksumMismatch = error else { return XCTFail("offset \(offset): \(error)") }
+                XCTAssertTrue("\(error)".contains("corrupt"))
+            }
+        }
+        var wrongMagic = bytes
+        wrongMagic[0] = UInt8(ascii: "X")
+        XCTAssertThrowsError(try ModelFile(bytes: wrongMagic)) { XCTAssertEqual($0 as? ModelFileError, .badMagic) }
+        XCTAssertThrowsError(try ModelFile(bytes: Array("PNG not a model file at all".utf8))) {
+            XCTAssertEqual($0 as? ModelFileError, .badMagic)
+        }
+        var wrongVersion = bytes
+        wrongVersion[8] = 9
+        XCTAssertThrowsError(try ModelFile(bytes: wrongVersion)) { XCTAssertEqual($0 as? ModelFileError, .unsupportedVersion(9)) }
+    }
+
+    func testMismatchedTensorsAreRejected() {
+        var wrongShape = model()
+        wrongShape.tensors["layers.2.weight"] = StoredTensor(f32: [Float](repeating: 0, count: 4 * 4 * 9), shape: [4, 4, 9])
+        XCTAssertThrowsError(try ModelFile(bytes: wrongShape.serialized())) {
+            XCTAssertEqual($0 as? ModelFileError, .shapeMismatch(name: "layers.2.weight", expected: [4, 4, 3, 3], found: [4, 4, 9]))
+        }
+        var missing = model()
+        missing.tensors["layers.3.running_var"] = nil
+        XCTAssertThrowsError(try ModelFile(bytes: missing.serialized())) {
+            XCTAssertEqual($0 as? ModelFileError, .missingTensor("layers.3.running_var"))
+        }
+        var wrongArchitecture = model()
+        wrongArchitecture.spec = .blurSegDefault
+        XCTAssertThrowsError(try ModelFile(bytes: wrongArchitecture.serialized())) {
+            XCTAssertEqual($0 as? ModelFileError, .shapeMismatch(name: "layers.0.weight", expected: [16, 1, 3, 3], found: [4, 1, 3, 3]))
+        }
+    }
+
+    func testMissingFileIsAClearError() {
+        XCTAssertThrowsError(try ModelFile.read(contentsOf: "/nonexistent/model.blurdmodel")) {
+            XCTAssertTrue("\($0)".contains("/nonexistent/model.blurdmodel"))
+        }
+    }
+}
