@@ -159,6 +159,34 @@ final class VideoSourceTests: XCTestCase {
         XCTAssertLessThan(more + 1, 50)
     }
 
+    func testInterruptUnblocksALiveReadWithoutError() throws {
+        let path = try clip("live.ts", frames: 50)
+        let server = try LocalStreamServer(payload: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+        defer { server.stop() }
+        var options = VideoSourceOptions(url: "tcp://127.0.0.1:\(server.port)")
+        // Far longer than the test: if interrupt() did not unblock the read, the timeout error fails it.
+        options.timeoutSeconds = 60
+        let source = try VideoSource(options: options)
+        XCTAssertTrue(source.info.isLive)
+        XCTAssertNil(source.info.durationSeconds)
+        var luma = GrayImage(width: 0, height: 0)
+        var delivered = 0
+        while try source.nextFrame(into: &luma) != nil {
+            delivered += 1
+            if delivered == 30 { DispatchQueue.global().async { source.interrupt() } }
+        }
+        XCTAssertGreaterThanOrEqual(delivered, 30)
+        XCTAssertLessThanOrEqual(delivered, 50)
+    }
+
+    func testSilentNetworkInputTimesOut() throws {
+        var options = VideoSourceOptions(url: "udp://127.0.0.1:\(Int.random(in: 40000..<60000))")
+        options.timeoutSeconds = 1
+        XCTAssertThrowsError(try VideoSource(options: options)) {
+            XCTAssertEqual(($0 as? MediaError)?.exitCode, 4, "\($0)")
+        }
+    }
+
     func testOpenErrorsAreDistinct() throws {
         let directory = try TestMedia.temporaryDirectory(for: self)
         XCTAssertThrowsError(try VideoSource(options: VideoSourceOptions(url: directory.appendingPathComponent("none.mp4").path))) {
