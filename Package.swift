@@ -40,6 +40,7 @@ let package = Package(
         ]),
         .testTarget(name: "BlurdMediaTests", dependencies: ["BlurdMedia", "BlurdImaging"]),
         .testTarget(name: "BlurdSegmenterTests", dependencies: ["BlurdSegmenter", "BlurdImaging"]),
+        .testTarget(name: "BlurdTrainingTests", dependencies: ["BlurdTraining", "BlurdSegmenter", "BlurdMedia", "BlurdImaging"]),
     ],
     swiftLanguageModes: [.v5]
 )

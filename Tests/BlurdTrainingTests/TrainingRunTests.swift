@@ -1,0 +1,140 @@
+import XCTest
+import BlurdImaging
+import BlurdSegmenter
+@testable import BlurdTraining
+
+/// End-to-end runs of the trainer on a tiny net and simple synthetic data: sharp random texture
+/// with a box-blurred disk, so no photographs are needed.
+final class TrainingRunTests: XCTestCase {
+    static let tinySpec = NetworkSpec(name: "tiny", inChannels: 1, layers: [
+        .conv(8, s: 2),
+        .conv(8, s: 2),
+        .conv(8, d: 2),
+        .conv(1, k: 1, act: .none),
+    ])
+
+    /// 64 px crops: uniform noise texture; a disk of random centre and radius is box-blurred
+    /// (5×5, twice) and marked blurred in the mask.
+    static func source(seed: UInt64) -> SampleStream.Source {
+        var random = SynthesisRandom(seed: seed)
+        return {
+            let size = 64
+            var texture = FloatImage(width: size, height: size)
+            for i in texture.pixels.indices { texture.pixels[i] = random.unit() }
+            var blurred = texture
+            for _ in 0..<2 { blurred = boxBlur(blurred, radius: 2) }
+            let cx = random.uniform(8...56), cy = random.uniform(8...56), r = random.uniform(10...24)
+            var image = texture, mask = FloatImage(width: size, height: size)
+            for y in 0..<size {
+                for x in 0..<size where (Float(x) - cx) * (Float(x) - cx) + (Float(y) - cy) * (Float(y) - cy) < r * r {
+                    image[x, y] = blurred[x, y]
+                    mask[x, y] = 1
+                }
+            }
+            return TrainingSample(image: image, mask: mask)
+        }
+    }
+
+    static func boxBlur(_ image: FloatImage, radius: Int) -> FloatImage {
+        var output = image
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                var sum: Float = 0, count: Float = 0
+                for dy in -radius...radius {
+                    for dx in -radius...radius {
+                        let sx = x + dx, sy = y + dy
+                        if sx >= 0, sx < image.width, sy >= 0, sy < image.height {
+                            sum += image[sx, sy]
+                            count += 1
+                        }
+                    }
+                }
+                output[x, y] = sum / count
+            }
+        }
+        return output
+    }
+
+    static func configuration(iterations: Int) -> TrainingConfiguration {
+        TrainingConfiguration(spec: tinySpec, photosDirectory: "unused", cropSize: 64, batchSize: 8,
+                              schedule: LearningRateSchedule(peak: 1e-2, warmupIterations: 3),
+                              iterations: iterations, validationInterval: 10, validationSamples: 16,
+                              checkpointMinutes: 60, seed: 7)
+    }
+
+    let factory: Trainer.SourceFactory = { role, seed in
+        TrainingRunTests.source(seed: role == .validation ? seed ^ 0xFFFF : seed)
+    }
+
+    func testATinyRunLowersTheLossAndLearnsTheMask() throws {
+        let trainer = try Trainer(configuration: Self.configuration(iterations: 60))
+        let before = trainer.makeCheckpoint()
+        let result = try trainer.run(sources: factory, checkpointPath: nil)
+        XCTAssertEqual(result.iterations, 60)
+        XCTAssertEqual(result.lossHistory.count, 60)
+        let first = result.lossHistory.prefix(5).reduce(0, +) / 5
+        let last = result.lossHistory.suffix(5).reduce(0, +) / 5
+        XCTAssertLessThan(last, 0.75 * first, "loss \(first) → \(last)")
+        let validation = try XCTUnwrap(result.validation)
+        XCTAssertGreaterThan(validation.iou, 0.6, "validation IoU after 60 iterations")
+        XCTAssertNotEqual(before.model.tensors, result.checkpoint.model.tensors)
+    }
+
+    func testCheckpointRoundTripsAndResumeContinuesTheRun() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("blurd-ckpt-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let trainer = try Trainer(configuration: Self.configuration(iterations: 4), metadata: ["command": "test"])
+        _ = try trainer.run(sources: factory, checkpointPath: path)
+
+        let saved = try TrainingCheckpoint.read(contentsOf: path)
+        XCTAssertEqual(saved.header.iteration, 4)
+        XCTAssertEqual(saved.header.adamStep, 4)
+        XCTAssertEqual(saved.header.configuration, Self.configuration(iterations: 4))
+        XCTAssertEqual(saved.model.metadata["command"], "test")
+        XCTAssertEqual(saved.model.metadata["iterations"], "4")
+        XCTAssertEqual(saved.model.tensors, trainer.makeCheckpoint().model.tensors)
+        XCTAssertEqual(saved.firstMoments, trainer.makeCheckpoint().firstMoments)
+
+        let resumed = try Trainer(resuming: saved)
+        XCTAssertEqual(resumed.iteration, 4)
+        XCTAssertEqual(resumed.normalization, trainer.normalization)
+        let weights = resumed.network.parameters.map(\.value)
+        XCTAssertEqual(weights, trainer.network.parameters.map(\.value))
+        // The budget is spent: resuming runs no step and leaves the weights as they were.
+        let again = try resumed.run(sources: factory, checkpointPath: nil)
+        XCTAssertEqual(again.iterations, 4)
+        XCTAssertTrue(again.lossHistory.isEmpty)
+        XCTAssertEqual(resumed.network.parameters.map(\.value), weights)
+    }
+
+    func testCorruptOrTruncatedCheckpointsAreRejected() throws {
+        let trainer = try Trainer(configuration: Self.configuration(iterations: 1))
+        var bytes = try trainer.makeCheckpoint().serialized()
+        XCTAssertNoThrow(try TrainingCheckpoint(bytes: bytes))
+        XCTAssertThrowsError(try TrainingCheckpoint(bytes: Array(bytes.dropLast(100))))
+        bytes[bytes.count / 2] ^= 0x40
+        XCTAssertThrowsError(try TrainingCheckpoint(bytes: bytes)) { error in
+            XCTAssertTrue("\(error)".contains("checksum"), "\(error)")
+        }
+        XCTAssertThrowsError(try TrainingCheckpoint(bytes: Array("not a checkpoint at all".utf8)))
+    }
+
+    func testStopRequestEndsTheRunWithACheckpoint() throws {
+        let trainer = try Trainer(configuration: Self.configuration(iterations: 1000))
+        let stop = StopRequest()
+        stop.request()
+        let result = try trainer.run(sources: factory, checkpointPath: nil, stop: stop)
+        XCTAssertTrue(result.interrupted)
+        XCTAssertEqual(result.iterations, 0)
+        XCTAssertEqual(result.checkpoint.header.iteration, 0)
+    }
+
+    func testConfigurationRejectsCropsOffTheOutputGrid() {
+        var configuration = Self.configuration(iterations: 1)
+        configuration.cropSize = 66
+        XCTAssertThrowsError(try Trainer(configuration: configuration))
+        configuration.cropSize = 64
+        configuration.iterations = nil
+        XCTAssertThrowsError(try Trainer(configuration: configuration))
+    }
+}
