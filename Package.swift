@@ -41,6 +41,10 @@ let package = Package(
         .testTarget(name: "BlurdMediaTests", dependencies: ["BlurdMedia", "BlurdImaging"]),
         .testTarget(name: "BlurdSegmenterTests", dependencies: ["BlurdSegmenter", "BlurdImaging"]),
         .testTarget(name: "BlurdTrainingTests", dependencies: ["BlurdTraining", "BlurdSegmenter", "BlurdMedia", "BlurdImaging"]),
+        .testTarget(name: "BlurdPipelineTests",
+                    dependencies: ["BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdImaging"]),
+        // Runs the built `blurd` binary end to end.
+        .testTarget(name: "BlurdCLITests", dependencies: ["BlurdMedia", "BlurdImaging"]),
     ],
     swiftLanguageModes: [.v5]
 )

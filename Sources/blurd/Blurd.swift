@@ -7,6 +7,7 @@ struct Blurd: ParsableCommand {
         commandName: "blurd",
         abstract: "Streaming video blur detection: per-frame blur masks and sharpness scores.",
         subcommands: [
+            AnalyzeCommand.self,
         ]
     )
 }

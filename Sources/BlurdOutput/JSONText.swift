@@ -1,0 +1,35 @@
+/// JSON text for numbers and strings, never producing NaN or infinity (those become null).
+enum JSONText {
+    /// `value` rounded to `decimals` places, in Swift's shortest round-trip form (valid JSON).
+    static func number(_ value: Double, decimals: Int) -> String {
+        guard value.isFinite else { return "null" }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let rounded = (value * scale).rounded() / scale
+        return rounded == 0 ? "0" : "\(rounded)"
+    }
+
+    static func number(_ value: Double?, decimals: Int) -> String {
+        guard let value else { return "null" }
+        return number(value, decimals: decimals)
+    }
+
+    /// A quoted JSON string with the mandatory escapes.
+    static func string(_ value: String) -> String {
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case let c where c.value < 0x20:
+                let hex = String(c.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,40 @@
+import BlurdImaging
+import BlurdMedia
+
+/// Where the pipeline's frames come from: `VideoSource` in production, synthetic sources in
+/// tests.
+public protocol FrameSource: AnyObject {
+    /// Size of the frames `nextFrame` delivers, so ring slots can be allocated once.
+    var frameWidth: Int { get }
+    var frameHeight: Int { get }
+    /// Fills `luma` in place (reusing its storage) and returns the frame's metadata; nil at EOF.
+    func nextFrame(into luma: inout GrayImage) throws -> FrameMeta?
+    /// Decoder counters for the run summary.
+    var counters: SourceCounters { get }
+    /// Asks `nextFrame` to stop soon; callable from any thread.
+    func interrupt()
+}
+
+/// Counters a frame source reports for the run summary.
+public struct SourceCounters: Sendable, Equatable {
+    public var framesDecoded: Int
+    public var corruptPackets: Int
+    public var decodeErrors: Int
+
+    public init(framesDecoded: Int = 0, corruptPackets: Int = 0, decodeErrors: Int = 0) {
+        self.framesDecoded = framesDecoded
+        self.corruptPackets = corruptPackets
+        self.decodeErrors = decodeErrors
+    }
+}
+
+extension VideoSource: FrameSource {
+    public var frameWidth: Int { info.analysisWidth }
+    public var frameHeight: Int { info.analysisHeight }
+
+    public var counters: SourceCounters {
+        let stats = self.stats
+        return SourceCounters(framesDecoded: stats.framesDecoded, corruptPackets: stats.corruptPackets,
+                              decodeErrors: stats.decodeErrors)
+    }
+}

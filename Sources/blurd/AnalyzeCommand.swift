@@ -1,0 +1,124 @@
+import ArgumentParser
+import BlurdMedia
+import BlurdOutput
+import BlurdPipeline
+import Foundation
+
+/// `blurd analyze INPUT`: decode a video, judge every sampled frame, write JSON Lines.
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Analyse a video file or stream: one JSON line per frame, then a summary.",
+        discussion: """
+            Exit codes: 0 success (also after SIGINT/SIGTERM), 2 bad arguments, 3 file not found, \
+            4 cannot open input, 5 no video stream, 6 unsupported codec, 7 read/decode failure, \
+            8 output failure. Schema: docs/JSONL.md.
+            """)
+
+    @Argument(help: "A file path or any FFmpeg URL (rtsp://, http(s)://, udp://, pipe:0, a device).")
+    var input: String
+
+    @Option(name: .shortAndLong, help: "Write JSON Lines to this file instead of standard output.")
+    var output: String?
+
+    @Option(help: "Also write each frame's blur probability map as frame_NNNNNN.pgm in this directory.")
+    var masks: String?
+
+    @Option(help: "Analysis method: \(AnalysisMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var method: String = AnalysisMethod.classic.rawValue
+
+    @Option(help: "Analysis size: long side in pixels (frames are never upscaled).")
+    var size: Int = 640
+
+    @Flag(help: "Analyse at the stream's full resolution (overrides --size).")
+    var fullResolution = false
+
+    @Option(help: "Start at this many seconds.")
+    var start: Double?
+
+    @Option(help: "Stop after this many seconds.")
+    var duration: Double?
+
+    @Option(help: "Analyse every Nth frame.")
+    var every: Int = 1
+
+    @Option(help: "Analyse at most this many frames per second.")
+    var fps: Double?
+
+    @Flag(help: "Decode key frames only (cheap monitoring of many streams).")
+    var keyframesOnly = false
+
+    @Option(help: "Analysis workers (default: the active core count).")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "When analysis falls behind: block (lose nothing) or drop-oldest (bounded latency). Default: drop-oldest for live inputs, block for files.")
+    var dropPolicy: String?
+
+    @Option(help: "Frames buffered between decoder and workers (default: 2 × workers + 2).")
+    var ringCapacity: Int?
+
+    func run() throws {
+        do {
+            try analyze()
+        } catch let error as MediaError {
+            throw fail(error.description, code: error.exitCode)
+        } catch let error as OutputError {
+            throw fail(error.description, code: error.exitCode)
+        }
+    }
+
+    private func analyze() throws {
+        guard let method = AnalysisMethod(rawValue: method) else {
+            throw MediaError.invalidOption("unknown method '\(self.method)'")
+        }
+        let policy = try dropPolicy.map { name in
+            guard let policy = DropPolicy(rawValue: name) else {
+                throw MediaError.invalidOption("unknown drop policy '\(name)' (block or drop-oldest)")
+            }
+            return policy
+        }
+        guard workers >= 1 else { throw MediaError.invalidOption("workers must be at least 1, got \(workers)") }
+        if let ringCapacity, ringCapacity < 1 {
+            throw MediaError.invalidOption("ring capacity must be at least 1, got \(ringCapacity)")
+        }
+
+        var sourceOptions = VideoSourceOptions(url: input)
+        sourceOptions.analysisLongSide = fullResolution ? nil : size
+        sourceOptions.start = start
+        sourceOptions.duration = duration
+        sourceOptions.every = every
+        sourceOptions.fps = fps
+        sourceOptions.keyframesOnly = keyframesOnly
+        let source = try VideoSource(options: sourceOptions)
+
+        var sinks: [FrameSink] = []
+        if let output {
+            sinks.append(try JSONLinesSink(path: output, method: method.rawValue))
+        } else {
+            sinks.append(JSONLinesSink(method: method.rawValue))
+        }
+        if let masks { sinks.append(try MaskDirectorySink(directory: masks)) }
+
+        let pipeline = AnalysisPipeline(
+            source: source, analyzerFactory: method.makeFactory(), sinks: sinks,
+            options: PipelineOptions(workers: workers, ringCapacity: ringCapacity,
+                                     dropPolicy: policy ?? (source.info.isLive ? .dropOldest : .block)))
+        // A closed output pipe must surface as a write error, not kill the process.
+        signal(SIGPIPE, SIG_IGN)
+        let summary = try withExtendedLifetime(StopSignals { _ in pipeline.stop() }) {
+            try pipeline.run()
+        }
+        let timing = String(format: "%.2f s, %.1f fps", summary.elapsedSeconds, summary.fps)
+        let line = "blurd: \(summary.framesDecoded) frames decoded, \(summary.framesAnalysed) analysed, "
+            + "\(summary.framesDropped) dropped, \(summary.corruptPackets) corrupt packets, "
+            + "\(summary.noTextureFrames) no_texture, \(timing)"
+            + (summary.interrupted ? " (interrupted)\n" : "\n")
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    /// Prints one error line to stderr and returns the exit code to throw.
+    private func fail(_ message: String, code: Int32) -> ExitCode {
+        FileHandle.standardError.write(Data("blurd: error: \(message)\n".utf8))
+        return ExitCode(code)
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import XCTest
+
+/// Runs the built `blurd` executable, found next to the test bundle in the build folder.
+enum BlurdProcess {
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
+    }
+
+    static func binary() throws -> URL {
+        let bundle = Bundle.main.bundleURL
+        let candidates = [
+            bundle.appendingPathComponent("blurd"),
+            bundle.deletingLastPathComponent().appendingPathComponent("blurd"),
+        ]
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw XCTSkip("blurd binary not built next to the tests (looked at \(candidates.map(\.path)))")
+        }
+        return found
+    }
+
+    /// Starts `blurd arguments` with stdout and stderr piped.
+    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, out, err)
+    }
+
+    /// Runs to completion.
+    static func run(_ arguments: [String]) throws -> Outcome {
+        let (process, out, err) = try start(arguments)
+        // Read stderr on the side so neither pipe can fill up and block the child.
+        var errorData = Data()
+        let errorDone = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            errorData = err.fileHandleForReading.readDataToEndOfFile()
+            errorDone.signal()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        errorDone.wait()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                       stderr: String(decoding: errorData, as: UTF8.self))
+    }
+
+    static func json(_ line: String) throws -> [String: Any] {
+        try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not an object: \(line)")
+    }
+}

@@ -1,0 +1,120 @@
+import BlurdImaging
+import BlurdPipeline
+import Foundation
+import XCTest
+
+final class RingBufferTests: XCTestCase {
+    private let itemCount = 100_000
+
+    /// Runs `consumerCount` consumer threads that take until the ring is closed, returning the
+    /// (sequence, value) pairs each saw.
+    private func startConsumers(_ ring: RingBuffer<Int>, count consumerCount: Int, group: DispatchGroup,
+                                slowEvery: Int = 0) -> [UnsafeMutablePointer<[(Int, Int)]>] {
+        (0..<consumerCount).map { consumer in
+            let seen = UnsafeMutablePointer<[(Int, Int)]>.allocate(capacity: 1)
+            seen.initialize(to: [])
+            group.enter()
+            let thread = Thread {
+                var taken = 0
+                while let delivery = ring.take() {
+                    seen.pointee.append((delivery.sequence, delivery.slot.element))
+                    ring.recycle(delivery.slot)
+                    taken += 1
+                    if slowEvery > 0, taken % slowEvery == consumer { usleep(50) }
+                }
+                group.leave()
+            }
+            thread.start()
+            return seen
+        }
+    }
+
+    func testBlockPolicyLosesNothingAndDuplicatesNothing() {
+        let ring = RingBuffer<Int>(capacity: 8, policy: .block) { -1 }
+        let group = DispatchGroup()
+        let seen = startConsumers(ring, count: 2, group: group)
+        for value in 0..<itemCount {
+            guard let slot = ring.acquire() else { return XCTFail("acquire returned nil before close") }
+            slot.element = value
+            ring.publish(slot)
+        }
+        ring.close()
+        group.wait()
+
+        let all = seen.flatMap { $0.pointee }
+        XCTAssertEqual(all.count, itemCount)
+        XCTAssertEqual(Set(all.map(\.1)).count, itemCount, "a value was delivered twice")
+        XCTAssertEqual(all.map(\.1).sorted(), Array(0..<itemCount))
+        // With nothing dropped, delivery sequence equals the published order.
+        XCTAssertTrue(all.allSatisfy { $0.0 == $0.1 })
+        XCTAssertTrue(seen.allSatisfy { !$0.pointee.isEmpty }, "one consumer got no item")
+        let counters = ring.counters
+        XCTAssertEqual(counters.produced, itemCount)
+        XCTAssertEqual(counters.delivered, itemCount)
+        XCTAssertEqual(counters.dropped, 0)
+        XCTAssertLessThanOrEqual(counters.maxOccupancy, 8)
+        seen.forEach { $0.deinitialize(count: 1); $0.deallocate() }
+    }
+
+    func testDropOldestStaysBoundedAndCountsDropsExactly() {
+        let capacity = 4
+        let ring = RingBuffer<Int>(capacity: capacity, policy: .dropOldest) { -1 }
+        let group = DispatchGroup()
+        let seen = startConsumers(ring, count: 2, group: group, slowEvery: 2)
+        var maxObserved = 0
+        for value in 0..<itemCount {
+            guard let slot = ring.acquire() else { return XCTFail("acquire returned nil before close") }
+            slot.element = value
+            ring.publish(slot)
+            maxObserved = max(maxObserved, ring.occupancy)
+        }
+        ring.close()
+        group.wait()
+
+        let all = seen.flatMap { $0.pointee }
+        let counters = ring.counters
+        XCTAssertGreaterThan(counters.dropped, 0, "slow consumers should have forced drops")
+        XCTAssertEqual(counters.produced, itemCount)
+        XCTAssertEqual(counters.produced, counters.delivered + counters.dropped)
+        XCTAssertEqual(all.count, counters.delivered)
+        XCTAssertEqual(Set(all.map(\.1)).count, all.count, "a value was delivered twice")
+        XCTAssertLessThanOrEqual(counters.maxOccupancy, capacity)
+        XCTAssertLessThanOrEqual(maxObserved, capacity)
+        // Sequences have no gaps and follow the published order.
+        let bySequence = all.sorted { $0.0 < $1.0 }
+        XCTAssertEqual(bySequence.map(\.0), Array(0..<all.count))
+        XCTAssertEqual(bySequence.map(\.1), bySequence.map(\.1).sorted())
+        seen.forEach { $0.deinitialize(count: 1); $0.deallocate() }
+    }
+
+    func testSlotsAreReusedInPlace() {
+        let capacity = 3
+        let ring = RingBuffer<GrayImage>(capacity: capacity, policy: .block) { GrayImage(width: 64, height: 32) }
+        var storage = Set<UnsafeMutableRawPointer>()
+        for frame in 0..<50 {
+            guard let slot = ring.acquire() else { return XCTFail("acquire returned nil") }
+            slot.element.pixels.withUnsafeMutableBufferPointer { pixels in
+                pixels[0] = UInt8(frame)
+                storage.insert(UnsafeMutableRawPointer(pixels.baseAddress!))
+            }
+            ring.publish(slot)
+            guard let delivery = ring.take() else { return XCTFail("take returned nil") }
+            XCTAssertEqual(delivery.slot.element.pixels[0], UInt8(frame))
+            ring.recycle(delivery.slot)
+        }
+        XCTAssertLessThanOrEqual(storage.count, capacity, "frame storage was reallocated")
+    }
+
+    func testCloseWakesWaitingConsumersAndStopsTheProducer() {
+        let ring = RingBuffer<Int>(capacity: 2, policy: .block) { 0 }
+        let done = expectation(description: "consumer returns nil")
+        Thread {
+            XCTAssertNil(ring.take())
+            done.fulfill()
+        }.start()
+        usleep(10_000)
+        ring.close()
+        wait(for: [done], timeout: 10)
+        XCTAssertNil(ring.acquire())
+    }
+}

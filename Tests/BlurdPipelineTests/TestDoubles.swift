@@ -1,0 +1,79 @@
+import BlurdImaging
+import BlurdMedia
+import BlurdPipeline
+import Foundation
+
+/// A source of `count` frames whose first pixel row encodes the frame index, or an endless
+/// one (count nil) that ends only when interrupted.
+final class CountingSource: FrameSource {
+    let frameWidth = 32
+    let frameHeight = 16
+    private let count: Int?
+    private let lock = NSLock()
+    private var interrupted = false
+    private(set) var delivered = 0
+
+    init(count: Int?) { self.count = count }
+
+    func nextFrame(into luma: inout GrayImage) throws -> FrameMeta? {
+        let stop = lock.withLock { interrupted }
+        if stop { return nil }
+        if let count, delivered >= count { return nil }
+        let index = delivered
+        delivered += 1
+        luma.pixels.withUnsafeMutableBufferPointer { pixels in
+            pixels[0] = UInt8(index & 0xFF)
+            pixels[1] = UInt8((index >> 8) & 0xFF)
+        }
+        return FrameMeta(index: index, pts: Double(index) / 25, isKeyframe: index % 12 == 0)
+    }
+
+    var counters: SourceCounters { SourceCounters(framesDecoded: delivered) }
+
+    func interrupt() { lock.withLock { interrupted = true } }
+
+    static func index(of luma: GrayImage) -> Int { Int(luma.pixels[0]) | Int(luma.pixels[1]) << 8 }
+}
+
+/// Reads the frame index back from the pixels and sleeps a random 0–3 ms, so workers finish
+/// out of order.
+final class SleepyAnalyzer: FrameAnalyzer {
+    private var random = SyntheticFrames.Random(state: UInt64.random(in: 1...UInt64.max))
+
+    func analyze(_ luma: GrayImage) throws -> FrameAnalysis {
+        usleep(UInt32(random.next() % 3000))
+        let index = CountingSource.index(of: luma)
+        return FrameAnalysis(state: .ok, score: Double(index), blurredFraction: 0,
+                             map: BlurMap(width: 1, height: 1))
+    }
+}
+
+/// Keeps everything it is given.
+final class CollectingSink: FrameSink {
+    private(set) var results: [FrameResult] = []
+    private(set) var summaries: [RunSummary] = []
+    /// Index read from the luma at write time (before the slot can be reused).
+    private(set) var lumaIndices: [Int] = []
+    var onWrite: ((Int) -> Void)?
+
+    func write(_ result: FrameResult) throws {
+        results.append(result)
+        lumaIndices.append(CountingSource.index(of: result.luma))
+        onWrite?(results.count)
+    }
+
+    func finish(_ summary: RunSummary) throws { summaries.append(summary) }
+}
+
+struct AnalyzerFailure: Error {}
+
+/// Fails on the frame with index `failAt`.
+final class FailingAnalyzer: FrameAnalyzer {
+    let failAt: Int
+    init(failAt: Int) { self.failAt = failAt }
+
+    func analyze(_ luma: GrayImage) throws -> FrameAnalysis {
+        if CountingSource.index(of: luma) == failAt { throw AnalyzerFailure() }
+        return FrameAnalysis(state: .ok, score: 1, blurredFraction: 0, map: BlurMap(width: 1, height: 1))
+    }
+}
