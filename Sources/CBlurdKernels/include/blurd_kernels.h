@@ -92,8 +92,13 @@ void blurd_qconv_rows(const uint8_t *padded, const blurd_qconv_shape *s, const b
 
 /* ---- other u8 layers ---- */
 
-/* Bilinear resize with half-pixel centres (edge-clamped), each plane of `c`, rounded half up. */
+/* Scratch bytes blurd_resize_bilinear_u8 needs for an output width. */
+size_t blurd_resize_scratch_bytes(size_t ow);
+
+/* Bilinear resize with half-pixel centres (source clamped at the border, as the fp32 layer),
+   each of `c` planes. Separable, in 7-bit fixed point: weights are multiples of 1/128 and the
+   result is rounded half up. `scratch` is blurd_resize_scratch_bytes(ow) long. */
 void blurd_resize_bilinear_u8(const uint8_t *in, size_t c, size_t h, size_t w,
-                              uint8_t *out, size_t oh, size_t ow);
+                              uint8_t *out, size_t oh, size_t ow, void *scratch);
 
 #endif
