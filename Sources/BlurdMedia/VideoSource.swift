@@ -127,7 +127,7 @@ public final class VideoSource {
 
     private func deliver(_ frame: UnsafeMutablePointer<AVFrame>, into luma: inout GrayImage) throws -> FrameMeta? {
         statistics.framesDecoded += 1
-        var pts: Double
+        let pts: Double
         let timestamp = frame.pointee.best_effort_timestamp
         if timestamp != blurd_nopts_value() {
             pts = Double(timestamp - streamStart) * timeBase
