@@ -28,6 +28,10 @@ final class VideoSourceTests: XCTestCase {
             let path = try clip(name)
             let reference = try ProbeReference(path: path)
             XCTAssertEqual(reference.frames.count, 50, name)
+            // VideoWriter stamps frame n at n / 25 s.
+            for (n, pts) in reference.relativePts.enumerated() {
+                XCTAssertEqual(pts, Double(n) / 25, accuracy: 1e-3, "\(name) frame \(n)")
+            }
             let (frames, source) = try decodeAll(VideoSourceOptions(url: path))
             XCTAssertEqual(frames.count, reference.frames.count, name)
             XCTAssertEqual(frames.map(\.index), Array(0..<frames.count), name)
