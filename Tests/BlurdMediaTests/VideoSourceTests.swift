@@ -107,6 +107,20 @@ final class VideoSourceTests: XCTestCase {
         XCTAssertEqual(try decodeAll(options).frames.map(\.index), [10, 12, 14, 16, 18])
     }
 
+    func testResolutionChangeMidStreamKeepsTheAnalysisSize() throws {
+        // Byte-concatenated MPEG-TS segments, as a camera that switches resolution produces.
+        let small = try clip("small.ts", frames: 25, width: 320, height: 240)
+        let large = try clip("large.ts", frames: 25, width: 640, height: 360)
+        let joined = URL(fileURLWithPath: small).deletingLastPathComponent().appendingPathComponent("joined.ts")
+        try (Data(contentsOf: URL(fileURLWithPath: small)) + Data(contentsOf: URL(fileURLWithPath: large))).write(to: joined)
+        var options = VideoSourceOptions(url: joined.path)
+        options.analysisLongSide = nil
+        let (frames, source) = try decodeAll(options)
+        XCTAssertEqual(source.info.analysisWidth, 320)
+        XCTAssertEqual(source.info.analysisHeight, 240)
+        XCTAssertEqual(frames.count, 50)
+    }
+
     func testKeyframesOnlyDeliversExactlyTheKeyFrames() throws {
         let path = try clip("gop.ts", gopSize: 10)
         let reference = try ProbeReference(path: path)
