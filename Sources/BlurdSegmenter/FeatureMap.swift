@@ -37,6 +37,8 @@ final class FeatureMap {
 
     func zero() { data.update(repeating: 0, count: count) }
 
+    var reservedFloats: Int { buffer.capacity }
+
     /// Start of image `b`, channel `channel`.
     func plane(_ b: Int, _ channel: Int) -> UnsafeMutablePointer<Float> { data + (b * c + channel) * plane }
 }

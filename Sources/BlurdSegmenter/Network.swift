@@ -82,8 +82,14 @@ public final class Network {
         return Tensor(n: y.n, c: y.c, h: y.h, w: y.w, data: Array(UnsafeBufferPointer(start: y.data, count: y.count)))
     }
 
+    /// Bytes held by activation, gradient and im2col buffers (they grow to the largest input seen).
+    var reservedBytes: Int {
+        let maps = (values + gradients).reduce(0) { $0 + $1.reservedFloats }
+        return 4 * (maps + scratch.columns.capacity + scratch.columnGradients.capacity)
+    }
+
     /// Runs every layer on values[0] (already filled).
-    func runLayers() {
+    private func runLayers() {
         for (i, step) in plan.steps.enumerated() {
             let output = values[i + 1]
             layers[i].forward(values[i], reference: step.reference.map { values[$0] }, output: output, scratch: scratch)

@@ -16,6 +16,11 @@ struct NetworkPlan: Sendable {
     /// Input pixels per pixel of every value.
     let valueStrides: [Int]
     let receptiveField: Int
+    /// How far, in input pixels, an output pixel's receptive field reaches to either side of
+    /// the pixel's own position (value pixel j at stride J sits at input J·j), over every
+    /// phase of the grid. Resizes read off-centre windows, so this can exceed
+    /// receptiveField / 2; it is what a tile's halo must cover.
+    let reach: Int
 
     init(spec: NetworkSpec) throws {
         guard spec.inChannels > 0 else { throw NetworkSpecError(layer: -1, "in_ch must be positive") }
@@ -24,10 +29,12 @@ struct NetworkPlan: Sendable {
         var channels = [spec.inChannels]
         var strides = [1]
         var fields = [1]
+        var extents = [(lo: 0, hi: 0)]
         var steps: [Step] = []
         for (i, layer) in spec.layers.enumerated() {
             let c = channels[i]
             var rf = fields[i], jump = strides[i], out = c
+            var extent = extents[i]
             var reference: Int? = nil
             func resolve(_ name: String?, _ field: String) throws -> Int {
                 guard let name else { throw NetworkSpecError(layer: i, "\(layer.op.rawValue) needs '\(field)'") }
@@ -44,10 +51,14 @@ struct NetworkPlan: Sendable {
                     throw NetworkSpecError(layer: i, "groups \(layer.groups) must divide in \(c) and out \(o) channels")
                 }
                 out = o
+                let pad = samePadding(kernel: layer.kernel, dilation: layer.dilation)
+                extent = (extent.lo - pad * jump, extent.hi + (layer.dilation * (layer.kernel - 1) - pad) * jump)
                 rf += layer.dilation * (layer.kernel - 1) * jump
                 jump *= layer.stride
             case .maxpool, .avgpool:
                 guard layer.kernel > 0, layer.stride > 0 else { throw NetworkSpecError(layer: i, "k and s must be positive") }
+                let pad = samePadding(kernel: layer.kernel, dilation: 1)
+                extent = (extent.lo - pad * jump, extent.hi + (layer.kernel - 1 - pad) * jump)
                 rf += (layer.kernel - 1) * jump
                 jump *= layer.stride
             case .bn:
@@ -56,6 +67,7 @@ struct NetworkPlan: Sendable {
                 let r = try resolve(layer.to, "to")
                 reference = r
                 if layer.upsampleMode == .bilinear { rf += jump }  // two taps on the coarse grid
+                extent = Self.resizeExtent(extent, from: jump, to: strides[r], bilinear: layer.upsampleMode == .bilinear)
                 jump = strides[r]
             case .concat, .add:
                 let r = try resolve(layer.with, "with")
@@ -71,6 +83,7 @@ struct NetworkPlan: Sendable {
                     out = c + channels[r]
                 }
                 rf = max(rf, fields[r])
+                extent = (min(extent.lo, extents[r].lo), max(extent.hi, extents[r].hi))
             }
             if layer.activation == .leaky && !(layer.leakySlope > 0) {
                 throw NetworkSpecError(layer: i, "leaky slope must be positive")
@@ -80,12 +93,32 @@ struct NetworkPlan: Sendable {
             channels.append(out)
             strides.append(jump)
             fields.append(rf)
+            extents.append(extent)
             if let name = layer.save { saved[name] = i + 1 }
         }
         self.spec = spec
         self.steps = steps
         self.valueStrides = strides
         self.receptiveField = fields.last!
+        self.reach = max(-extents.last!.lo, extents.last!.hi)
+    }
+
+    /// The input extent of a resize from stride `coarse` to stride `fine`, taking the taps of
+    /// `UpsampleLayer` for each phase of the fine grid (exact for integer ratios).
+    private static func resizeExtent(_ extent: (lo: Int, hi: Int), from coarse: Int, to fine: Int, bilinear: Bool)
+        -> (lo: Int, hi: Int) {
+        let ratio = max(1, coarse / fine)
+        var lo = Int.max, hi = Int.min
+        for phase in 0..<ratio {
+            let source = (Double(phase) + 0.5) / Double(ratio) - (bilinear ? 0.5 : 0)
+            let first = Int(source.rounded(.down))
+            let taps = bilinear ? [first, first + 1] : [first]
+            for tap in taps {
+                lo = min(lo, tap * coarse - phase * fine)
+                hi = max(hi, tap * coarse - phase * fine)
+            }
+        }
+        return (extent.lo + lo, extent.hi + hi)
     }
 
     var outChannels: Int { steps.last!.outChannels }

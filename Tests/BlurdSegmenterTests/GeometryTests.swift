@@ -11,6 +11,11 @@ final class GeometryTests: XCTestCase {
         // concat keeps the larger field; conv 3×3 at jump 4: 255 + 2·4 = 263; the 1×1 adds nothing.
         XCTAssertEqual(net.receptiveField, 263)
         XCTAssertEqual(net.outputStride, 4)
+        // Reach to one side: ⅛-grid features reach (247 − 1) / 2 = 123 px around their centre.
+        // An even ¼-grid pixel 2m at 8m reads ⅛-grid m − 1 and m (8 px left of it), an odd one
+        // 2m + 1 at 8m + 4 reads m and m + 1 (4 px either side): [−131, 127]. The 3×3 conv on
+        // the ¼ grid adds 4 px: [−135, 131]. So a halo of 135 px is needed, not 131.
+        XCTAssertEqual(net.plan.reach, 135)
         XCTAssertEqual(net.plan.alignment, 8)
         let size = net.outputSize(height: 360, width: 640)
         XCTAssertEqual(size.height, 90)

@@ -1,0 +1,203 @@
+import BlurdImaging
+import Foundation
+
+/// Why a `Segmenter` cannot be built.
+public struct SegmenterError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs a segmentation net over whole frames, tile by tile, in parallel.
+///
+/// The frame is first padded on the right and bottom (edge pixels repeated) to a multiple of
+/// the net's coarsest internal stride, the `alignment`, and the result is cropped back to
+/// `outputSize`: every resize ratio inside the net is then exact, which is what makes tiles
+/// stitch seamlessly. Each tile is a core of at most `tileSize` pixels plus a `halo` of context
+/// on every side that has a neighbour; the halo covers the receptive field, and tiles start on
+/// multiples of the alignment, so the stitched output equals one forward pass over the padded
+/// frame. Memory is bounded by the tile size: each worker owns one network sized for one tile.
+public final class Segmenter {
+    public enum Precision: Sendable { case fp32, int8 }
+
+    public let precision: Precision
+    /// Largest tile core, in input pixels (rounded up to the alignment).
+    public let tileSize: Int
+    public let threads: Int
+    /// Input pixels of context added around each tile core.
+    public let halo: Int
+    public let receptiveField: Int
+    /// Input pixels per output pixel.
+    public let outputStride: Int
+    /// Frames are padded to a multiple of this many pixels (the net's coarsest stride).
+    public let alignment: Int
+    private let plan: NetworkPlan
+    private let workers: [TileWorker]
+    /// Luma code → normalised input value.
+    private let normalised: [Float]
+    /// Whether the net ends in a sigmoid already; otherwise it emits logits.
+    private let endsInSigmoid: Bool
+    private var layout = TileLayout(height: -1, width: -1, tileSize: 1, halo: 0, alignment: 1)
+
+    /// The model's net at `precision`, one instance per thread.
+    public convenience init(model: ModelFile, precision: Precision, tileSize: Int = 256,
+                            threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+        switch precision {
+        case .fp32:
+            try self.init(inputMean: model.inputMean, inputStd: model.inputStd, precision: .fp32, tileSize: tileSize,
+                          threads: threads) { try Network(model: model) }
+        case .int8:
+            throw SegmenterError("int8 inference needs a QuantizedNetwork built from the model file, which does not exist yet")
+        }
+    }
+
+    /// Tiles run on networks made by `makeNetwork` (called once per thread).
+    public init(inputMean: Float, inputStd: Float, precision: Precision, tileSize: Int = 256,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                makeNetwork: () throws -> TileNetwork) throws {
+        guard inputStd > 0, inputStd.isFinite, inputMean.isFinite else {
+            throw SegmenterError("input normalisation mean \(inputMean), std \(inputStd) is not usable")
+        }
+        guard tileSize > 0, threads > 0 else { throw SegmenterError("tile size and threads must be positive") }
+        let networks = try (0..<threads).map { _ in try makeNetwork() }
+        let spec = networks[0].spec
+        let plan = try NetworkPlan(spec: spec)
+        guard spec.inChannels == 1, plan.outChannels == 1 else {
+            throw SegmenterError("\(spec.name) maps \(spec.inChannels) to \(plan.outChannels) channels; segmenting luma needs 1 to 1")
+        }
+        guard plan.alignment % plan.outputStride == 0,
+              [1, 2, 3].allSatisfy({ plan.sizes(height: $0 * plan.alignment, width: plan.alignment).last!
+                                      == ($0 * plan.alignment / plan.outputStride, plan.alignment / plan.outputStride) }) else {
+            throw SegmenterError("\(spec.name) does not map aligned tiles to aligned outputs, so it cannot be tiled")
+        }
+        self.precision = precision
+        self.plan = plan
+        self.threads = threads
+        alignment = plan.alignment
+        receptiveField = plan.receptiveField
+        outputStride = plan.outputStride
+        self.tileSize = (tileSize + alignment - 1) / alignment * alignment
+        halo = (plan.reach + alignment - 1) / alignment * alignment
+        workers = networks.map { TileWorker(network: $0) }
+        normalised = (0..<256).map { (Float($0) / 255 - inputMean) / inputStd }
+        endsInSigmoid = spec.layers.last!.activation == .sigmoid
+    }
+
+    /// Output grid size for a frame: ceil(height / stride) × ceil(width / stride) for blurd's nets.
+    public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        plan.sizes(height: height, width: width).last!
+    }
+
+    /// Sigmoid output on the net's output grid, values in [0,1], 1 = blurred.
+    public func probabilities(_ luma: GrayImage) -> FloatImage {
+        let out = outputSize(height: luma.height, width: luma.width)
+        var result = FloatImage(width: out.width, height: out.height)
+        guard luma.width > 0, luma.height > 0, out.width > 0, out.height > 0 else { return result }
+        if layout.height != luma.height || layout.width != luma.width {
+            layout = TileLayout(height: luma.height, width: luma.width, tileSize: tileSize, halo: halo, alignment: alignment)
+        }
+        let tiles = layout.tiles
+        let next = TileCounter()
+        BLAS.setThreads(1)
+        result.pixels.withUnsafeMutableBufferPointer { output in
+            luma.pixels.withUnsafeBufferPointer { pixels in
+                let job = TileJob(pixels: pixels, width: luma.width, height: luma.height, output: output,
+                                  outWidth: out.width, outHeight: out.height, stride: outputStride)
+                DispatchQueue.concurrentPerform(iterations: min(workers.count, tiles.count)) { w in
+                    while let t = next.take(below: tiles.count) {
+                        workers[w].run(tiles[t], job: job, normalised: normalised, sigmoid: !endsInSigmoid)
+                    }
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// Where one tile reads and writes, in coordinates of the aligned (padded) frame.
+struct Tile {
+    /// Input region [x0, x1) × [y0, y1): the core plus the halo, clipped to the padded frame.
+    let x0: Int, y0: Int, x1: Int, y1: Int
+    /// Core [coreX0, coreX1) × [coreY0, coreY1) whose output this tile owns.
+    let coreX0: Int, coreY0: Int, coreX1: Int, coreY1: Int
+}
+
+/// The tiles covering a frame size: cores split each padded axis into equal aligned parts of
+/// at most `tileSize` pixels.
+struct TileLayout {
+    let height: Int, width: Int
+    let tiles: [Tile]
+
+    init(height: Int, width: Int, tileSize: Int, halo: Int, alignment: Int) {
+        self.height = height
+        self.width = width
+        func cuts(_ size: Int) -> [Int] {
+            let blocks = max(1, (size + alignment - 1) / alignment)
+            let parts = (blocks * alignment + tileSize - 1) / tileSize
+            return (0...parts).map { $0 * blocks / parts * alignment }
+        }
+        let xs = cuts(width), ys = cuts(height)
+        let paddedWidth = xs.last!, paddedHeight = ys.last!
+        var tiles: [Tile] = []
+        for (top, bottom) in zip(ys, ys.dropFirst()) {
+            for (left, right) in zip(xs, xs.dropFirst()) {
+                tiles.append(Tile(x0: max(0, left - halo), y0: max(0, top - halo),
+                                  x1: min(paddedWidth, right + halo), y1: min(paddedHeight, bottom + halo),
+                                  coreX0: left, coreY0: top, coreX1: right, coreY1: bottom))
+            }
+        }
+        self.tiles = tiles
+    }
+}
+
+/// The frame being segmented, shared read-only by the workers; each writes only its cores.
+struct TileJob: @unchecked Sendable {
+    let pixels: UnsafeBufferPointer<UInt8>
+    let width: Int, height: Int
+    let output: UnsafeMutableBufferPointer<Float>
+    let outWidth: Int, outHeight: Int
+    let stride: Int
+}
+
+/// Hands out tile indices to the workers one at a time, so a slow tile does not hold up others.
+final class TileCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+
+    func take(below count: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < count else { return nil }
+        next += 1
+        return next - 1
+    }
+}
+
+/// One thread's network and input buffer.
+final class TileWorker: @unchecked Sendable {
+    let network: TileNetwork
+    private var input = Tensor(n: 1, c: 1, h: 0, w: 0)
+
+    init(network: TileNetwork) { self.network = network }
+
+    func run(_ tile: Tile, job: TileJob, normalised: [Float], sigmoid: Bool) {
+        let h = tile.y1 - tile.y0, w = tile.x1 - tile.x0
+        if input.h != h || input.w != w { input = Tensor(n: 1, c: 1, h: h, w: w) }
+        // Rows and columns past the frame repeat its last row and column (the alignment padding).
+        input.data.withUnsafeMutableBufferPointer { x in
+            for y in 0..<h {
+                let row = job.pixels.baseAddress! + min(tile.y0 + y, job.height - 1) * job.width
+                for xx in 0..<w { x[y * w + xx] = normalised[Int(row[min(tile.x0 + xx, job.width - 1)])] }
+            }
+        }
+        let y = network.forward(input)
+        let s = job.stride
+        let rowEnd = min(tile.coreY1 / s, job.outHeight), colEnd = min(tile.coreX1 / s, job.outWidth)
+        for oy in (tile.coreY0 / s)..<max(tile.coreY0 / s, rowEnd) {
+            let src = (oy - tile.y0 / s) * y.w - tile.x0 / s
+            for ox in (tile.coreX0 / s)..<max(tile.coreX0 / s, colEnd) {
+                let v = y.data[src + ox]
+                job.output[oy * job.outWidth + ox] = sigmoid ? 1 / (1 + exp(-v)) : v
+            }
+        }
+    }
+}
