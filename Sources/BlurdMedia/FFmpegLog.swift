@@ -8,8 +8,12 @@ public enum FFmpegLog {
     }
 
     /// Runs once before the first media object is created: FFmpeg's default (info) is far too chatty
-    /// for a daemon whose stdout/stderr carry results and one clear error message.
-    private static let defaultInstalled: Void = { av_log_set_level(Level.error.rawValue) }()
+    /// for a daemon whose stdout/stderr carry results and one clear error message. Device demuxers
+    /// (v4l2) are registered here too, since every input passes through this point first.
+    private static let defaultInstalled: Void = {
+        av_log_set_level(Level.error.rawValue)
+        avdevice_register_all()
+    }()
 
     /// Sets libav*'s log level for the whole process.
     public static func setLevel(_ level: Level) {

@@ -247,9 +247,10 @@ public final class VideoSource {
             throw MediaError.fileNotFound(url)
         }
         var inputFormat: UnsafePointer<AVInputFormat>?
-        if let name = options.format {
+        // A V4L2 device node is not probed by content: name its demuxer unless the caller did.
+        if let name = options.format ?? (url.hasPrefix("/dev/video") ? "v4l2" : nil) {
             guard let found = av_find_input_format(name) else {
-                throw MediaError.openFailed(url: url, reason: "unknown input format \(name) (devices need libavdevice)")
+                throw MediaError.openFailed(url: url, reason: "unknown input format \(name)")
             }
             inputFormat = found
         }

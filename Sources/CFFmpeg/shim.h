@@ -1,5 +1,6 @@
 #ifndef BLURD_CFFMPEG_SHIM_H
 #define BLURD_CFFMPEG_SHIM_H
+#include <libavdevice/avdevice.h>
 #include <libavformat/avformat.h>
 #include <libavcodec/avcodec.h>
 #include <libswscale/swscale.h>
