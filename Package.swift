@@ -26,7 +26,9 @@ let package = Package(
         // FFmpeg: demux/decode/scale, encode/mux, image files.
         .target(name: "BlurdMedia", dependencies: ["CFFmpeg", "BlurdImaging"]),
         // The CNN engine: layers, model file, tiling, int8.
-        .target(name: "BlurdSegmenter", dependencies: ["COpenBLAS", "CBlurdKernels", "BlurdImaging"]),
+        // The default model file, embedded with .incbin (the -I "." lets the assembler find it).
+        .target(name: "CBlurdModel", cSettings: [.headerSearchPath(".")]),
+        .target(name: "BlurdSegmenter", dependencies: ["COpenBLAS", "CBlurdKernels", "CBlurdModel", "BlurdImaging"]),
         // Ring buffer, Dispatch workers, ordered sink, analyzers.
         .target(name: "BlurdPipeline", dependencies: ["BlurdMedia", "BlurdSegmenter", "BlurdImaging"]),
         // JSON Lines, masks, annotated video, reports.
