@@ -16,6 +16,10 @@ struct EncoderSettings {
     var qscale: Int?
     var preset: String?
     var globalHeader: Bool
+    /// Exact rate and pts unit when they are not `frameRate` and 1/`frameRate` (e.g. 30000/1001
+    /// and an input's 1/90000), so outputs can keep an input's timestamps.
+    var exactFrameRate: AVRational? = nil
+    var timeBase: AVRational? = nil
 }
 
 /// Opens an encoder context; the caller owns it and frees it with `avcodec_free_context`.
@@ -37,8 +41,8 @@ func openEncoder(_ settings: EncoderSettings) throws -> UnsafeMutablePointer<AVC
     context.pointee.width = Int32(settings.width)
     context.pointee.height = Int32(settings.height)
     context.pointee.pix_fmt = settings.pixelFormat
-    context.pointee.time_base = AVRational(num: 1, den: Int32(settings.frameRate))
-    context.pointee.framerate = AVRational(num: Int32(settings.frameRate), den: 1)
+    context.pointee.time_base = settings.timeBase ?? AVRational(num: 1, den: Int32(settings.frameRate))
+    context.pointee.framerate = settings.exactFrameRate ?? AVRational(num: Int32(settings.frameRate), den: 1)
     context.pointee.gop_size = Int32(settings.gopSize)
     if let maxBFrames = settings.maxBFrames { context.pointee.max_b_frames = Int32(maxBFrames) }
     if settings.globalHeader { context.pointee.flags |= blurd_codec_flag_global_header() }

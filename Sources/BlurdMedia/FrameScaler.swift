@@ -1,6 +1,6 @@
 import CFFmpeg
 
-/// libswscale conversion of decoded frames to a fixed packed output (GRAY8 luma or RGB24),
+/// libswscale conversion of decoded frames to a fixed output (GRAY8 luma, RGB24 or YUV420P),
 /// written straight into caller-owned storage. The context is rebuilt only when the source
 /// size or pixel format changes (live streams may switch resolution).
 final class FrameScaler {
@@ -27,9 +27,22 @@ final class FrameScaler {
 
     /// Converts `frame` into `destination`, which holds `targetStride × targetHeight` bytes.
     func convert(_ frame: UnsafeMutablePointer<AVFrame>, into destination: UnsafeMutablePointer<UInt8>) throws {
+        try convert(frame, planes: [destination, nil, nil, nil], strides: [Int32(targetStride), 0, 0, 0])
+    }
+
+    /// Converts `frame` into a YUV420P target's three tightly packed planes.
+    func convert(_ frame: UnsafeMutablePointer<AVFrame>, y: UnsafeMutablePointer<UInt8>,
+                 u: UnsafeMutablePointer<UInt8>, v: UnsafeMutablePointer<UInt8>) throws {
+        precondition(targetFormat == AV_PIX_FMT_YUV420P, "planar output needs a YUV420P scaler")
+        let chromaStride = Int32(targetWidth / 2)
+        try convert(frame, planes: [y, u, v, nil], strides: [Int32(targetWidth), chromaStride, chromaStride, 0])
+    }
+
+    private func convert(_ frame: UnsafeMutablePointer<AVFrame>, planes: [UnsafeMutablePointer<UInt8>?],
+                         strides: [Int32]) throws {
         try prepare(for: frame)
-        var destinationPlanes: [UnsafeMutablePointer<UInt8>?] = [destination, nil, nil, nil]
-        var destinationStrides: [Int32] = [Int32(targetStride), 0, 0, 0]
+        var destinationPlanes = planes
+        var destinationStrides = strides
         let rows = withUnsafeBytes(of: frame.pointee.data) { dataBytes in
             withUnsafeBytes(of: frame.pointee.linesize) { strideBytes in
                 sws_scale(context,

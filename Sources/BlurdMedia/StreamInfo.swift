@@ -4,6 +4,10 @@ public struct StreamInfo: Sendable, Equatable {
     public var height: Int
     /// Average (or guessed) frame rate; nil when the container does not say.
     public var frameRate: Double?
+    /// The same rate exactly (30000/1001, not 29.97…), for timecodes and output streams.
+    public var exactFrameRate: MediaRational?
+    /// The unit of the stream's timestamps; `FrameMeta.pts` is an exact multiple of it.
+    public var timeBase: MediaRational
     /// nil for live inputs and containers without a duration.
     public var durationSeconds: Double?
     public var codecName: String

@@ -9,6 +9,10 @@ import Foundation
 public final class VideoSource {
     public let options: VideoSourceOptions
     public let info: StreamInfo
+    /// The audio stream passed through, when `options.copyAudio` is set and the input has one.
+    public let audioStream: CopiedStream?
+    /// Receives each packet of `audioStream` as it is read, on the thread calling `nextFrame`.
+    public var audioPacketHandler: ((MediaPacket) -> Void)?
 
     private var formatContext: UnsafeMutablePointer<AVFormatContext>?
     private var codecContext: UnsafeMutablePointer<AVCodecContext>?
@@ -20,6 +24,11 @@ public final class VideoSource {
     private let timeBase: Double
     private let streamStart: Int64
     private let scaler: FrameScaler
+    /// Made on the first `nextFrame(into:fullFrame:)`.
+    private var fullFrameScaler: FrameScaler?
+    private let audioIndex: Int32
+    /// The video stream's start in the audio time base, subtracted from audio timestamps.
+    private let audioShift: Int64
     private var sampler: FrameSampler
     private var statistics = DecodeStats()
     private var nextIndex = 0
@@ -69,14 +78,19 @@ public final class VideoSource {
             duration = Double(formatContext.pointee.duration) / Double(AV_TIME_BASE)
         }
         let isLive = Self.isLive(options, formatContext)
+        let hasRate = guessedRate.num > 0 && guessedRate.den > 0
         info = StreamInfo(width: width, height: height,
-                          frameRate: guessedRate.num > 0 && guessedRate.den > 0 ? av_q2d(guessedRate) : nil,
+                          frameRate: hasRate ? av_q2d(guessedRate) : nil,
+                          exactFrameRate: hasRate ? MediaRational(guessedRate.num, guessedRate.den) : nil,
+                          timeBase: MediaRational(stream.pointee.time_base.num, stream.pointee.time_base.den),
                           durationSeconds: isLive ? nil : duration,
                           codecName: String(cString: avcodec_get_name(codecContext.pointee.codec_id)),
                           isLive: isLive, analysisWidth: analysis.width, analysisHeight: analysis.height)
         scaler = FrameScaler(targetWidth: analysis.width, targetHeight: analysis.height, targetFormat: AV_PIX_FMT_GRAY8)
         sampler = FrameSampler(start: options.start, duration: options.duration, every: options.every, fps: options.fps)
         indexAnchored = (options.start ?? 0) == 0
+        (audioStream, audioIndex, audioShift) = Self.selectAudio(formatContext, videoIndex: index,
+                                                                     videoStart: streamStart, options)
 
         packet = av_packet_alloc()
         frame = av_frame_alloc()
@@ -102,12 +116,41 @@ public final class VideoSource {
     /// stream; corrupt packets and damaged frames are skipped and counted, and a truncated file
     /// yields every decodable frame and then nil.
     public func nextFrame(into luma: inout GrayImage) throws -> FrameMeta? {
+        try nextFrame(into: &luma) { _ in }
+    }
+
+    /// Like `nextFrame(into:)`, and also writes the frame at full resolution into `fullFrame`
+    /// (reusing its storage). Odd sizes lose their last row or column, as 4:2:0 needs even ones.
+    public func nextFrame(into luma: inout GrayImage, fullFrame: inout YUV420Image) throws -> FrameMeta? {
+        try nextFrame(into: &luma) { frame in
+            let width = max(2, info.width & ~1), height = max(2, info.height & ~1)
+            let scaler = fullFrameScaler
+                ?? FrameScaler(targetWidth: width, targetHeight: height, targetFormat: AV_PIX_FMT_YUV420P)
+            fullFrameScaler = scaler
+            if fullFrame.width != width || fullFrame.height != height {
+                fullFrame = YUV420Image(width: width, height: height)
+            }
+            try fullFrame.y.withUnsafeMutableBufferPointer { y in
+                try fullFrame.u.withUnsafeMutableBufferPointer { u in
+                    try fullFrame.v.withUnsafeMutableBufferPointer { v in
+                        try scaler.convert(frame, y: y.baseAddress!, u: u.baseAddress!, v: v.baseAddress!)
+                    }
+                }
+            }
+        }
+    }
+
+    private func nextFrame(into luma: inout GrayImage,
+                           keep: (UnsafeMutablePointer<AVFrame>) throws -> Void) throws -> FrameMeta? {
         guard let codecContext, let frame else { return nil }
         while !finished {
             let status = avcodec_receive_frame(codecContext, frame)
             if status >= 0 {
                 defer { av_frame_unref(frame) }
-                if let meta = try deliver(frame, into: &luma) { return meta }
+                if let meta = try deliver(frame, into: &luma) {
+                    try keep(frame)
+                    return meta
+                }
                 continue
             }
             if status == blurd_averror_eof() {
@@ -175,6 +218,10 @@ public final class VideoSource {
         }
         defer { av_packet_unref(packet) }
         consecutiveReadErrors = 0
+        if packet.pointee.stream_index == audioIndex, let audioStream, let audioPacketHandler {
+            audioPacketHandler(try MediaPacket(referencing: packet, timeBase: audioStream.timeBase, shift: audioShift))
+            return
+        }
         guard packet.pointee.stream_index == streamIndex else { return }
         if (packet.pointee.flags & AV_PKT_FLAG_CORRUPT) != 0 {
             // The demuxer saw damage (e.g. MPEG-TS continuity errors); the decoder still conceals
@@ -343,6 +390,24 @@ public final class VideoSource {
             throw MediaError.openFailed(url: options.url, reason: "the video stream has no frame size")
         }
         return (context, index)
+    }
+
+    /// The best audio stream next to the video, kept from the demuxer's discard, when asked for.
+    /// Without memory for the parameter copy the audio is left out rather than failing the run.
+    private static func selectAudio(_ formatContext: UnsafeMutablePointer<AVFormatContext>, videoIndex: Int32,
+                                    videoStart: Int64, _ options: VideoSourceOptions)
+        -> (CopiedStream?, Int32, Int64) {
+        guard options.copyAudio else { return (nil, -1, 0) }
+        let index = av_find_best_stream(formatContext, AVMEDIA_TYPE_AUDIO, -1, videoIndex, nil, 0)
+        guard index >= 0 else { return (nil, -1, 0) }
+        let stream = formatContext.pointee.streams[Int(index)]!
+        let videoTimeBase = formatContext.pointee.streams[Int(videoIndex)]!.pointee.time_base
+        let shift = av_rescale_q(videoStart, videoTimeBase, stream.pointee.time_base)
+        guard let copied = try? CopiedStream(copying: stream.pointee.codecpar, timeBase: stream.pointee.time_base) else {
+            return (nil, -1, 0)
+        }
+        stream.pointee.discard = AVDISCARD_DEFAULT
+        return (copied, index, shift)
     }
 
     private static func firstVideoCodecName(_ formatContext: UnsafeMutablePointer<AVFormatContext>) -> String? {

@@ -21,6 +21,9 @@ public struct VideoSourceOptions: Sendable {
     public var decoderThreads: Int = 0
     /// Open and read timeout for every blocking call, in seconds.
     public var timeoutSeconds: Double = 10
+    /// Keep the best audio stream's packets for pass-through (`VideoSource.audioPacketHandler`)
+    /// instead of discarding them in the demuxer.
+    public var copyAudio: Bool = false
 
     public init(url: String) {
         self.url = url

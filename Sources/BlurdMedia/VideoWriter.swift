@@ -23,6 +23,12 @@ public struct VideoWriterOptions: Sendable {
     public var format: String? = nil
     /// "yuv420p" or "yuvj420p" (mjpeg always uses yuvj420p).
     public var pixelFormat: String = "yuv420p"
+    /// The exact frame rate when it is not a whole number (30000/1001); overrides `frameRate`.
+    public var exactFrameRate: MediaRational? = nil
+    /// The unit of explicit `pts` given to `write`; nil = 1/frameRate (frame n at pts n).
+    public var timeBase: MediaRational? = nil
+    /// Streams passed through unchanged (an input's audio), fed with `write(copied:)`.
+    public var copiedStreams: [CopiedStream] = []
 
     public init(path: String, width: Int, height: Int, frameRate: Int = 25, codec: String = "libx264") {
         self.path = path
@@ -35,16 +41,20 @@ public struct VideoWriterOptions: Sendable {
 
 /// Encodes frames to a video file with libavcodec and muxes them with libavformat.
 ///
-/// Frame `n` gets pts `n` in a 1/frameRate time base. Call `finish()` to flush the encoder and
-/// write the trailer; without it the file is incomplete.
+/// Frame `n` gets pts `n` in a 1/frameRate time base unless `write` is given an explicit pts in
+/// `options.timeBase`. Call `finish()` to flush the encoder and write the trailer; without it
+/// the file is incomplete.
 public final class VideoWriter {
     public let options: VideoWriterOptions
     private var formatContext: UnsafeMutablePointer<AVFormatContext>?
     private var codecContext: UnsafeMutablePointer<AVCodecContext>?
     private var stream: UnsafeMutablePointer<AVStream>
+    /// Output streams of `options.copiedStreams`, in the same order.
+    private var copiedOutputs: [UnsafeMutablePointer<AVStream>] = []
     private var frame: UnsafeMutablePointer<AVFrame>?
     private var packet: UnsafeMutablePointer<AVPacket>?
     private var nextPts: Int64 = 0
+    private var lastPts: Int64?
     private var finished = false
     private var fileOpened = false
 
@@ -89,7 +99,9 @@ public final class VideoWriter {
             pixelFormat: pixelFormat, frameRate: options.frameRate, gopSize: options.gopSize,
             maxBFrames: options.maxBFrames, crf: options.crf,
             qscale: options.qscale ?? (usesQuantiser ? 3 : nil), preset: options.preset,
-            globalHeader: (formatContext.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER) != 0)
+            globalHeader: (formatContext.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER) != 0,
+            exactFrameRate: options.exactFrameRate.map { AVRational(num: $0.numerator, den: $0.denominator) },
+            timeBase: options.timeBase.map { AVRational(num: $0.numerator, den: $0.denominator) })
         let codecContext = try openEncoder(settings)
         self.codecContext = codecContext
 
@@ -98,6 +110,19 @@ public final class VideoWriter {
         var status = avcodec_parameters_from_context(stream.pointee.codecpar, codecContext)
         guard status >= 0 else {
             throw MediaError.encodeFailed("codec parameters: \(ffmpegErrorString(status))")
+        }
+        for copied in options.copiedStreams {
+            guard let output = avformat_new_stream(formatContext, nil) else {
+                throw MediaError.encodeFailed("cannot add a \(copied.codecName) stream to \(options.path)")
+            }
+            status = avcodec_parameters_copy(output.pointee.codecpar, copied.parameters)
+            guard status >= 0 else {
+                throw MediaError.encodeFailed("\(copied.codecName) stream parameters: \(ffmpegErrorString(status))")
+            }
+            // The input container's codec tag may mean nothing in the output container.
+            output.pointee.codecpar.pointee.codec_tag = 0
+            output.pointee.time_base = AVRational(num: copied.timeBase.numerator, den: copied.timeBase.denominator)
+            copiedOutputs.append(output)
         }
 
         if (formatContext.pointee.oformat.pointee.flags & AVFMT_NOFILE) == 0 {
@@ -126,19 +151,21 @@ public final class VideoWriter {
         }
     }
 
-    /// Encodes one luma frame; chroma is neutral (128), so the video is grey.
-    public func write(gray: GrayImage) throws {
+    /// Encodes one luma frame; chroma is neutral (128), so the video is grey. `pts` (in
+    /// `options.timeBase`) must increase from frame to frame; nil = one past the previous frame.
+    public func write(gray: GrayImage, pts: Int64? = nil) throws {
         try checkSize(gray.width, gray.height)
         let frame = try writableFrame()
         let chromaWidth = options.width / 2, chromaHeight = options.height / 2
         gray.pixels.withUnsafeBufferPointer { frame.copyPlane(0, from: $0, width: options.width, height: options.height) }
         frame.fillPlane(1, value: 128, width: chromaWidth, height: chromaHeight)
         frame.fillPlane(2, value: 128, width: chromaWidth, height: chromaHeight)
-        try encode(frame)
+        try encode(frame, pts: pts)
     }
 
     /// Encodes one planar 4:2:0 frame: `y` is width×height, `u` and `v` are (width/2)×(height/2).
-    public func write(yuv420 y: [UInt8], u: [UInt8], v: [UInt8]) throws {
+    /// `pts` as for `write(gray:pts:)`.
+    public func write(yuv420 y: [UInt8], u: [UInt8], v: [UInt8], pts: Int64? = nil) throws {
         let chromaWidth = options.width / 2, chromaHeight = options.height / 2
         guard y.count == options.width * options.height,
               u.count == chromaWidth * chromaHeight, v.count == chromaWidth * chromaHeight else {
@@ -148,7 +175,27 @@ public final class VideoWriter {
         y.withUnsafeBufferPointer { frame.copyPlane(0, from: $0, width: options.width, height: options.height) }
         u.withUnsafeBufferPointer { frame.copyPlane(1, from: $0, width: chromaWidth, height: chromaHeight) }
         v.withUnsafeBufferPointer { frame.copyPlane(2, from: $0, width: chromaWidth, height: chromaHeight) }
-        try encode(frame)
+        try encode(frame, pts: pts)
+    }
+
+    /// Muxes one packet of `options.copiedStreams[stream]` unchanged; the muxer interleaves it
+    /// with the video by timestamp. The packet's data moves into the file (do not reuse it).
+    public func write(copied packet: MediaPacket, stream index: Int) throws {
+        guard !finished, let formatContext else {
+            throw MediaError.encodeFailed("write after finish() on \(options.path)")
+        }
+        guard copiedOutputs.indices.contains(index) else {
+            throw MediaError.encodeFailed("no copied stream \(index) in \(options.path)")
+        }
+        let output = copiedOutputs[index]
+        av_packet_rescale_ts(packet.packet, AVRational(num: packet.timeBase.numerator, den: packet.timeBase.denominator),
+                             output.pointee.time_base)
+        packet.packet.pointee.stream_index = output.pointee.index
+        packet.packet.pointee.pos = -1
+        let status = av_interleaved_write_frame(formatContext, packet.packet)
+        guard status >= 0 else {
+            throw MediaError.encodeFailed("writing a \(options.copiedStreams[index].codecName) packet to \(options.path): \(ffmpegErrorString(status))")
+        }
     }
 
     /// Flushes delayed frames out of the encoder, writes the trailer and closes the file.
@@ -182,9 +229,14 @@ public final class VideoWriter {
         return frame
     }
 
-    private func encode(_ frame: UnsafeMutablePointer<AVFrame>) throws {
-        frame.pointee.pts = nextPts
-        nextPts += 1
+    private func encode(_ frame: UnsafeMutablePointer<AVFrame>, pts: Int64?) throws {
+        let framePts = pts ?? nextPts
+        if let lastPts, framePts <= lastPts {
+            throw MediaError.encodeFailed("frame pts \(framePts) does not increase (previous \(lastPts)) in \(options.path)")
+        }
+        frame.pointee.pts = framePts
+        lastPts = framePts
+        nextPts = framePts + 1
         if let codecContext { applyFixedQuantiser(to: frame, from: codecContext) }
         try drainEncoder(sending: frame)
     }
