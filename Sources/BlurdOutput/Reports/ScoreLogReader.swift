@@ -1,0 +1,55 @@
+import Foundation
+
+/// Reads the frame scores back from a saved `blurd analyze` JSON Lines file (docs/JSONL.md),
+/// so reports can be made without decoding the video again. The summary line is skipped.
+public enum ScoreLogReader {
+    public static func read(path: String) throws -> [ScoredFrame] {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ReportError.unreadableLog(path: path, reason: (error as NSError).localizedDescription)
+        }
+        return try parse(data, path: path)
+    }
+
+    /// Frames of the log in `data`; `path` only names the source in errors.
+    public static func parse(_ data: Data, path: String) throws -> [ScoredFrame] {
+        var frames: [ScoredFrame] = []
+        var lineNumber = 0
+        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard line.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\r") }) else { continue }
+            let object: [String: Any]
+            do {
+                guard let parsed = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
+                    throw ReportError.malformedLog(path: path, line: lineNumber, reason: "not a JSON object")
+                }
+                object = parsed
+            } catch let error as ReportError {
+                throw error
+            } catch {
+                throw ReportError.malformedLog(path: path, line: lineNumber, reason: "not valid JSON")
+            }
+            if object["summary"] != nil { continue }
+            guard let index = (object["frame"] as? NSNumber)?.intValue,
+                  let pts = (object["pts"] as? NSNumber)?.doubleValue,
+                  let state = object["state"] as? String else {
+                throw ReportError.malformedLog(path: path, line: lineNumber, reason: "a frame line needs frame, pts and state")
+            }
+            var score: Double?
+            if state == "ok" {
+                guard let value = (object["score"] as? NSNumber)?.doubleValue else {
+                    throw ReportError.malformedLog(path: path, line: lineNumber, reason: "an ok frame without a score")
+                }
+                score = value
+            }
+            if let previous = frames.last, index <= previous.index {
+                throw ReportError.malformedLog(path: path, line: lineNumber,
+                                               reason: "frame \(index) after frame \(previous.index): not in frame order")
+            }
+            frames.append(ScoredFrame(index: index, pts: pts, score: score))
+        }
+        return frames
+    }
+}

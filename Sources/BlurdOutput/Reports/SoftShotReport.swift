@@ -1,0 +1,35 @@
+import Foundation
+
+/// The soft shots of one source with everything the CSV, EDL and SVG writers need.
+public struct SoftShotReport: Sendable {
+    /// Names the source in the EDL title and the plot (usually the input file name).
+    public var title: String
+    public var frameRate: Double
+    public var timecode: TimecodeFormat
+    public var criteria: SoftShotCriteria
+    public var frames: [ScoredFrame]
+    public var segments: [SoftSegment]
+
+    /// Detects the segments in `frames` (in frame order) at `frameRate`.
+    public init(title: String, frames: [ScoredFrame], frameRate: Double, criteria: SoftShotCriteria) {
+        self.title = title
+        self.frameRate = frameRate
+        self.timecode = TimecodeFormat(frameRate: frameRate)
+        self.criteria = criteria
+        self.frames = frames
+        self.segments = SoftShotDetector.segments(in: frames, criteria: criteria, frameRate: frameRate)
+    }
+
+    /// Writes whichever of the three files has a path.
+    public func write(csv: String?, edl: String?, svg: String?) throws {
+        if let csv { try Self.save(SoftShotCSV.text(for: self), to: csv) }
+        if let edl { try Self.save(SoftShotEDL.text(for: self), to: edl) }
+        if let svg { try Self.save(SharpnessTimelineSVG.text(for: self), to: svg) }
+    }
+
+    private static func save(_ text: String, to path: String) throws {
+        let file = try OutputFile(creating: path)
+        try file.write(Array(text.utf8))
+        try file.close()
+    }
+}

@@ -1,0 +1,31 @@
+import BlurdPipeline
+
+/// `blurd analyze --report-prefix P`: keeps every frame's score during the run and writes
+/// `P.csv`, `P.edl` and `P.svg` when it ends (also after an interrupt, covering what was analysed).
+public final class SoftShotReportSink: FrameSink {
+    public let prefix: String
+    private let title: String
+    private let frameRate: Double?
+    private let criteria: SoftShotCriteria
+    private var frames: [ScoredFrame] = []
+
+    /// `frameRate` is the source's (nil when unknown: then it is inferred from the timestamps).
+    public init(prefix: String, title: String, frameRate: Double?, criteria: SoftShotCriteria) throws {
+        try criteria.validate()
+        self.prefix = prefix
+        self.title = title
+        self.frameRate = frameRate
+        self.criteria = criteria
+    }
+
+    public func write(_ result: FrameResult) throws {
+        frames.append(ScoredFrame(index: result.meta.index, pts: result.meta.pts,
+                                  score: result.analysis.state == .ok ? result.analysis.score : nil))
+    }
+
+    public func finish(_ summary: RunSummary) throws {
+        let rate = frameRate ?? FrameRateEstimate.infer(from: frames) ?? 25
+        let report = SoftShotReport(title: title, frames: frames, frameRate: rate, criteria: criteria)
+        try report.write(csv: prefix + ".csv", edl: prefix + ".edl", svg: prefix + ".svg")
+    }
+}
