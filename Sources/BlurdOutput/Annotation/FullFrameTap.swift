@@ -1,0 +1,73 @@
+import BlurdImaging
+import BlurdMedia
+import BlurdPipeline
+import Foundation
+
+/// A `FrameSource` in front of `VideoSource` that also keeps what the analysis does not carry
+/// but the annotated video needs: each delivered frame at full resolution, and the input's
+/// audio packets. The pipeline reads through it on the decoder thread; `AnnotatedVideoSink`
+/// takes the frames and packets back on the writer thread.
+///
+/// Frames are matched by frame index. At most `maxPending` frames are held: more only pile up
+/// when the ring drops frames under `drop-oldest`, and then the oldest go first.
+public final class FullFrameTap: FrameSource, @unchecked Sendable {
+    public let source: VideoSource
+    public let maxPending: Int
+    private let lock = NSLock()
+    private var pending: [(index: Int, image: YUV420Image)] = []
+    private var spare: [YUV420Image] = []
+    private var audio: [MediaPacket] = []
+
+    public init(source: VideoSource, maxPending: Int = 32) {
+        self.source = source
+        self.maxPending = max(1, maxPending)
+        if source.audioStream != nil {
+            source.audioPacketHandler = { [unowned self] packet in
+                lock.withLock { audio.append(packet) }
+            }
+        }
+    }
+
+    /// Width and height of the full-resolution frames (the source's, rounded down to even).
+    public var fullWidth: Int { max(2, source.info.width & ~1) }
+    public var fullHeight: Int { max(2, source.info.height & ~1) }
+
+    public var frameWidth: Int { source.frameWidth }
+    public var frameHeight: Int { source.frameHeight }
+    public var counters: SourceCounters { source.counters }
+    public func interrupt() { source.interrupt() }
+
+    public func nextFrame(into luma: inout GrayImage) throws -> FrameMeta? {
+        var image = lock.withLock { spare.popLast() } ?? YUV420Image(width: fullWidth, height: fullHeight)
+        guard let meta = try source.nextFrame(into: &luma, fullFrame: &image) else { return nil }
+        lock.withLock {
+            if pending.count >= maxPending { pending.removeFirst() }
+            pending.append((meta.index, image))
+        }
+        return meta
+    }
+
+    /// The full-resolution frame with index `index`; nil when it was dropped. Frames before it
+    /// are discarded (the pipeline writes in frame order, so nobody will ask for them).
+    public func takeFrame(index: Int) -> YUV420Image? {
+        lock.withLock {
+            while let first = pending.first, first.index < index { pending.removeFirst() }
+            guard let first = pending.first, first.index == index else { return nil }
+            pending.removeFirst()
+            return first.image
+        }
+    }
+
+    /// Hands a frame's storage back for reuse by a later frame.
+    public func recycle(_ image: YUV420Image) {
+        lock.withLock { if spare.count < 4 { spare.append(image) } }
+    }
+
+    /// Every audio packet read so far, in read order.
+    public func takeAudioPackets() -> [MediaPacket] {
+        lock.withLock {
+            defer { audio.removeAll(keepingCapacity: true) }
+            return audio
+        }
+    }
+}
