@@ -9,9 +9,9 @@ extension Activation {
         case .none:
             break
         case .relu:
-            for i in 0..<count where x[i] < 0 { x[i] = 0 }
+            for i in 0..<count { x[i] = max(x[i], 0) }
         case .leaky:
-            for i in 0..<count where x[i] < 0 { x[i] *= slope }
+            for i in 0..<count { x[i] = x[i] < 0 ? x[i] * slope : x[i] }
         case .sigmoid:
             for i in 0..<count { x[i] = 1 / (1 + exp(-x[i])) }
         case .softmax:

@@ -12,15 +12,17 @@ public struct SegmenterError: Error, CustomStringConvertible {
 /// The frame is first padded on the right and bottom (edge pixels repeated) to a multiple of
 /// the net's coarsest internal stride, the `alignment`, and the result is cropped back to
 /// `outputSize`: every resize ratio inside the net is then exact, which is what makes tiles
-/// stitch seamlessly. Each tile is a core of at most `tileSize` pixels plus a `halo` of context
-/// on every side that has a neighbour; the halo covers the receptive field, and tiles start on
-/// multiples of the alignment, so the stitched output equals one forward pass over the padded
-/// frame. Memory is bounded by the tile size: each worker owns one network sized for one tile.
+/// stitch seamlessly. Each tile is a core plus a `halo` of context on every side that has a
+/// neighbour, at most `tileSize + 2·halo` pixels on a side; the halo covers the receptive
+/// field, and tiles start on multiples of the alignment, so the stitched output equals one
+/// forward pass over the padded frame. Memory is bounded by the tile size: each worker owns one
+/// network sized for one tile.
 public final class Segmenter {
     public enum Precision: Sendable { case fp32, int8 }
 
     public let precision: Precision
-    /// Largest tile core, in input pixels (rounded up to the alignment).
+    /// Core side of a tile with neighbours all round, in input pixels (rounded up to the
+    /// alignment); tiles never exceed `tileSize + 2·halo` on a side.
     public let tileSize: Int
     public let threads: Int
     /// Input pixels of context added around each tile core.
@@ -36,7 +38,7 @@ public final class Segmenter {
     private let normalised: [Float]
     /// Whether the net ends in a sigmoid already; otherwise it emits logits.
     private let endsInSigmoid: Bool
-    private var layout = TileLayout(height: -1, width: -1, tileSize: 1, halo: 0, alignment: 1)
+    private var layout: TileLayout?
 
     /// The model's net at `precision`, one instance per thread.
     public convenience init(model: ModelFile, precision: Precision, tileSize: Int = 256,
@@ -92,10 +94,11 @@ public final class Segmenter {
         let out = outputSize(height: luma.height, width: luma.width)
         var result = FloatImage(width: out.width, height: out.height)
         guard luma.width > 0, luma.height > 0, out.width > 0, out.height > 0 else { return result }
-        if layout.height != luma.height || layout.width != luma.width {
-            layout = TileLayout(height: luma.height, width: luma.width, tileSize: tileSize, halo: halo, alignment: alignment)
+        if layout?.height != luma.height || layout?.width != luma.width {
+            layout = TileLayout(height: luma.height, width: luma.width, tileSize: tileSize, halo: halo,
+                                alignment: alignment, threads: workers.count)
         }
-        let tiles = layout.tiles
+        let tiles = layout!.tiles
         let next = TileCounter()
         BLAS.setThreads(1)
         result.pixels.withUnsafeMutableBufferPointer { output in
@@ -121,31 +124,84 @@ struct Tile {
     let coreX0: Int, coreY0: Int, coreX1: Int, coreY1: Int
 }
 
-/// The tiles covering a frame size: cores split each padded axis into equal aligned parts of
-/// at most `tileSize` pixels.
+/// The tiles covering a frame size.
+///
+/// Each tile, halo included, is at most `tileSize + 2·halo` pixels on a side, which bounds a
+/// worker's memory. Within that bound the layout takes the numbers of tiles across and down
+/// that finish soonest on `threads` workers: every extra cut costs two halos of recomputation,
+/// so a frame that fits in a couple of tiles is not cut into many small ones.
 struct TileLayout {
     let height: Int, width: Int
     let tiles: [Tile]
 
-    init(height: Int, width: Int, tileSize: Int, halo: Int, alignment: Int) {
+    init(height: Int, width: Int, tileSize: Int, halo: Int, alignment: Int, threads: Int) {
         self.height = height
         self.width = width
-        func cuts(_ size: Int) -> [Int] {
-            let blocks = max(1, (size + alignment - 1) / alignment)
-            let parts = (blocks * alignment + tileSize - 1) / tileSize
-            return (0...parts).map { $0 * blocks / parts * alignment }
+        let maxSide = tileSize + 2 * halo
+        let columns = Self.axisCuts(length: width, maxSide: maxSide, halo: halo, alignment: alignment)
+        let rows = Self.axisCuts(length: height, maxSide: maxSide, halo: halo, alignment: alignment)
+        var best: (makespan: Int, tiles: [Tile]) = (.max, [])
+        for xs in columns {
+            for ys in rows {
+                let tiles = Self.tiles(xs: xs, ys: ys, halo: halo)
+                let makespan = Self.makespan(tiles.map { ($0.x1 - $0.x0) * ($0.y1 - $0.y0) }, threads: threads)
+                if makespan < best.makespan { best = (makespan, tiles) }
+            }
         }
-        let xs = cuts(width), ys = cuts(height)
-        let paddedWidth = xs.last!, paddedHeight = ys.last!
+        self.tiles = best.tiles
+    }
+
+    /// Candidate cuts of one padded axis: the four smallest part counts whose parts fit in
+    /// `maxSide` with their halos, parts sized so that their tiles (core plus halo on each inner
+    /// side) are about equal (border cores are one halo longer than inner ones), and equal cores.
+    static func axisCuts(length: Int, maxSide: Int, halo: Int, alignment: Int) -> [[Int]] {
+        let padded = max(1, (length + alignment - 1) / alignment) * alignment
+        var candidates: [[Int]] = []
+        for parts in 1...(padded / alignment) {
+            let tile = Double(padded + 2 * halo * (parts - 1)) / Double(parts)
+            var cuts = [0]
+            for k in 1..<parts {
+                let position = Double(k) * (tile - 2 * Double(halo)) + Double(halo)
+                let aligned = Int((position / Double(alignment)).rounded()) * alignment
+                guard aligned > cuts.last!, aligned < padded else { break }
+                cuts.append(aligned)
+            }
+            guard cuts.count == parts else { continue }
+            cuts.append(padded)
+            let sides = (0..<parts).map { min(padded, cuts[$0 + 1] + halo) - max(0, cuts[$0] - halo) }
+            guard sides.max()! <= maxSide else { continue }
+            candidates.append(cuts)
+            // More parts than this only add halos unless they are needed to keep workers busy.
+            if candidates.count >= 4 { break }
+        }
+        // Equal cores of at most `tileSize` always fit, whatever the rounding above did.
+        let tileSize = maxSide - 2 * halo
+        let parts = (padded + tileSize - 1) / tileSize, blocks = padded / alignment
+        candidates.append((0...parts).map { $0 * blocks / parts * alignment })
+        return candidates
+    }
+
+    static func tiles(xs: [Int], ys: [Int], halo: Int) -> [Tile] {
         var tiles: [Tile] = []
         for (top, bottom) in zip(ys, ys.dropFirst()) {
             for (left, right) in zip(xs, xs.dropFirst()) {
                 tiles.append(Tile(x0: max(0, left - halo), y0: max(0, top - halo),
-                                  x1: min(paddedWidth, right + halo), y1: min(paddedHeight, bottom + halo),
+                                  x1: min(xs.last!, right + halo), y1: min(ys.last!, bottom + halo),
                                   coreX0: left, coreY0: top, coreX1: right, coreY1: bottom))
             }
         }
-        self.tiles = tiles
+        return tiles
+    }
+
+    /// Finishing time of tiles with the given areas on `threads` workers, each taking the next
+    /// tile when it is free (largest first, a close model of the shared counter).
+    static func makespan(_ areas: [Int], threads: Int) -> Int {
+        var loads = [Int](repeating: 0, count: max(1, threads))
+        for area in areas.sorted(by: >) {
+            let i = loads.indices.min { loads[$0] < loads[$1] }!
+            loads[i] += area
+        }
+        return loads.max()!
     }
 }
 

@@ -43,8 +43,9 @@ final class TilingTests: XCTestCase {
     }
 
     func testStitchedOutputEqualsUntiledOutput() throws {
-        // (width, height, tile size): smaller than one tile, odd sizes, 640×360, 1280×720.
-        for (width, height, tile) in [(30, 20, 64), (5, 3, 64), (301, 157, 64), (640, 360, 128), (1280, 720, 256)] {
+        // (width, height, tile size): smaller than one tile, odd sizes, inner tiles on both axes
+        // (480×480), 640×360, 1280×720.
+        for (width, height, tile) in [(30, 20, 64), (5, 3, 64), (301, 157, 64), (480, 480, 64), (640, 360, 128), (1280, 720, 256)] {
             let segmenter = try Segmenter(model: model, precision: .fp32, tileSize: tile, threads: 2)
             let luma = frame(width: width, height: height, seed: UInt64(width))
             let tiled = segmenter.probabilities(luma)
@@ -61,17 +62,28 @@ final class TilingTests: XCTestCase {
     }
 
     func testLayoutCoversTheFrameWithAlignedTiles() {
-        let layout = TileLayout(height: 360, width: 642, tileSize: 128, halo: 144, alignment: 8)
-        XCTAssertEqual(layout.tiles.count, 6 * 3)
-        var covered = [Int](repeating: 0, count: 360 * 648)
-        for t in layout.tiles {
-            for v in [t.x0, t.y0, t.x1, t.y1, t.coreX0, t.coreY0, t.coreX1, t.coreY1] { XCTAssertEqual(v % 8, 0) }
-            XCTAssertLessThanOrEqual(t.coreX1 - t.coreX0, 128)
-            XCTAssertEqual(t.x0, max(0, t.coreX0 - 144))
-            XCTAssertEqual(t.x1, min(648, t.coreX1 + 144))
-            for y in t.coreY0..<t.coreY1 { for x in t.coreX0..<t.coreX1 { covered[y * 648 + x] += 1 } }
+        for (width, height, tileSize, threads) in [(642, 360, 128, 2), (1920, 1080, 256, 2), (1920, 1080, 8, 1), (30, 20, 64, 4)] {
+            let layout = TileLayout(height: height, width: width, tileSize: tileSize, halo: 136, alignment: 8, threads: threads)
+            let paddedWidth = (width + 7) / 8 * 8, paddedHeight = (height + 7) / 8 * 8
+            var covered = [Int](repeating: 0, count: paddedWidth * paddedHeight)
+            for t in layout.tiles {
+                for v in [t.x0, t.y0, t.x1, t.y1, t.coreX0, t.coreY0, t.coreX1, t.coreY1] { XCTAssertEqual(v % 8, 0) }
+                XCTAssertLessThanOrEqual(t.x1 - t.x0, tileSize + 2 * 136)
+                XCTAssertLessThanOrEqual(t.y1 - t.y0, tileSize + 2 * 136)
+                XCTAssertEqual(t.x0, max(0, t.coreX0 - 136))
+                XCTAssertEqual(t.x1, min(paddedWidth, t.coreX1 + 136))
+                XCTAssertEqual(t.y0, max(0, t.coreY0 - 136))
+                XCTAssertEqual(t.y1, min(paddedHeight, t.coreY1 + 136))
+                for y in t.coreY0..<t.coreY1 { for x in t.coreX0..<t.coreX1 { covered[y * paddedWidth + x] += 1 } }
+            }
+            XCTAssertEqual(Set(covered), [1], "\(width)×\(height): every padded pixel belongs to exactly one core")
         }
-        XCTAssertEqual(Set(covered), [1], "every padded pixel belongs to exactly one core")
+        // 640×360 fits in two 456×360 tiles, one per thread; cores of 256 would need six tiles.
+        XCTAssertEqual(TileLayout(height: 360, width: 640, tileSize: 256, halo: 136, alignment: 8, threads: 2).tiles.count, 2)
+        XCTAssertEqual(TileLayout(height: 20, width: 30, tileSize: 256, halo: 136, alignment: 8, threads: 2).tiles.count, 1)
+        // The stitching test's 480×480 at tile size 64 has tiles with neighbours on all four sides.
+        XCTAssertTrue(TileLayout(height: 480, width: 480, tileSize: 64, halo: 136, alignment: 8, threads: 2).tiles
+            .contains { $0.x0 > 0 && $0.y0 > 0 && $0.x1 < 480 && $0.y1 < 480 })
     }
 
     func testHaloCoversTheReceptiveField() throws {
