@@ -35,7 +35,10 @@ final class ConvolutionLayer: NetworkLayer {
         let cinG = inChannels / groups, coutG = outChannels / groups
         let rows = cinG * kernel * kernel, columns = g.outHeight * g.outWidth
         guard columns > 0 else { return }
-        if !isPointwise { scratch.columns.reserve(rows * columns) }
+        // im2col runs in bands of output rows small enough to stay in cache while sgemm reads
+        // them; unfolding a whole plane would stream several times the input through memory.
+        let bandRows = isPointwise ? g.outHeight : max(1, min(g.outHeight, Self.bandFloats / (rows * g.outWidth)))
+        if !isPointwise { scratch.columns.reserve(rows * bandRows * g.outWidth) }
         weight.value.withUnsafeBufferPointer { w in
             bias.value.withUnsafeBufferPointer { b in
                 for image in 0..<input.n {
@@ -44,21 +47,28 @@ final class ConvolutionLayer: NetworkLayer {
                     }
                     for group in 0..<groups {
                         let x = UnsafePointer(input.plane(image, group * cinG))
-                        let matrix: UnsafePointer<Float>
-                        if isPointwise {
-                            matrix = x
-                        } else {
-                            im2col(x, channels: cinG, geometry: g, into: scratch.columns.pointer)
-                            matrix = UnsafePointer(scratch.columns.pointer)
+                        for top in Swift.stride(from: 0, to: g.outHeight, by: bandRows) {
+                            let band = top..<min(g.outHeight, top + bandRows)
+                            let matrix: UnsafePointer<Float>
+                            if isPointwise {
+                                matrix = x
+                            } else {
+                                im2col(x, channels: cinG, geometry: g, rows: band, into: scratch.columns.pointer)
+                                matrix = UnsafePointer(scratch.columns.pointer)
+                            }
+                            let bandColumns = band.count * g.outWidth
+                            sgemm(transposeA: false, transposeB: false, m: coutG, n: bandColumns, k: rows,
+                                  a: w.baseAddress! + group * coutG * rows, lda: rows, b: matrix, ldb: bandColumns,
+                                  beta: 1, c: output.plane(image, group * coutG) + top * g.outWidth, ldc: columns)
                         }
-                        sgemm(transposeA: false, transposeB: false, m: coutG, n: columns, k: rows,
-                              a: w.baseAddress! + group * coutG * rows, lda: rows, b: matrix, ldb: columns,
-                              beta: 1, c: output.plane(image, group * coutG), ldc: columns)
                     }
                 }
             }
         }
     }
+
+    /// Floats of one im2col band (256 KiB: half of a typical L2 cache).
+    static let bandFloats = 64 * 1024
 
     func backward(input: FeatureMap, reference: FeatureMap?, gradOutput: FeatureMap,
                   gradInput: FeatureMap?, gradReference: FeatureMap?, scratch: ConvolutionScratch) {
@@ -88,7 +98,7 @@ final class ConvolutionLayer: NetworkLayer {
                             if isPointwise {
                                 matrix = x
                             } else {
-                                im2col(x, channels: cinG, geometry: g, into: scratch.columns.pointer)
+                                im2col(x, channels: cinG, geometry: g, rows: 0..<g.outHeight, into: scratch.columns.pointer)
                                 matrix = UnsafePointer(scratch.columns.pointer)
                             }
                             // dW_g += dY_g · colsᵀ

@@ -17,11 +17,11 @@ struct WindowGeometry {
 @inline(__always) func floorDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
 @inline(__always) func ceilDivide(_ a: Int, _ b: Int) -> Int { -floorDivide(-a, b) }
 
-/// Unfolds `channels` planes into a [channels·k·k, outHeight·outWidth] matrix (zeros where the
-/// window reaches into the padding), so a convolution becomes one GEMM.
-func im2col(_ x: UnsafePointer<Float>, channels: Int, geometry g: WindowGeometry,
+/// Unfolds `channels` planes into a [channels·k·k, rows.count·outWidth] matrix for output rows
+/// `rows` (zeros where the window reaches into the padding), so a convolution becomes a GEMM.
+func im2col(_ x: UnsafePointer<Float>, channels: Int, geometry g: WindowGeometry, rows: Range<Int>,
             into cols: UnsafeMutablePointer<Float>) {
-    let outPlane = g.outHeight * g.outWidth
+    let outPlane = rows.count * g.outWidth
     var row = cols
     for c in 0..<channels {
         let plane = x + c * g.height * g.width
@@ -30,8 +30,8 @@ func im2col(_ x: UnsafePointer<Float>, channels: Int, geometry g: WindowGeometry
             for kj in 0..<g.kernel {
                 let offX = kj * g.dilation - g.pad
                 let (lo, hi) = g.validColumns(offset: offX)
-                for oy in 0..<g.outHeight {
-                    let dst = row + oy * g.outWidth
+                for oy in rows {
+                    let dst = row + (oy - rows.lowerBound) * g.outWidth
                     let iy = oy * g.stride + offY
                     guard iy >= 0 && iy < g.height else {
                         dst.update(repeating: 0, count: g.outWidth)

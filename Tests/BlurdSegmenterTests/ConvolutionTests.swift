@@ -46,6 +46,8 @@ final class ConvolutionTests: XCTestCase {
             (6, 3, 1, 2, 1, 1, 5, 7),    // 1×1 stride 2: im2col
             (2, 3, 2, 1, 1, 1, 6, 6),    // even kernel
             (2, 3, 3, 2, 4, 1, 3, 4),    // dilation larger than the image
+            (16, 4, 3, 1, 1, 1, 40, 64),  // im2col in bands of 7 output rows
+            (16, 4, 3, 2, 2, 1, 79, 128), // bands with stride and dilation, odd height
         ]
         var random = TestRandom(seed: 1)
         for (cin, cout, k, s, d, groups, h, w) in cases {
