@@ -37,7 +37,7 @@ final class ConvolutionLayer: NetworkLayer {
         guard columns > 0 else { return }
         // im2col runs in bands of output rows small enough to stay in cache while sgemm reads
         // them; unfolding a whole plane would stream several times the input through memory.
-        let bandRows = isPointwise ? g.outHeight : max(1, min(g.outHeight, Self.bandFloats / (rows * g.outWidth)))
+        let bandRows = rowsPerBand(g, rows: rows)
         if !isPointwise { scratch.columns.reserve(rows * bandRows * g.outWidth) }
         weight.value.withUnsafeBufferPointer { w in
             bias.value.withUnsafeBufferPointer { b in
@@ -76,9 +76,10 @@ final class ConvolutionLayer: NetworkLayer {
         let cinG = inChannels / groups, coutG = outChannels / groups
         let rows = cinG * kernel * kernel, columns = g.outHeight * g.outWidth
         guard columns > 0 else { return }
+        let bandRows = rowsPerBand(g, rows: rows)
         if !isPointwise {
-            scratch.columns.reserve(rows * columns)
-            if gradInput != nil { scratch.columnGradients.reserve(rows * columns) }
+            scratch.columns.reserve(rows * bandRows * g.outWidth)
+            if gradInput != nil { scratch.columnGradients.reserve(rows * bandRows * g.outWidth) }
         }
         weight.value.withUnsafeBufferPointer { w in
             weight.grad.withUnsafeMutableBufferPointer { dw in
@@ -92,34 +93,45 @@ final class ConvolutionLayer: NetworkLayer {
                         }
                         for group in 0..<groups {
                             let x = UnsafePointer(input.plane(image, group * cinG))
-                            let dy = UnsafePointer(gradOutput.plane(image, group * coutG))
                             let wg = w.baseAddress! + group * coutG * rows
-                            let matrix: UnsafePointer<Float>
-                            if isPointwise {
-                                matrix = x
-                            } else {
-                                im2col(x, channels: cinG, geometry: g, rows: 0..<g.outHeight, into: scratch.columns.pointer)
-                                matrix = UnsafePointer(scratch.columns.pointer)
-                            }
-                            // dW_g += dY_g · colsᵀ
-                            sgemm(transposeA: false, transposeB: true, m: coutG, n: rows, k: columns,
-                                  a: dy, lda: columns, b: matrix, ldb: columns,
-                                  beta: 1, c: dw.baseAddress! + group * coutG * rows, ldc: rows)
-                            guard let gradInput else { continue }
-                            let dx = gradInput.plane(image, group * cinG)
-                            if isPointwise {
-                                sgemm(transposeA: true, transposeB: false, m: rows, n: columns, k: coutG,
-                                      a: wg, lda: rows, b: dy, ldb: columns, beta: 1, c: dx, ldc: columns)
-                            } else {
-                                sgemm(transposeA: true, transposeB: false, m: rows, n: columns, k: coutG,
-                                      a: wg, lda: rows, b: dy, ldb: columns,
-                                      beta: 0, c: scratch.columnGradients.pointer, ldc: columns)
-                                col2imAccumulate(scratch.columnGradients.pointer, channels: cinG, geometry: g, into: dx)
+                            for top in Swift.stride(from: 0, to: g.outHeight, by: bandRows) {
+                                let band = top..<min(g.outHeight, top + bandRows)
+                                let bandColumns = band.count * g.outWidth
+                                let dy = UnsafePointer(gradOutput.plane(image, group * coutG) + top * g.outWidth)
+                                let matrix: UnsafePointer<Float>
+                                if isPointwise {
+                                    matrix = x
+                                } else {
+                                    im2col(x, channels: cinG, geometry: g, rows: band, into: scratch.columns.pointer)
+                                    matrix = UnsafePointer(scratch.columns.pointer)
+                                }
+                                // dW_g += dY_g · colsᵀ
+                                sgemm(transposeA: false, transposeB: true, m: coutG, n: rows, k: bandColumns,
+                                      a: dy, lda: columns, b: matrix, ldb: bandColumns,
+                                      beta: 1, c: dw.baseAddress! + group * coutG * rows, ldc: rows)
+                                guard let gradInput else { continue }
+                                let dx = gradInput.plane(image, group * cinG)
+                                if isPointwise {
+                                    sgemm(transposeA: true, transposeB: false, m: rows, n: columns, k: coutG,
+                                          a: wg, lda: rows, b: dy, ldb: columns, beta: 1, c: dx, ldc: columns)
+                                } else {
+                                    // d cols = W_gᵀ · dY_g, folded back onto the input pixels.
+                                    sgemm(transposeA: true, transposeB: false, m: rows, n: bandColumns, k: coutG,
+                                          a: wg, lda: rows, b: dy, ldb: columns,
+                                          beta: 0, c: scratch.columnGradients.pointer, ldc: bandColumns)
+                                    col2imAccumulate(scratch.columnGradients.pointer, channels: cinG, geometry: g,
+                                                     rows: band, into: dx)
+                                }
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    /// Output rows per im2col band: all of them for pointwise convolutions (no im2col).
+    private func rowsPerBand(_ g: WindowGeometry, rows: Int) -> Int {
+        isPointwise ? g.outHeight : max(1, min(g.outHeight, Self.bandFloats / (rows * g.outWidth)))
     }
 }

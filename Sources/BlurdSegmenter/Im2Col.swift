@@ -52,10 +52,11 @@ func im2col(_ x: UnsafePointer<Float>, channels: Int, geometry g: WindowGeometry
     }
 }
 
-/// The adjoint of `im2col`: adds every column entry back onto the pixel it was copied from.
-func col2imAccumulate(_ cols: UnsafePointer<Float>, channels: Int, geometry g: WindowGeometry,
+/// The adjoint of `im2col` for output rows `rows`: adds every column entry back onto the pixel
+/// it was copied from.
+func col2imAccumulate(_ cols: UnsafePointer<Float>, channels: Int, geometry g: WindowGeometry, rows: Range<Int>,
                       into x: UnsafeMutablePointer<Float>) {
-    let outPlane = g.outHeight * g.outWidth
+    let outPlane = rows.count * g.outWidth
     var row = cols
     for c in 0..<channels {
         let plane = x + c * g.height * g.width
@@ -64,10 +65,10 @@ func col2imAccumulate(_ cols: UnsafePointer<Float>, channels: Int, geometry g: W
             for kj in 0..<g.kernel {
                 let offX = kj * g.dilation - g.pad
                 let (lo, hi) = g.validColumns(offset: offX)
-                for oy in 0..<g.outHeight {
+                for oy in rows {
                     let iy = oy * g.stride + offY
                     guard iy >= 0 && iy < g.height else { continue }
-                    let src = row + oy * g.outWidth
+                    let src = row + (oy - rows.lowerBound) * g.outWidth
                     let dst = plane + iy * g.width + offX
                     for ox in lo..<hi { dst[ox * g.stride] += src[ox] }
                 }

@@ -58,6 +58,13 @@ final class GradientTests: XCTestCase {
         ]))
     }
 
+    func testConvolutionInIm2colBands() {
+        // 16 channels × 3×3 × 64 columns: im2col bands of 7 output rows, three bands per plane.
+        checkGradients(NetworkSpec(name: "bands", inChannels: 1, layers: [
+            .conv(16, act: .sigmoid), .conv(4, act: .sigmoid), .conv(1, k: 1, act: .none),
+        ]), n: 1, h: 20, w: 64)
+    }
+
     func testDepthwiseConvolutionAndReLU() {
         checkGradients(NetworkSpec(name: "depthwise", inChannels: 2, layers: [
             .conv(4, act: .none),
