@@ -17,6 +17,9 @@ public struct SegmenterError: Error, CustomStringConvertible {
 /// field, and tiles start on multiples of the alignment, so the stitched output equals one
 /// forward pass over the padded frame. Memory is bounded by the tile size: each worker owns one
 /// network sized for one tile.
+///
+/// Tiles already keep both cores busy, so `probabilities` sets OpenBLAS to one thread
+/// (process-wide) before running them.
 public final class Segmenter {
     public enum Precision: Sendable { case fp32, int8 }
 
