@@ -139,11 +139,13 @@ public struct ModelFile: Sendable {
             let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
             guard count <= total else { throw ModelFileError.malformed("tensor \(name) shape \(shape) is larger than the file") }
             let scales = try reader.f32Array(Int(try reader.u32()))
+            var tensor: StoredTensor
             switch dtype {
-            case .f32: tensors[name] = StoredTensor(f32: try reader.f32Array(count), shape: shape)
-            case .i8: tensors[name] = StoredTensor(i8: try reader.raw(count).map { Int8(bitPattern: $0) }, shape: shape, scales: scales)
+            case .f32: tensor = StoredTensor(f32: try reader.f32Array(count), shape: shape)
+            case .i8: tensor = StoredTensor(i8: try reader.raw(count).map { Int8(bitPattern: $0) }, shape: shape, scales: [])
             }
-            tensors[name]!.scales = scales
+            tensor.scales = scales
+            tensors[name] = tensor
         }
         guard reader.offset == total - 4 else {
             throw ModelFileError.malformed("\(total - 4 - reader.offset) unread bytes before the checksum")
@@ -153,7 +155,7 @@ public struct ModelFile: Sendable {
     }
 
     /// Every tensor the spec needs is present as f32 with the spec's shape.
-    private static func validate(spec: NetworkSpec, tensors: [String: StoredTensor]) throws {
+    static func validate(spec: NetworkSpec, tensors: [String: StoredTensor]) throws {
         let plan: NetworkPlan
         do { plan = try NetworkPlan(spec: spec) } catch { throw ModelFileError.malformed("\(error)") }
         for (name, shape) in plan.parameterShapes + plan.statisticShapes {

@@ -13,7 +13,8 @@ struct ByteWriter {
     }
 }
 
-/// Little-endian reader that throws `ModelFileError.truncated` instead of reading past the end.
+/// Little-endian reader over a checksummed range: a field that runs past its end means the
+/// writer and the stored sizes disagree, reported as `ModelFileError.malformed`.
 struct ByteReader {
     let bytes: [UInt8]
     let end: Int
@@ -25,7 +26,9 @@ struct ByteReader {
     }
 
     private mutating func take(_ n: Int) throws -> Int {
-        guard n >= 0, offset <= end - n else { throw ModelFileError.truncated(needed: offset + n + 4, available: bytes.count) }
+        guard n >= 0, offset <= end - n else {
+            throw ModelFileError.malformed("a \(n)-byte field at offset \(offset) runs past the end of the data")
+        }
         defer { offset += n }
         return offset
     }

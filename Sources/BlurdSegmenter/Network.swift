@@ -35,13 +35,10 @@ public final class Network {
 
     /// fp32 weights from a model file, with batch norm folded into the preceding convolutions.
     public convenience init(model: ModelFile) throws {
+        try ModelFile.validate(spec: model.spec, tensors: model.tensors)
         let folded = try BatchNormFolding.fold(spec: model.spec, tensors: model.tensors)
-        let plan = try NetworkPlan(spec: folded.spec)
-        for (name, shape) in plan.parameterShapes + plan.statisticShapes {
-            guard let values = folded.values[name], values.count == shape.reduce(1, *) else {
-                throw ModelFileError.missingTensor(name)
-            }
-        }
+        let plan: NetworkPlan
+        do { plan = try NetworkPlan(spec: folded.spec) } catch { throw ModelFileError.malformed("\(error)") }
         self.init(plan: plan) { name, _ in folded.values[name]! }
     }
 
@@ -75,7 +72,7 @@ public final class Network {
         precondition(input.c == plan.spec.inChannels, "network expects \(plan.spec.inChannels) input channels, got \(input.c)")
         let x = values[0]
         x.reshape(n: input.n, c: input.c, h: input.h, w: input.w)
-        input.data.withUnsafeBufferPointer { x.data.update(from: $0.baseAddress!, count: input.count) }
+        if input.count > 0 { input.data.withUnsafeBufferPointer { x.data.update(from: $0.baseAddress!, count: input.count) } }
         runLayers()
         hasTrainingForward = training
         let y = values.last!
@@ -107,7 +104,7 @@ public final class Network {
             gradient.reshape(like: value)
             gradient.zero()
         }
-        gradOutput.data.withUnsafeBufferPointer { gradients.last!.data.update(from: $0.baseAddress!, count: y.count) }
+        if y.count > 0 { gradOutput.data.withUnsafeBufferPointer { gradients.last!.data.update(from: $0.baseAddress!, count: y.count) } }
         for (i, step) in plan.steps.enumerated().reversed() {
             let gradient = gradients[i + 1]
             step.layer.activation.backward(output: values[i + 1], grad: gradient, slope: step.layer.leakySlope)

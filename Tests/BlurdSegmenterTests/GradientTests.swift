@@ -16,13 +16,13 @@ final class GradientTests: XCTestCase {
     /// over up to `samples` entries of each. The default step is small enough that few ReLU
     /// kinks are crossed and large enough to stay above fp32 forward noise.
     private func checkGradients(_ spec: NetworkSpec, n: Int = 2, h: Int = 9, w: Int = 11, samples: Int = 10, step: Float = 1e-3,
-                                setUp: (Network) -> Void = { _ in }, file: StaticString = #filePath, line: UInt = #line) {
+                                prepare: (Network) -> Void = { _ in }, file: StaticString = #filePath, line: UInt = #line) {
         var random = TestRandom(seed: 11)
         let net = Network(spec: spec, seed: 7)
         for p in net.parameters where p.name.hasSuffix(".bias") || p.name.hasSuffix(".beta") {
             p.value = random.values(p.value.count, -0.1, 0.1)
         }
-        setUp(net)
+        prepare(net)
         let x = random.tensor(n: n, c: spec.inChannels, h: h, w: w)
         let y = net.forward(x, training: true)
         let r = random.values(y.count)

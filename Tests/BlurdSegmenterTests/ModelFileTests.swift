@@ -89,6 +89,18 @@ final class ModelFileTests: XCTestCase {
         XCTAssertThrowsError(try ModelFile(bytes: wrongVersion)) { XCTAssertEqual($0 as? ModelFileError, .unsupportedVersion(9)) }
     }
 
+    func testInconsistentContentWithAValidChecksumIsMalformed() {
+        var bytes = model().serialized()
+        // Claim one tensor more than the table holds, then re-seal the checksum.
+        let headerLength = Int(bytes[16]) | Int(bytes[17]) << 8 | Int(bytes[18]) << 16 | Int(bytes[19]) << 24
+        bytes[28 + headerLength] += 1
+        bytes.removeLast(4)
+        withUnsafeBytes(of: CRC32.checksum(bytes).littleEndian) { bytes.append(contentsOf: $0) }
+        XCTAssertThrowsError(try ModelFile(bytes: bytes)) { error in
+            guard case ModelFileError.malformed = error else { return XCTFail("\(error)") }
+        }
+    }
+
     func testMismatchedTensorsAreRejected() {
         var wrongShape = model()
         wrongShape.tensors["layers.2.weight"] = StoredTensor(f32: [Float](repeating: 0, count: 4 * 4 * 9), shape: [4, 4, 9])
