@@ -12,6 +12,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // blurd serve: config, HTTP monitoring, Prometheus metrics, signal-driven lifecycle.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System libraries, found through pkg-config.
@@ -35,8 +40,18 @@ let package = Package(
         .target(name: "BlurdOutput", dependencies: ["BlurdPipeline", "BlurdMedia", "BlurdImaging"]),
         // Self-supervised synthesis, training, export, evaluation.
         .target(name: "BlurdTraining", dependencies: ["BlurdSegmenter", "BlurdMedia", "BlurdImaging", "BlurdPipeline"]),
+        // The long-running daemon: supervised streams, systemd notify, metrics, focus events.
+        .target(name: "BlurdService", dependencies: [
+            "BlurdPipeline", "BlurdOutput", "BlurdMedia",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "blurd", dependencies: [
-            "BlurdMedia", "BlurdPipeline", "BlurdOutput", "BlurdSegmenter", "BlurdTraining",
+            "BlurdMedia", "BlurdPipeline", "BlurdOutput", "BlurdSegmenter", "BlurdTraining", "BlurdService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -45,6 +60,7 @@ let package = Package(
         .testTarget(name: "BlurdTrainingTests", dependencies: ["BlurdTraining", "BlurdSegmenter", "BlurdMedia", "BlurdImaging"]),
         .testTarget(name: "BlurdPipelineTests",
                     dependencies: ["BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdImaging"]),
+        .testTarget(name: "BlurdServiceTests", dependencies: ["BlurdService", "BlurdPipeline", "BlurdMedia", "BlurdImaging"]),
         // Runs the built `blurd` binary end to end.
         .testTarget(name: "BlurdCLITests", dependencies: ["BlurdMedia", "BlurdImaging"]),
     ],

@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// `blurd serve`: the streams of a configuration file, supervised, with the monitoring HTTP
+/// endpoint, systemd notification, SIGHUP reload and SIGTERM drain.
+public final class BlurdServer: Sendable {
+    private let configPath: String
+    private let config: ServiceConfig
+    private let notifier: SystemdNotifier?
+    private let logger: Logger
+
+    /// Loads and validates the configuration; throws `ServiceError` with a clear message.
+    public init(configPath: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                logger: Logger) throws {
+        self.configPath = configPath
+        self.config = try ServiceConfig.load(path: configPath)
+        self.notifier = try SystemdNotifier(environment: environment)
+        self.logger = logger
+    }
+
+    /// Runs until SIGTERM or SIGINT, then drains; throws if the HTTP listener fails or the
+    /// streams do not drain within the shutdown timeout.
+    public func run() async throws {
+        // A consumer closing standard output must surface as a write error, not kill the daemon.
+        signal(SIGPIPE, SIG_IGN)
+        let registry = PrometheusCollectorRegistry()
+        let fleet = StreamFleet(config: config, registry: registry, logger: logger)
+        let notifier = self.notifier, logger = self.logger, listen = config.listen
+        var httpLogger = logger
+        httpLogger.logLevel = max(logger.logLevel, .warning)
+        let http = MonitoringServer.application(fleet: fleet, registry: registry, listen: listen, logger: httpLogger) {
+            logger.notice("monitoring on http://\(listen)/metrics and /healthz")
+            let status = FleetHealth.statusLine(fleet.statuses.map(\.status))
+            do {
+                try notifier?.notify("READY=1\nSTATUS=" + status)
+            } catch {
+                logger.error("\(error)")
+            }
+        }
+        let control = FleetService(fleet: fleet, configPath: configPath, notifier: notifier, logger: logger)
+        logger.notice("starting \(config.streams.count) stream(s) from \(configPath)")
+        fleet.start()
+        // Graceful shutdown runs in reverse order: the streams drain first, then HTTP stops,
+        // so /metrics stays up while they flush.
+        let group = ServiceGroup(configuration: .init(
+            services: [http, control], gracefulShutdownSignals: [.sigterm, .sigint], logger: httpLogger))
+        try await group.run()
+    }
+}

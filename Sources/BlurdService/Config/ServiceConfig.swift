@@ -1,0 +1,151 @@
+import Foundation
+import Yams
+
+/// The whole `blurd serve` configuration file (YAML). Example: systemd/blurd.yaml.
+public struct ServiceConfig: Decodable, Equatable, Sendable {
+    /// The monitoring HTTP listener (/metrics, /healthz), "HOST:PORT" or "[IPv6]:PORT".
+    public var listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 9464)
+    /// On SIGTERM the streams have this long to drain and flush before the daemon gives up.
+    public var shutdownTimeoutSeconds: Double = 10
+    public var streams: [StreamConfig]
+
+    public init(streams: [StreamConfig], listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 9464),
+                shutdownTimeoutSeconds: Double = 10) {
+        self.streams = streams
+        self.listen = listen
+        self.shutdownTimeoutSeconds = shutdownTimeoutSeconds
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case http
+        case shutdownTimeoutSeconds = "shutdown_timeout_s"
+        case streams
+    }
+
+    enum HTTPKeys: String, CodingKey, CaseIterable {
+        case listen
+    }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if container.contains(.http) {
+            let http = try container.superDecoder(forKey: .http)
+            try http.rejectUnknownKeys(HTTPKeys.self)
+            let fields = try http.container(keyedBy: HTTPKeys.self)
+            if let text = try fields.decodeIfPresent(String.self, forKey: .listen) {
+                do {
+                    listen = try ListenAddress(parsing: text)
+                } catch let error as ServiceError {
+                    throw DecodingError.dataCorrupted(DecodingError.Context(
+                        codingPath: fields.codingPath + [HTTPKeys.listen], debugDescription: error.description))
+                }
+            }
+        }
+        shutdownTimeoutSeconds = try container.decode(.shutdownTimeoutSeconds, default: 10)
+        streams = try container.decode([StreamConfig].self, forKey: .streams)
+    }
+
+    /// Reads and validates a configuration file.
+    public static func load(path: String) throws -> ServiceConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ServiceError.config("cannot read \(path): \(error.localizedDescription)")
+        }
+        do {
+            return try parse(yaml: text)
+        } catch let ServiceError.config(message) {
+            throw ServiceError.config("\(path): \(message)")
+        }
+    }
+
+    /// Parses and validates YAML text; every error names the offending key path.
+    public static func parse(yaml: String) throws -> ServiceConfig {
+        let config: ServiceConfig
+        do {
+            config = try YAMLDecoder().decode(ServiceConfig.self, from: yaml)
+        } catch let error as DecodingError {
+            throw ServiceError.config(describe(error))
+        } catch let error as YamlError {
+            throw ServiceError.config("not valid YAML: \(error)")
+        }
+        let problems = config.problems()
+        guard problems.isEmpty else { throw ServiceError.config(problems.joined(separator: "; ")) }
+        return config
+    }
+
+    /// Problems with the values across streams, each as a message; empty when valid.
+    func problems() -> [String] {
+        var problems: [String] = []
+        if streams.isEmpty { problems.append("streams: at least one stream is needed") }
+        if !(shutdownTimeoutSeconds > 0) { problems.append("shutdown_timeout_s must be positive") }
+        var names = Set<String>(), paths = Set<String>()
+        for (index, stream) in streams.enumerated() {
+            let label = "streams[\(index)] (\(stream.name))"
+            problems += stream.problems().map { "\(label): \($0)" }
+            if !names.insert(stream.name).inserted { problems.append("\(label): duplicate stream name '\(stream.name)'") }
+            if let path = stream.outputs.jsonl?.path, !paths.insert(path).inserted {
+                problems.append("\(label): outputs.jsonl.path '\(path)' is used by another stream")
+            }
+        }
+        return problems
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [CodingKey]) -> String {
+            let text = codingPath.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
+            return text.hasPrefix(".") ? String(text.dropFirst()) : (text.isEmpty ? "<top>" : text)
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "\(path(context.codingPath + [key])): missing required key"
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)): expected \(type)"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)): expected \(type), found null"
+        case .dataCorrupted(let context):
+            if let yaml = context.underlyingError as? YamlError { return "not valid YAML: \(yaml)" }
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
+
+/// A host and port to listen on.
+public struct ListenAddress: Equatable, Sendable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses "HOST:PORT" or "[IPV6]:PORT".
+    public init(parsing text: String) throws {
+        let host: Substring, port: Substring
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { throw ServiceError.listenAddress("'\(text)' needs [HOST]:PORT") }
+            port = rest.dropFirst()
+        } else {
+            guard let colon = text.lastIndex(of: ":") else {
+                throw ServiceError.listenAddress("'\(text)' needs HOST:PORT")
+            }
+            host = text[..<colon]
+            port = text[text.index(after: colon)...]
+        }
+        guard !host.isEmpty else { throw ServiceError.listenAddress("'\(text)' has no host") }
+        guard let number = Int(port), (1...65535).contains(number) else {
+            throw ServiceError.listenAddress("'\(text)' has no port in 1...65535")
+        }
+        self.host = String(host)
+        self.port = number
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}

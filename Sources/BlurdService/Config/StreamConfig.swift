@@ -1,0 +1,210 @@
+import BlurdMedia
+import BlurdPipeline
+
+/// One camera or stream the daemon watches. Two configs that compare equal describe the same
+/// running stream, which is how a reload decides what to leave alone.
+public struct StreamConfig: Decodable, Equatable, Sendable {
+    /// Unique name: the metric label, the log label, and the `stream` field of output lines.
+    public var name: String
+    /// Any FFmpeg URL (rtsp://, http(s)://, udp://, srt://, …), a file path, or a device.
+    public var url: String
+    /// Forces an input format ("mpegts", "v4l2", …); nil = probe.
+    public var format: String?
+    /// Long side of the analysis frames in pixels; nil = the stream's full resolution.
+    public var analysisSize: Int? = 640
+    public var sampling = SamplingConfig()
+    public var method: String = AnalysisMethod.classic.rawValue
+    /// Analysis workers of this stream's pipeline.
+    public var workers: Int = 1
+    /// Open and read timeout: a live source silent for this long counts as lost, in seconds.
+    public var timeoutSeconds: Double = 10
+    public var reconnect = ReconnectPolicy()
+    public var thresholds = FocusThresholds()
+    public var outputs = OutputsConfig()
+
+    public init(name: String, url: String) {
+        self.name = name
+        self.url = url
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, url, format
+        case analysisSize = "analysis_size"
+        case sampling, method, workers
+        case timeoutSeconds = "timeout_s"
+        case reconnect, thresholds, outputs
+    }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        url = try container.decode(String.self, forKey: .url)
+        format = try container.decodeIfPresent(String.self, forKey: .format)
+        // "full" (or null) analyses at the stream's own resolution.
+        if (try? container.decodeNil(forKey: .analysisSize)) == true
+            || (try? container.decode(String.self, forKey: .analysisSize)) == "full" {
+            analysisSize = nil
+        } else {
+            analysisSize = try container.decode(.analysisSize, default: 640)
+        }
+        sampling = try container.decode(.sampling, default: SamplingConfig())
+        method = try container.decode(.method, default: AnalysisMethod.classic.rawValue)
+        workers = try container.decode(.workers, default: 1)
+        timeoutSeconds = try container.decode(.timeoutSeconds, default: 10)
+        reconnect = try container.decode(.reconnect, default: ReconnectPolicy())
+        thresholds = try container.decode(.thresholds, default: FocusThresholds())
+        outputs = try container.decode(.outputs, default: OutputsConfig())
+    }
+
+    /// The URL schemes accepted besides plain paths, "pipe:" and devices.
+    static let schemes: Set<String> = ["rtsp", "rtsps", "rtmp", "rtmps", "http", "https", "udp", "rtp", "srt",
+                                       "tcp", "file", "hls"]
+
+    /// Problems with the values, each as a message; empty when valid.
+    func problems() -> [String] {
+        var problems: [String] = []
+        if name.isEmpty || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }) {
+            problems.append("name '\(name)' must be non-empty ASCII letters, digits, '_', '-' or '.'")
+        }
+        if let reason = Self.urlProblem(url) { problems.append("url '\(url)': \(reason)") }
+        if let analysisSize, analysisSize < 16 { problems.append("analysis_size must be at least 16 or 'full'") }
+        if AnalysisMethod(rawValue: method) == nil {
+            let known = AnalysisMethod.allCases.map(\.rawValue).joined(separator: ", ")
+            problems.append("unknown method '\(method)' (known: \(known))")
+        }
+        if workers < 1 { problems.append("workers must be at least 1") }
+        if !(timeoutSeconds > 0) { problems.append("timeout_s must be positive") }
+        problems += sampling.problems() + reconnect.problems() + thresholds.problems() + outputs.problems()
+        return problems
+    }
+
+    private static func urlProblem(_ url: String) -> String? {
+        if url.isEmpty { return "empty" }
+        if url.contains(where: { $0.isWhitespace }) { return "contains whitespace" }
+        if url.hasPrefix("/") || url.hasPrefix("pipe:") { return nil }
+        guard let separator = url.range(of: "://") else {
+            return "not an absolute path, pipe: or scheme://… URL"
+        }
+        let scheme = url[..<separator.lowerBound].lowercased()
+        guard schemes.contains(scheme) else {
+            return "unsupported scheme '\(scheme)' (known: \(schemes.sorted().joined(separator: ", ")))"
+        }
+        if url[separator.upperBound...].isEmpty { return "no host or path after '\(scheme)://'" }
+        return nil
+    }
+
+    /// The media layer's options for opening this stream.
+    var sourceOptions: VideoSourceOptions {
+        var options = VideoSourceOptions(url: url)
+        options.format = format
+        options.analysisLongSide = analysisSize
+        options.every = sampling.every
+        options.fps = sampling.fps
+        options.keyframesOnly = sampling.keyframesOnly
+        options.timeoutSeconds = timeoutSeconds
+        return options
+    }
+}
+
+/// Which decoded frames are analysed.
+public struct SamplingConfig: Decodable, Equatable, Sendable {
+    /// Analyse every Nth frame.
+    public var every: Int = 1
+    /// Analyse at most this many frames per second; nil = no limit.
+    public var fps: Double?
+    /// Decode key frames only: the cheapest way to watch many cameras.
+    public var keyframesOnly = false
+
+    public init(every: Int = 1, fps: Double? = nil, keyframesOnly: Bool = false) {
+        self.every = every
+        self.fps = fps
+        self.keyframesOnly = keyframesOnly
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case every, fps
+        case keyframesOnly = "keyframes_only"
+    }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        every = try container.decode(.every, default: 1)
+        fps = try container.decodeIfPresent(Double.self, forKey: .fps)
+        keyframesOnly = try container.decode(.keyframesOnly, default: false)
+    }
+
+    func problems() -> [String] {
+        var problems: [String] = []
+        if every < 1 { problems.append("sampling.every must be at least 1") }
+        if let fps, !(fps > 0) { problems.append("sampling.fps must be positive") }
+        return problems
+    }
+}
+
+/// Where a stream's lines go. Every line carries the stream's name.
+public struct OutputsConfig: Decodable, Equatable, Sendable {
+    /// A JSON Lines file with size-based rotation; nil = none.
+    public var jsonl: RotatingFileConfig?
+    /// Also write the lines to standard output (journald, or a pipe).
+    public var stdout = false
+    /// Write one line per analysed frame; false = only events and per-connection summaries.
+    public var frames = true
+
+    public init(jsonl: RotatingFileConfig? = nil, stdout: Bool = false, frames: Bool = true) {
+        self.jsonl = jsonl
+        self.stdout = stdout
+        self.frames = frames
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case jsonl, stdout, frames
+    }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        jsonl = try container.decodeIfPresent(RotatingFileConfig.self, forKey: .jsonl)
+        stdout = try container.decode(.stdout, default: false)
+        frames = try container.decode(.frames, default: true)
+    }
+
+    func problems() -> [String] { jsonl?.problems() ?? [] }
+}
+
+/// A JSON Lines file rotated by size: `path` is renamed to `path.1` (older ones shift up) once
+/// the next line would take it past `maxBytes`; only `keep` rotated files are kept.
+public struct RotatingFileConfig: Decodable, Equatable, Sendable {
+    public var path: String
+    public var maxBytes: Int = 64 << 20
+    public var keep: Int = 5
+
+    public init(path: String, maxBytes: Int = 64 << 20, keep: Int = 5) {
+        self.path = path
+        self.maxBytes = maxBytes
+        self.keep = keep
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case path
+        case maxBytes = "max_bytes"
+        case keep
+    }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        path = try container.decode(String.self, forKey: .path)
+        maxBytes = try container.decode(.maxBytes, default: 64 << 20)
+        keep = try container.decode(.keep, default: 5)
+    }
+
+    func problems() -> [String] {
+        var problems: [String] = []
+        if path.isEmpty { problems.append("outputs.jsonl.path is empty") }
+        if maxBytes < 4096 { problems.append("outputs.jsonl.max_bytes must be at least 4096") }
+        if keep < 1 { problems.append("outputs.jsonl.keep must be at least 1") }
+        return problems
+    }
+}

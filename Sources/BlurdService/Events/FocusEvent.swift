@@ -1,0 +1,25 @@
+/// A change in what a stream shows, raised by `FocusMonitor`.
+public struct FocusEvent: Equatable, Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// The smoothed score stayed below `focus_lost` for the minimum duration.
+        case focusLost = "focus_lost"
+        /// The smoothed score stayed above `focus_restored` for the minimum duration.
+        case focusRestored = "focus_restored"
+        /// Only no_texture frames for the minimum duration: a covered lens, a dead or black feed.
+        case noTexture = "no_texture"
+        /// Textured frames again for the minimum duration after `noTexture`.
+        case textureRestored = "texture_restored"
+    }
+
+    public var kind: Kind
+    /// Stream time of the frame that confirmed the event, in seconds.
+    public var pts: Double
+    /// The smoothed score at that frame; nil before any textured frame was seen.
+    public var score: Double?
+
+    public init(kind: Kind, pts: Double, score: Double?) {
+        self.kind = kind
+        self.pts = pts
+        self.score = score
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// The daemon's control loop as a ServiceLifecycle service: reloads the configuration on
+/// SIGHUP, sends STATUS= and (while every pipeline makes progress) WATCHDOG=1, and on graceful
+/// shutdown (SIGTERM/SIGINT) stops the streams and waits for them to drain and flush.
+final class FleetService: Service, @unchecked Sendable {
+    private let fleet: StreamFleet
+    private let configPath: String
+    private let notifier: SystemdNotifier?
+    private let logger: Logger
+    private var lastStatus = ""
+    private var watchdogWithheld = false
+
+    init(fleet: StreamFleet, configPath: String, notifier: SystemdNotifier?, logger: Logger) {
+        self.fleet = fleet
+        self.configPath = configPath
+        self.notifier = notifier
+        self.logger = logger
+    }
+
+    func run() async throws {
+        // The watchdog is pinged at half its interval, as sd_watchdog_enabled(3) advises.
+        let tick: Duration = notifier?.watchdogInterval.map { min($0 / 2, .seconds(1)) } ?? .seconds(1)
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        try? await cancelWhenGracefulShutdown {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await _ in hangups { await offloaded { self.reload() } }
+                }
+                group.addTask {
+                    while true {
+                        self.report()
+                        try await Task.sleep(for: tick)
+                    }
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        }
+        send("STOPPING=1\nSTATUS=stopping: draining streams")
+        let timeout = fleet.current.shutdownTimeoutSeconds
+        logger.notice("shutting down: stopping the streams, \(timeout) s to drain and flush")
+        let fleet = self.fleet
+        let drained = await offloaded { fleet.stopAll(deadline: Date().addingTimeInterval(timeout)) }
+        guard drained else {
+            throw ServiceError.shutdownTimeout(seconds: timeout)
+        }
+        logger.notice("all streams stopped and flushed")
+    }
+
+    /// Reads the configuration file again and applies it; a bad file changes nothing.
+    private func reload() {
+        logger.notice("SIGHUP: reloading \(configPath)")
+        let config: ServiceConfig
+        do {
+            config = try ServiceConfig.load(path: configPath)
+        } catch {
+            logger.error("reload rejected, keeping the configuration in force: \(error)")
+            send("STATUS=reload rejected: \(String(describing: error).prefix(200))")
+            return
+        }
+        if config.listen != fleet.current.listen {
+            logger.warning("http.listen changed to \(config.listen); the listener moves only on restart")
+        }
+        let changes = fleet.apply(config)
+        logger.notice("reloaded", metadata: [
+            "added": "\(changes.added)", "restarted": "\(changes.restarted)",
+            "removed": "\(changes.removed)", "unchanged": "\(changes.unchanged)",
+        ])
+    }
+
+    /// Sends STATUS= when it changed, and WATCHDOG=1 when every running pipeline progressed.
+    private func report() {
+        let statuses = fleet.statuses.map(\.status)
+        let status = FleetHealth.statusLine(statuses).replacingOccurrences(of: "\n", with: " ")
+        var message: [String] = []
+        if status != lastStatus {
+            lastStatus = status
+            message.append("STATUS=" + status)
+        }
+        if let interval = notifier?.watchdogInterval {
+            if FleetHealth.pipelinesAlive(statuses, interval: interval) {
+                message.append("WATCHDOG=1")
+                watchdogWithheld = false
+            } else if !watchdogWithheld {
+                watchdogWithheld = true
+                let stalled = statuses.filter { $0.state == .running && ContinuousClock.now - $0.lastProgress > interval }
+                logger.critical("withholding the watchdog ping: no progress from \(stalled.map(\.name))")
+            }
+        }
+        if !message.isEmpty { send(message.joined(separator: "\n")) }
+    }
+
+    private func send(_ message: String) {
+        guard let notifier else { return }
+        do {
+            try notifier.notify(message)
+        } catch {
+            logger.error("\(error)")
+        }
+    }
+}
+
+/// Runs blocking work (waiting for pipelines to drain) on its own thread, keeping Swift
+/// concurrency's few cooperative threads free for the HTTP server.
+func offloaded<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: body()) }.start()
+    }
+}

@@ -1,0 +1,80 @@
+import BlurdOutput
+import BlurdPipeline
+import Foundation
+import Logging
+
+/// The sink of one stream's pipelines, kept across reconnects: updates the metrics, runs the
+/// focus monitor, writes frame, event and summary lines, and beats the stream's heartbeat.
+final class StreamSink: FrameSink, @unchecked Sendable {
+    private let method: String
+    private let output: StreamOutput
+    private let writesFrames: Bool
+    private let metrics: StreamMetrics
+    private let logger: Logger
+    private let lock = NSLock()
+    private var monitor: FocusMonitor
+    private var progress = ContinuousClock.now
+    private var connectionFrames = 0
+
+    init(config: StreamConfig, metrics: StreamMetrics, logger: Logger) throws {
+        method = config.method
+        output = try StreamOutput(stream: config.name, config: config.outputs)
+        writesFrames = config.outputs.frames
+        monitor = FocusMonitor(thresholds: config.thresholds)
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// When a frame was last written (or the current connection began): the pipeline's
+    /// heartbeat for the systemd watchdog.
+    var lastProgress: ContinuousClock.Instant { lock.withLock { progress } }
+
+    /// Frames written since the current connection began.
+    var framesThisConnection: Int { lock.withLock { connectionFrames } }
+
+    /// Called before each connection's pipeline runs.
+    func beginConnection() {
+        lock.withLock {
+            monitor.restartTiming()
+            progress = .now
+            connectionFrames = 0
+        }
+    }
+
+    func write(_ result: FrameResult) throws {
+        let analysis = result.analysis
+        metrics.framesAnalysed.increment()
+        if analysis.state == .noTexture {
+            metrics.framesNoTexture.increment()
+        } else {
+            if let score = analysis.score { metrics.sharpness.set(to: score) }
+            if let fraction = analysis.blurredFraction { metrics.blurredFraction.set(to: fraction) }
+        }
+        let (events, smoothed) = lock.withLock {
+            progress = .now
+            connectionFrames += 1
+            let events = monitor.observe(pts: result.meta.pts, state: analysis.state, score: analysis.score)
+            return (events, monitor.smoothedScore)
+        }
+        if let smoothed { metrics.smoothedSharpness.set(to: smoothed) }
+        if writesFrames { try output.write(objectLine: JSONLinesSink.line(for: result, method: method)) }
+        for event in events {
+            metrics.record(event: event.kind)
+            let score = event.score.map { String(format: "%.3f", $0) } ?? "none"
+            let message: Logger.Message = "\(event.kind.rawValue) at pts \(String(format: "%.3f", event.pts)) s, smoothed score \(score)"
+            switch event.kind {
+            case .focusLost, .noTexture: logger.warning(message)
+            case .focusRestored, .textureRestored: logger.notice(message)
+            }
+            try output.write(objectLine: StreamOutput.line(for: event))
+        }
+    }
+
+    func finish(_ summary: RunSummary) throws {
+        if summary.framesDropped > 0 { metrics.framesDropped.increment(by: Int64(summary.framesDropped)) }
+        try output.write(objectLine: JSONLinesSink.line(for: summary))
+    }
+
+    /// Closes the output file; called once the stream has stopped for good.
+    func close() { output.close() }
+}

@@ -1,0 +1,21 @@
+/// Failures of the daemon itself (configuration, systemd notification, HTTP listener), as
+/// opposed to a stream's media errors, which the supervisor retries.
+public enum ServiceError: Error, CustomStringConvertible, Equatable {
+    /// The configuration file is missing, unreadable, not YAML, or fails validation.
+    case config(String)
+    /// `$NOTIFY_SOCKET` is malformed or the datagram could not be sent.
+    case notify(String)
+    /// The monitoring listen address is malformed.
+    case listenAddress(String)
+    /// On shutdown, some stream had not drained within `shutdown_timeout_s`.
+    case shutdownTimeout(seconds: Double)
+
+    public var description: String {
+        switch self {
+        case .config(let message): return "config: \(message)"
+        case .notify(let message): return "systemd notify: \(message)"
+        case .listenAddress(let message): return "http listen address: \(message)"
+        case .shutdownTimeout(let seconds): return "streams did not drain within shutdown_timeout_s (\(seconds) s)"
+        }
+    }
+}

@@ -1,0 +1,245 @@
+import BlurdMedia
+import BlurdOutput
+import BlurdPipeline
+import Foundation
+import Logging
+
+/// What the daemon knows about one stream at a moment.
+public struct StreamStatus: Sendable {
+    public var name: String
+    public var state: StreamState
+    /// When `state` was entered.
+    public var since: ContinuousClock.Instant
+    /// When the pipeline last wrote a frame (or the connection began).
+    public var lastProgress: ContinuousClock.Instant
+    /// When the stream last stopped delivering frames (or started); nil while running.
+    public var downSince: ContinuousClock.Instant?
+    /// Why the stream is reconnecting or failed.
+    public var reason: String?
+
+    public init(name: String, state: StreamState, since: ContinuousClock.Instant, lastProgress: ContinuousClock.Instant,
+                downSince: ContinuousClock.Instant?, reason: String?) {
+        self.name = name
+        self.state = state
+        self.since = since
+        self.lastProgress = lastProgress
+        self.downSince = downSince
+        self.reason = reason
+    }
+}
+
+/// Runs one stream on its own thread: opens the source, runs a pipeline until EOF or an error,
+/// and for live sources reconnects with capped exponential backoff and jitter, logging every
+/// state change. Nothing it meets (bad URL, camera gone, corrupt data) leaves its thread, so
+/// one failing stream never affects the others.
+public final class StreamSupervisor: @unchecked Sendable {
+    public let config: StreamConfig
+    private let metrics: StreamMetrics
+    private let logger: Logger
+    private let condition = NSCondition()
+    private var state = StreamState.starting
+    private var since = ContinuousClock.now
+    private var reason: String?
+    private var downSince: ContinuousClock.Instant? = .now
+    private var stopRequested = false
+    private var pipeline: AnalysisPipeline?
+    private var sink: StreamSink?
+    /// True while a pipeline runs, i.e. while output may still be pending.
+    private var draining = false
+    private var finished = false
+
+    public init(config: StreamConfig, metrics: StreamMetrics, logger: Logger) {
+        self.config = config
+        self.metrics = metrics
+        var logger = logger
+        logger[metadataKey: "stream"] = .string(config.name)
+        self.logger = logger
+        metrics.record(state: .starting)
+    }
+
+    /// Starts the stream's thread.
+    public func start() {
+        let thread = Thread { [self] in supervise() }
+        thread.name = "blurd.stream.\(config.name)"
+        thread.start()
+    }
+
+    /// Asks the stream to stop: a running pipeline stops reading, analyses and writes what it
+    /// holds, and finishes its sinks; a backoff wait ends at once. Returns immediately.
+    public func stop() {
+        let running = condition.withLock {
+            stopRequested = true
+            condition.broadcast()
+            return pipeline
+        }
+        running?.stop()
+    }
+
+    /// Waits until the stream has no output pending (its pipeline drained, or it is blocked
+    /// opening a source, which holds no frames) or `deadline` passes; true if it got there.
+    public func waitUntilQuiet(deadline: Date) -> Bool {
+        condition.withLock {
+            while !finished && (draining || !stopRequested) {
+                if !condition.wait(until: deadline) { return false }
+            }
+            return true
+        }
+    }
+
+    public var status: StreamStatus {
+        let progress = condition.withLock { sink }?.lastProgress
+        return condition.withLock {
+            StreamStatus(name: config.name, state: state, since: since, lastProgress: progress ?? since,
+                         downSince: downSince, reason: reason)
+        }
+    }
+
+    // MARK: The stream's thread
+
+    private func supervise() {
+        defer {
+            condition.withLock {
+                finished = true
+                condition.broadcast()
+            }
+        }
+        let sink: StreamSink
+        do {
+            sink = try StreamSink(config: config, metrics: metrics, logger: logger)
+        } catch {
+            transition(to: .failed, reason: "\(error)")
+            return
+        }
+        condition.withLock { self.sink = sink }
+        defer { sink.close() }
+
+        var attempt = 0
+        while !isStopping {
+            let outcome = connect(sink: sink)
+            if case .analysedFrames = outcome { attempt = 0 }
+            if isStopping { break }
+            switch outcome {
+            case .fatal(let why):
+                transition(to: .failed, reason: why)
+                return
+            case .fileEnded:
+                transition(to: .stopped, reason: "end of file")
+                return
+            case .ended(let why), .analysedFrames(let why):
+                let delay = config.reconnect.delay(attempt: attempt, unit: Double.random(in: 0..<1))
+                attempt += 1
+                metrics.reconnects.increment()
+                transition(to: .reconnecting,
+                           reason: "\(why); attempt \(attempt) in \(String(format: "%.2f", delay)) s")
+                sleep(seconds: delay)
+            }
+        }
+        transition(to: .stopped, reason: "stop requested")
+    }
+
+    private enum Outcome {
+        /// A connection that analysed at least one frame ended (EOF or error): resets the backoff.
+        case analysedFrames(String)
+        /// The source could not be opened or ended before any frame.
+        case ended(String)
+        /// A file source ended normally.
+        case fileEnded
+        /// Retrying cannot help.
+        case fatal(String)
+    }
+
+    /// One connection: open, run the pipeline to its end, say how it ended.
+    private func connect(sink: StreamSink) -> Outcome {
+        let live = Self.isLive(config.url)
+        let source: VideoSource
+        do {
+            source = try VideoSource(options: config.sourceOptions)
+        } catch {
+            return classify(error, live: live, analysed: 0)
+        }
+        let analyzerFactory = AnalysisMethod(rawValue: config.method)!.makeFactory()
+        let metrics = self.metrics
+        let pipeline = AnalysisPipeline(
+            source: MonitoredSource(source, metrics: metrics),
+            analyzerFactory: { TimedAnalyzer(try analyzerFactory(), metrics: metrics) },
+            sinks: [sink],
+            options: PipelineOptions(workers: config.workers, dropPolicy: source.info.isLive ? .dropOldest : .block))
+        let admitted = condition.withLock {
+            guard !stopRequested else { return false }
+            self.pipeline = pipeline
+            draining = true
+            return true
+        }
+        guard admitted else { return .ended("stop requested") }
+        defer {
+            condition.withLock {
+                self.pipeline = nil
+                draining = false
+                condition.broadcast()
+            }
+        }
+        sink.beginConnection()
+        let info = source.info
+        transition(to: .running, reason: "\(info.codecName) \(info.width)x\(info.height), analysing at "
+                   + "\(info.analysisWidth)x\(info.analysisHeight)")
+        do {
+            let summary = try pipeline.run()
+            logger.info("connection ended", metadata: [
+                "analysed": "\(summary.framesAnalysed)", "dropped": "\(summary.framesDropped)",
+                "corrupt": "\(summary.corruptPackets)", "seconds": "\(String(format: "%.1f", summary.elapsedSeconds))",
+            ])
+            if !info.isLive { return .fileEnded }
+            return summary.framesAnalysed > 0 ? .analysedFrames("end of stream") : .ended("end of stream")
+        } catch {
+            return classify(error, live: info.isLive, analysed: sink.framesThisConnection)
+        }
+    }
+
+    private func classify(_ error: Error, live: Bool, analysed: Int) -> Outcome {
+        let text = "\(error)"
+        switch error {
+        case MediaError.unsupportedCodec, MediaError.invalidOption, is OutputError:
+            return .fatal(text)
+        default:
+            if !live { return .fatal(text) }
+            return analysed > 0 ? .analysedFrames(text) : .ended(text)
+        }
+    }
+
+    /// Network URLs, pipes and devices are live: they are reconnected, files are not.
+    static func isLive(_ url: String) -> Bool {
+        url.hasPrefix("pipe:") || url.hasPrefix("/dev/") || (url.contains("://") && !url.hasPrefix("file://"))
+    }
+
+    private var isStopping: Bool { condition.withLock { stopRequested } }
+
+    /// Waits `seconds`, or less if a stop is requested.
+    private func sleep(seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        condition.withLock {
+            while !stopRequested && condition.wait(until: deadline) {}
+        }
+    }
+
+    private func transition(to newState: StreamState, reason: String?) {
+        let previous = condition.withLock {
+            let previous = state
+            state = newState
+            since = .now
+            if newState == .running {
+                downSince = nil
+            } else if downSince == nil {
+                downSince = since
+            }
+            self.reason = reason
+            return previous
+        }
+        metrics.record(state: newState)
+        let message: Logger.Message = "\(previous.rawValue) → \(newState.rawValue)\(reason.map { ": \($0)" } ?? "")"
+        switch newState {
+        case .failed: logger.error(message)
+        case .reconnecting: logger.warning(message)
+        case .starting, .running, .stopped: logger.notice(message)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import BlurdService
+import Dispatch
+import Foundation
+import Logging
+
+/// `blurd serve --config FILE`: the long-running daemon (see docs/SERVICE.md).
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Watch the streams of a YAML config: reconnects, Prometheus metrics, focus events, systemd notify.",
+        discussion: """
+            SIGHUP reloads the config (a bad one is rejected, the old stays in force); SIGTERM/SIGINT \
+            drain the streams and exit 0. Exit codes: 0 clean stop, 1 runtime failure (HTTP listener, \
+            drain timeout), 2 bad config or arguments. Example config: systemd/blurd.yaml.
+            """)
+
+    @Option(help: "The YAML configuration file.")
+    var config: String
+
+    @Option(help: "Lowest log level written to stderr: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    @Flag(help: "Only load and validate the config, then exit (0 valid, 2 invalid).")
+    var check = false
+
+    func run() throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("unknown log level '\(logLevel)'")
+        }
+        let journald = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
+        LoggingSystem.bootstrap { _ in
+            var handler = ServiceLogHandler(journald: journald)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "blurd")
+        let server: BlurdServer
+        do {
+            server = try BlurdServer(configPath: config, logger: logger)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(2)
+        }
+        if check {
+            logger.notice("\(config): valid")
+            return
+        }
+        // The root command is synchronous; the server runs on Swift concurrency's executor
+        // while this thread waits, which needs no main-actor work.
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                try await server.run()
+            } catch {
+                outcome.error = error
+            }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error {
+            logger.critical("\(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// The server task's error, read after it signalled.
+    private final class Outcome: @unchecked Sendable {
+        var error: Error?
+    }
+}

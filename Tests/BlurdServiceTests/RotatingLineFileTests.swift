@@ -1,0 +1,65 @@
+@testable import BlurdService
+import XCTest
+
+final class RotatingLineFileTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("blurd-rotate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try FileManager.default.removeItem(at: directory)
+    }
+
+    private func lines(_ path: String) throws -> [String] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
+    func testRotatesBySizeKeepingKFiles() throws {
+        let path = directory.appendingPathComponent("out.jsonl").path
+        let file = try RotatingLineFile(config: RotatingFileConfig(path: path, maxBytes: 4096, keep: 2))
+        // 100 lines of 1000 bytes: 4 per file, so 25 files' worth; only the newest 3 remain.
+        for index in 0..<100 {
+            let body = String(format: "%04d", index) + String(repeating: "x", count: 995)
+            try file.write(body + "\n")
+        }
+        file.close()
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        XCTAssertEqual(names, ["out.jsonl", "out.jsonl.1", "out.jsonl.2"])
+        XCTAssertEqual(try lines(path).map { String($0.prefix(4)) }, ["0096", "0097", "0098", "0099"])
+        XCTAssertEqual(try lines(path + ".1").map { String($0.prefix(4)) }, ["0092", "0093", "0094", "0095"])
+        XCTAssertEqual(try lines(path + ".2").map { String($0.prefix(4)) }, ["0088", "0089", "0090", "0091"])
+        for name in names {
+            let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)[.size] as? Int)
+            XCTAssertLessThanOrEqual(size, 4096)
+        }
+    }
+
+    func testAppendsToAnExistingFileAndCountsItsSize() throws {
+        let path = directory.appendingPathComponent("out.jsonl").path
+        try Data((String(repeating: "y", count: 4000) + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        let file = try RotatingLineFile(config: RotatingFileConfig(path: path, maxBytes: 4096, keep: 1))
+        try file.write("{\"a\":1}\n")
+        try file.write(String(repeating: "z", count: 200) + "\n")
+        file.close()
+        XCTAssertEqual(try lines(path + ".1").count, 2, "the old content plus the first appended line")
+        XCTAssertEqual(try lines(path), [String(repeating: "z", count: 200)])
+    }
+
+    func testUnwritableDirectoryIsAClearError() {
+        XCTAssertThrowsError(try RotatingLineFile(config: RotatingFileConfig(path: "/nonexistent/dir/out.jsonl"))) { error in
+            XCTAssertTrue("\(error)".contains("cannot open output /nonexistent/dir/out.jsonl"), "\(error)")
+        }
+    }
+
+    func testEventLine() throws {
+        let line = StreamOutput.line(for: FocusEvent(kind: .focusLost, pts: 12.3456789, score: 0.123456))
+        XCTAssertEqual(line, "{\"event\":\"focus_lost\",\"pts\":12.345679,\"score\":0.1235}\n")
+        let covered = StreamOutput.line(for: FocusEvent(kind: .noTexture, pts: 1, score: nil))
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(covered.utf8)) as? [String: Any])
+        XCTAssertEqual(object["event"] as? String, "no_texture")
+        XCTAssertTrue(object["score"] is NSNull)
+    }
+}

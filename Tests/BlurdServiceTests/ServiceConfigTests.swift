@@ -1,0 +1,119 @@
+@testable import BlurdService
+import XCTest
+
+final class ServiceConfigTests: XCTestCase {
+    private func message(_ yaml: String) -> String {
+        do {
+            _ = try ServiceConfig.parse(yaml: yaml)
+            return "accepted"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    func testFullConfigParses() throws {
+        let config = try ServiceConfig.parse(yaml: """
+            http:
+              listen: "[::1]:9500"
+            shutdown_timeout_s: 4
+            streams:
+              - name: door
+                url: rtsp://camera.local/stream1
+                analysis_size: 320
+                sampling: {fps: 2, keyframes_only: true}
+                method: classic
+                workers: 2
+                timeout_s: 3
+                reconnect: {initial_s: 0.2, max_s: 5, jitter: 0, health_budget_s: 20}
+                thresholds: {focus_lost: 0.2, focus_restored: 0.35, min_duration_s: 5, smoothing: 0.1}
+                outputs:
+                  jsonl: {path: /var/lib/blurd/door.jsonl, max_bytes: 100000, keep: 3}
+                  stdout: true
+                  frames: false
+              - name: yard
+                url: /srv/clips/yard.mp4
+                analysis_size: full
+            """)
+        XCTAssertEqual(config.listen, ListenAddress(host: "::1", port: 9500))
+        XCTAssertEqual(config.shutdownTimeoutSeconds, 4)
+        XCTAssertEqual(config.streams.map(\.name), ["door", "yard"])
+        let door = config.streams[0]
+        XCTAssertEqual(door.analysisSize, 320)
+        XCTAssertEqual(door.sampling, SamplingConfig(every: 1, fps: 2, keyframesOnly: true))
+        XCTAssertEqual(door.workers, 2)
+        XCTAssertEqual(door.reconnect.maxSeconds, 5)
+        XCTAssertEqual(door.thresholds, FocusThresholds(focusLost: 0.2, focusRestored: 0.35, minDurationSeconds: 5, smoothing: 0.1))
+        XCTAssertEqual(door.outputs, OutputsConfig(jsonl: RotatingFileConfig(path: "/var/lib/blurd/door.jsonl", maxBytes: 100_000, keep: 3),
+                                                  stdout: true, frames: false))
+        XCTAssertEqual(door.sourceOptions.timeoutSeconds, 3)
+        XCTAssertTrue(door.sourceOptions.keyframesOnly)
+        let yard = config.streams[1]
+        XCTAssertNil(yard.analysisSize)
+        XCTAssertEqual(yard.method, "classic")
+        XCTAssertEqual(yard.thresholds, FocusThresholds())
+    }
+
+    func testDefaults() throws {
+        let config = try ServiceConfig.parse(yaml: "streams: [{name: a, url: 'udp://127.0.0.1:5000'}]")
+        XCTAssertEqual(config.listen.description, "127.0.0.1:9464")
+        XCTAssertEqual(config.shutdownTimeoutSeconds, 10)
+        XCTAssertEqual(config.streams[0].analysisSize, 640)
+        XCTAssertNil(config.streams[0].outputs.jsonl)
+    }
+
+    func testUnknownKeysAreErrorsWithTheirPath() {
+        XCTAssertEqual(message("streams: [{name: a, url: 'udp://h:1', thresholds: {focus_lsot: 0.1}}]"),
+                       "config: streams[0].thresholds.focus_lsot: unknown key 'focus_lsot' "
+                       + "(known: focus_lost, focus_restored, min_duration_s, smoothing)")
+        XCTAssertTrue(message("streems: []").hasPrefix("config: streems: unknown key 'streems'"), message("streems: []"))
+        XCTAssertTrue(message("http: {port: 1}\nstreams: [{name: a, url: 'udp://h:1'}]").contains("http.port: unknown key"))
+    }
+
+    func testBadURLs() {
+        XCTAssertTrue(message("streams: [{name: a, url: 'htp//camera'}]").contains("not an absolute path, pipe: or scheme://"))
+        XCTAssertTrue(message("streams: [{name: a, url: 'gopher://camera'}]").contains("unsupported scheme 'gopher'"))
+        XCTAssertTrue(message("streams: [{name: a, url: 'rtsp://'}]").contains("no host or path"))
+        XCTAssertTrue(message("streams: [{name: a, url: 'relative.mp4'}]").contains("url 'relative.mp4'"))
+    }
+
+    func testDuplicateNamesAndPaths() {
+        let yaml = """
+            streams:
+              - {name: a, url: 'udp://h:1', outputs: {jsonl: {path: /tmp/x.jsonl}}}
+              - {name: a, url: 'udp://h:2', outputs: {jsonl: {path: /tmp/x.jsonl}}}
+            """
+        let text = message(yaml)
+        XCTAssertTrue(text.contains("streams[1] (a): duplicate stream name 'a'"), text)
+        XCTAssertTrue(text.contains("outputs.jsonl.path '/tmp/x.jsonl' is used by another stream"), text)
+    }
+
+    func testValueErrors() {
+        XCTAssertTrue(message("streams: [{name: a, url: 'udp://h:1', thresholds: {focus_lost: 0.6, focus_restored: 0.5}}]")
+            .contains("focus_lost (0.6) must be below focus_restored (0.5)"))
+        XCTAssertTrue(message("streams: [{name: a, url: 'udp://h:1', method: magic}]").contains("unknown method 'magic'"))
+        XCTAssertTrue(message("streams: [{name: 'bad name', url: 'udp://h:1'}]").contains("name 'bad name'"))
+        XCTAssertTrue(message("streams: [{name: a, url: 'udp://h:1', sampling: {every: 0}}]").contains("sampling.every"))
+        XCTAssertTrue(message("streams: []").contains("at least one stream"))
+        XCTAssertTrue(message("http: {listen: 'localhost'}\nstreams: [{name: a, url: 'udp://h:1'}]").contains("needs HOST:PORT"))
+        XCTAssertTrue(message("streams: [{url: 'udp://h:1'}]").contains("streams[0].name: missing required key"))
+        XCTAssertTrue(message("streams: [{name: a, url: 'udp://h:1', workers: many}]").contains("streams[0].workers: expected Int"))
+        XCTAssertTrue(message("streams: [a, b").hasPrefix("config: not valid YAML"), message("streams: [a, b"))
+    }
+
+    func testMissingFileNamesThePath() {
+        XCTAssertThrowsError(try ServiceConfig.load(path: "/nonexistent/blurd.yaml")) { error in
+            XCTAssertTrue("\(error)".contains("cannot read /nonexistent/blurd.yaml"), "\(error)")
+        }
+    }
+
+    func testReconnectBackoffIsCappedAndJittered() {
+        let policy = ReconnectPolicy(initialSeconds: 0.5, maxSeconds: 8, multiplier: 2, jitter: 0.5)
+        XCTAssertEqual(policy.delay(attempt: 0, unit: 0), 0.25)
+        XCTAssertEqual(policy.delay(attempt: 0, unit: 1), 0.5)
+        XCTAssertEqual(policy.delay(attempt: 3, unit: 1), 4)
+        XCTAssertEqual(policy.delay(attempt: 4, unit: 1), 8)
+        XCTAssertEqual(policy.delay(attempt: 1000, unit: 1), 8)
+        XCTAssertEqual(policy.delay(attempt: 1000, unit: 0), 4)
+        XCTAssertEqual(ReconnectPolicy(initialSeconds: 1, maxSeconds: 1, jitter: 0).delay(attempt: 7, unit: 0.9), 1)
+    }
+}

@@ -1,0 +1,42 @@
+import BlurdService
+import XCTest
+
+final class SystemdNotifierTests: XCTestCase {
+    func testNoSocketMeansNoNotifier() throws {
+        XCTAssertNil(try SystemdNotifier(environment: [:]))
+        XCTAssertNil(try SystemdNotifier(environment: ["NOTIFY_SOCKET": ""]))
+    }
+
+    func testDatagramsReachAFilesystemSocket() throws {
+        let socket = try NotifySocket(abstract: false)
+        let notifier = try XCTUnwrap(try SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.environmentValue]))
+        try notifier.notify("READY=1")
+        try notifier.notify("STATUS=cam1: running\nWATCHDOG=1")
+        XCTAssertEqual(socket.receive(timeout: 2), "READY=1")
+        XCTAssertEqual(socket.receive(timeout: 2), "STATUS=cam1: running\nWATCHDOG=1")
+    }
+
+    func testDatagramsReachAnAbstractSocket() throws {
+        let socket = try NotifySocket(abstract: true)
+        XCTAssertTrue(socket.environmentValue.hasPrefix("@"))
+        let notifier = try XCTUnwrap(try SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.environmentValue]))
+        try notifier.notify("WATCHDOG=1")
+        XCTAssertEqual(socket.receive(timeout: 2), "WATCHDOG=1")
+    }
+
+    func testWatchdogIntervalHonoursPid() throws {
+        let socket = try NotifySocket(abstract: true)
+        let base = ["NOTIFY_SOCKET": socket.environmentValue, "WATCHDOG_USEC": "3000000"]
+        XCTAssertEqual(try SystemdNotifier(environment: base)?.watchdogInterval, .seconds(3))
+        var mine = base
+        mine["WATCHDOG_PID"] = String(getpid())
+        XCTAssertEqual(try SystemdNotifier(environment: mine)?.watchdogInterval, .seconds(3))
+        var other = base
+        other["WATCHDOG_PID"] = String(getpid() + 1)
+        XCTAssertNil(try SystemdNotifier(environment: other)?.watchdogInterval)
+    }
+
+    func testRelativeSocketPathIsRejected() {
+        XCTAssertThrowsError(try SystemdNotifier(environment: ["NOTIFY_SOCKET": "relative.sock"]))
+    }
+}
