@@ -57,12 +57,37 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Frames buffered between decoder and workers (default: 2 × workers + 2).")
     var ringCapacity: Int?
 
+    @Option(help: "Write an annotated video here: full-resolution frames with the blur overlay, score, timecode and gauge; audio copied.")
+    var annotate: String?
+
+    @Option(help: "Encoder for --annotate (any libavcodec video encoder).")
+    var annotateCodec: String = "libx264"
+
+    @Option(help: "Constant rate factor for --annotate with libx264.")
+    var annotateCrf: Int = 20
+
+    @Option(help: "Also write each frame's blur map at source size as frame_NNNNNN.png in this directory.")
+    var masksFull: String?
+
+    @Option(help: "Also write the blur maps at source size as a grey video (255 = blurred).")
+    var maskVideo: String?
+
+    @Option(help: "Encoder for --mask-video: ffv1 (lossless) or libx264.")
+    var maskVideoCodec: String = "ffv1"
+
+    @Option(help: "At the end, write the soft-shot report as PREFIX.csv, PREFIX.edl and PREFIX.svg.")
+    var reportPrefix: String?
+
+    @OptionGroup(title: "Soft-shot report (--report-prefix)") var softShots: SoftShotOptions
+
     func run() throws {
         do {
             try analyze()
         } catch let error as MediaError {
             throw fail(error.description, code: error.exitCode)
         } catch let error as OutputError {
+            throw fail(error.description, code: error.exitCode)
+        } catch let error as ReportError {
             throw fail(error.description, code: error.exitCode)
         }
     }
@@ -89,7 +114,12 @@ struct AnalyzeCommand: ParsableCommand {
         sourceOptions.every = every
         sourceOptions.fps = fps
         sourceOptions.keyframesOnly = keyframesOnly
+        sourceOptions.copyAudio = annotate != nil
         let source = try VideoSource(options: sourceOptions)
+        let pipelineOptions = PipelineOptions(workers: workers, ringCapacity: ringCapacity,
+                                              dropPolicy: policy ?? (source.info.isLive ? .dropOldest : .block))
+        // The annotated video needs each frame at full resolution, kept beside the analysis luma.
+        let tap = annotate.map { _ in FullFrameTap(source: source, maxPending: pipelineOptions.effectiveRingCapacity + 2) }
 
         var sinks: [FrameSink] = []
         if let output {
@@ -98,11 +128,21 @@ struct AnalyzeCommand: ParsableCommand {
             sinks.append(JSONLinesSink(method: method.rawValue))
         }
         if let masks { sinks.append(try MaskDirectorySink(directory: masks)) }
+        if let annotate, let tap {
+            sinks.append(try AnnotatedVideoSink(path: annotate, tap: tap, codec: annotateCodec, crf: annotateCrf))
+        }
+        if let masksFull {
+            sinks.append(try FullResolutionMaskSink(directory: masksFull, width: source.info.width, height: source.info.height))
+        }
+        if let maskVideo { sinks.append(try MaskVideoSink(path: maskVideo, stream: source.info, codec: maskVideoCodec)) }
+        if let reportPrefix {
+            let title = URL(fileURLWithPath: input).lastPathComponent
+            sinks.append(try SoftShotReportSink(prefix: reportPrefix, title: title, frameRate: source.info.frameRate,
+                                                criteria: softShots.makeCriteria()))
+        }
 
         let pipeline = AnalysisPipeline(
-            source: source, analyzerFactory: method.makeFactory(), sinks: sinks,
-            options: PipelineOptions(workers: workers, ringCapacity: ringCapacity,
-                                     dropPolicy: policy ?? (source.info.isLive ? .dropOldest : .block)))
+            source: tap ?? source, analyzerFactory: method.makeFactory(), sinks: sinks, options: pipelineOptions)
         // A closed output pipe must surface as a write error, not kill the process.
         signal(SIGPIPE, SIG_IGN)
         let summary = try withExtendedLifetime(StopSignals { _ in pipeline.stop() }) {
