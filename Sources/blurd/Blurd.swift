@@ -8,6 +8,7 @@ struct Blurd: ParsableCommand {
         abstract: "Streaming video blur detection: per-frame blur masks and sharpness scores.",
         subcommands: [
             AnalyzeCommand.self,
+            SynthCommand.self,
             ReportCommand.self,
             ServeCommand.self,
         ]

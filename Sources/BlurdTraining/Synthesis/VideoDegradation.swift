@@ -1,0 +1,50 @@
+import BlurdImaging
+
+/// Whole-frame degradations of a camera and its video chain, applied after compositing so they
+/// fall on blurred and sharp layers alike.
+public enum VideoDegradation {
+    /// How a de-interlacer rebuilds a progressive frame.
+    public enum Deinterlace: String, Codable, Sendable {
+        /// Each line averaged with the next (blend): half a pixel of vertical softness.
+        case fieldAveraging
+        /// One field kept, the other's lines interpolated from it ("bob").
+        case lineDoubling
+    }
+
+    public static func deinterlace(_ image: inout FloatImage, mode: Deinterlace) {
+        let w = image.width, h = image.height
+        guard h >= 3 else { return }
+        let source = image.pixels
+        switch mode {
+        case .fieldAveraging:
+            for y in 0..<(h - 1) {
+                for x in 0..<w { image.pixels[y * w + x] = 0.5 * (source[y * w + x] + source[(y + 1) * w + x]) }
+            }
+        case .lineDoubling:
+            for y in stride(from: 1, to: h, by: 2) {
+                let below = y + 1 < h ? y + 1 : y - 1
+                for x in 0..<w { image.pixels[y * w + x] = 0.5 * (source[(y - 1) * w + x] + source[below * w + x]) }
+            }
+        }
+    }
+
+    /// Low light and sensor noise: the scene is scaled by `gain` (< 1 darkens), then shot noise
+    /// (variance `shotScale · signal`) and read noise (`readSigma`) are added, then, when
+    /// `amplification` is set, the camera's gain multiplies signal and noise alike. Clamped to [0, 1].
+    public static func sensor(_ image: inout FloatImage, gain: Float, readSigma: Float, shotScale: Float,
+                              amplification: Float, using rng: inout SynthesisRandom) {
+        for i in image.pixels.indices {
+            let signal = image.pixels[i] * gain
+            let sigma = (readSigma * readSigma + shotScale * max(signal, 0)).squareRoot()
+            let noisy = sigma > 0 ? signal + sigma * rng.gaussian() : signal
+            image.pixels[i] = min(max(noisy * amplification, 0), 1)
+        }
+    }
+
+    /// Rounds to 8-bit levels, as every video frame is.
+    public static func quantize(_ image: inout FloatImage) {
+        for i in image.pixels.indices {
+            image.pixels[i] = (min(max(image.pixels[i], 0), 1) * 255).rounded() * (1 / 255)
+        }
+    }
+}
