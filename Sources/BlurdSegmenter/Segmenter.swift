@@ -19,7 +19,8 @@ public struct SegmenterError: Error, CustomStringConvertible {
 /// network sized for one tile.
 ///
 /// Tiles already keep both cores busy, so `probabilities` sets OpenBLAS to one thread
-/// (process-wide) before running them.
+/// (process-wide) before running them. A Segmenter serves one caller at a time (its workers
+/// and tile layout are reused between frames); give each concurrent stream its own.
 public final class Segmenter {
     public enum Precision: Sendable { case fp32, int8 }
 
