@@ -60,6 +60,7 @@ let package = Package(
         .testTarget(name: "BlurdTrainingTests", dependencies: ["BlurdTraining", "BlurdSegmenter", "BlurdMedia", "BlurdImaging"]),
         .testTarget(name: "BlurdPipelineTests",
                     dependencies: ["BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdImaging"]),
+        .testTarget(name: "BlurdOutputTests", dependencies: ["BlurdOutput", "BlurdPipeline", "BlurdMedia", "BlurdImaging"]),
         .testTarget(name: "BlurdServiceTests", dependencies: ["BlurdService", "BlurdPipeline", "BlurdMedia", "BlurdImaging"]),
         // Runs the built `blurd` binary end to end.
         .testTarget(name: "BlurdCLITests", dependencies: ["BlurdMedia", "BlurdImaging"]),

@@ -1,0 +1,100 @@
+import BlurdImaging
+import BlurdMedia
+import BlurdOutput
+import BlurdPipeline
+import Foundation
+import XCTest
+
+/// End to end on encoded clips: VideoWriter → VideoSource (through FullFrameTap) → classic
+/// analysis → annotated video, mask outputs and soft-shot report; checked with ffprobe and by
+/// decoding the outputs again.
+final class AnnotatedVideoTests: XCTestCase {
+    static let width = 320, height = 180
+
+    private func run(_ clip: String, sinks makeSinks: (FullFrameTap) throws -> [FrameSink]) throws -> RunSummary {
+        let tap = FullFrameTap(source: try VideoSource(options: VideoSourceOptions(url: clip)))
+        return try AnalysisPipeline(source: tap, analyzerFactory: AnalysisMethod.classic.makeFactory(),
+                                    sinks: try makeSinks(tap), options: PipelineOptions(workers: 2)).run()
+    }
+
+    func testAnnotatedVideoKeepsFrameCountAndTimestampsAndSoftRangesAreFound() throws {
+        let directory = try TestClips.directory(for: self)
+        let clip = directory + "/soft.mp4", annotated = directory + "/annotated.mp4", prefix = directory + "/report"
+        let soft = 20..<40
+        try TestClips.encode(to: clip, width: Self.width, height: Self.height, frames: 60) { index in
+            let frame = TestClips.blocks(width: Self.width, height: Self.height, shift: 2 * index, seed: 7)
+            return soft.contains(index) ? TestClips.blur(frame, radius: 2) : frame
+        }
+        let summary = try run(clip) { tap in
+            [try AnnotatedVideoSink(path: annotated, tap: tap),
+             try SoftShotReportSink(prefix: prefix, title: "soft.mp4", frameRate: tap.source.info.frameRate,
+                                    criteria: SoftShotCriteria(minimumSeconds: 0.2))]
+        }
+        XCTAssertEqual(summary.framesAnalysed, 60)
+
+        let input = try TestClips.probeFramePts(clip), output = try TestClips.probeFramePts(annotated)
+        XCTAssertEqual(input.count, 60)
+        XCTAssertEqual(output.count, input.count)
+        for (a, b) in zip(input, output) { XCTAssertEqual(a, b, accuracy: 0.0005) }
+
+        let segments = try SoftShotCSV.parse(String(contentsOfFile: prefix + ".csv", encoding: .utf8))
+        XCTAssertEqual(segments.count, 1, "segments \(segments)")
+        XCTAssertEqual(Double(segments.first?.startFrame ?? -9), Double(soft.lowerBound), accuracy: 1)
+        XCTAssertEqual(Double(segments.first?.endFrame ?? -9), Double(soft.upperBound), accuracy: 1)
+        let edl = try String(contentsOfFile: prefix + ".edl", encoding: .utf8)
+        let timecode = TimecodeFormat(frameRate: 25)
+        let inPoint = timecode.string(frame: segments.first?.startFrame ?? 0)
+        let outPoint = timecode.string(frame: segments.first?.endFrame ?? 0)
+        XCTAssertTrue(edl.contains("001  AX       V     C        \(inPoint) \(outPoint) \(inPoint) \(outPoint)"), edl)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: prefix + ".svg"))
+    }
+
+    func testOverlayAndFullMasksMarkOnlyTheBlurredHalf() throws {
+        let directory = try TestClips.directory(for: self)
+        let clip = directory + "/half.mp4", annotated = directory + "/annotated.mkv"
+        let masks = directory + "/masks", maskVideo = directory + "/mask.mkv"
+        try TestClips.encode(to: clip, width: Self.width, height: Self.height, frames: 6) { index in
+            TestClips.blur(TestClips.blocks(width: Self.width, height: Self.height, shift: index, seed: 3),
+                           radius: 2, toX: Self.width / 2)
+        }
+        _ = try run(clip) { tap in
+            [try AnnotatedVideoSink(path: annotated, tap: tap),
+             try FullResolutionMaskSink(directory: masks, width: Self.width, height: Self.height),
+             try MaskVideoSink(path: maskVideo, stream: tap.source.info)]
+        }
+
+        // Decode the annotated video in colour: red-yellow chroma left, grey chroma right.
+        let source = try VideoSource(options: VideoSourceOptions(url: annotated))
+        var luma = GrayImage(width: 0, height: 0), picture = YUV420Image(width: 2, height: 2)
+        var decoded = 0
+        while try source.nextFrame(into: &luma, fullFrame: &picture) != nil {
+            decoded += 1
+            let chromaWidth = picture.chromaWidth
+            func meanV(_ xs: Range<Int>) -> Double {
+                var sum = 0, count = 0
+                for y in 30..<picture.chromaHeight { for x in xs { sum += Int(picture.v[y * chromaWidth + x]); count += 1 } }
+                return Double(sum) / Double(count)
+            }
+            XCTAssertGreaterThan(meanV(4..<60), 160, "blurred half lacks the overlay")
+            XCTAssertEqual(meanV(100..<156), 128, accuracy: 3, "sharp half got colour")
+        }
+        XCTAssertEqual(decoded, 6)
+
+        let png = try ImageFile.loadGray(masks + "/" + FullResolutionMaskSink.fileName(frame: 3))
+        XCTAssertEqual(png.width, Self.width)
+        XCTAssertEqual(png.height, Self.height)
+        XCTAssertGreaterThan(png[40, 90], 200)
+        XCTAssertLessThan(png[280, 90], 50)
+
+        var options = VideoSourceOptions(url: maskVideo)
+        options.analysisLongSide = nil
+        let maskSource = try VideoSource(options: options)
+        var mask = GrayImage(width: 0, height: 0), maskFrames = 0
+        while try maskSource.nextFrame(into: &mask) != nil {
+            maskFrames += 1
+            XCTAssertGreaterThan(mask[40, 90], 200)
+            XCTAssertLessThan(mask[280, 90], 50)
+        }
+        XCTAssertEqual(maskFrames, 6)
+    }
+}

@@ -1,0 +1,98 @@
+import BlurdOutput
+import Foundation
+import XCTest
+
+final class ReportFormatTests: XCTestCase {
+    /// Three soft stretches at 29.97 fps, one crossing the first dropped minute boundary.
+    private func report() -> SoftShotReport {
+        let rate = 30000.0 / 1001
+        var scores = [Double](repeating: 0.9, count: 2400)
+        for range in [100..<160, 1780..<1830, 2000..<2300] {
+            for index in range { scores[index] = 0.1 + Double(index % 7) * 0.01 }
+        }
+        let frames = scores.enumerated().map { ScoredFrame(index: $0.offset, pts: Double($0.offset) / rate, score: $0.element) }
+        return SoftShotReport(title: "clip.mp4", frames: frames, frameRate: rate, criteria: SoftShotCriteria())
+    }
+
+    func testCSVRoundTrip() throws {
+        let report = report()
+        XCTAssertEqual(report.segments.count, 3)
+        let text = SoftShotCSV.text(for: report)
+        XCTAssertTrue(text.hasPrefix(SoftShotCSV.header + "\n"))
+        let parsed = try SoftShotCSV.parse(text)
+        XCTAssertEqual(parsed.count, report.segments.count)
+        for (read, original) in zip(parsed, report.segments) {
+            XCTAssertEqual(read.startFrame, original.startFrame)
+            XCTAssertEqual(read.endFrame, original.endFrame)
+            XCTAssertEqual(read.startSeconds, original.startSeconds, accuracy: 1e-6)
+            XCTAssertEqual(read.endSeconds, original.endSeconds, accuracy: 1e-6)
+            XCTAssertEqual(read.minScore, original.minScore, accuracy: 1e-4)
+            XCTAssertEqual(read.meanScore, original.meanScore, accuracy: 1e-4)
+        }
+        let rows = text.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+        XCTAssertEqual(rows.map { $0[3] }, report.segments.map { report.timecode.string(frame: $0.startFrame) })
+        XCTAssertThrowsError(try SoftShotCSV.parse("segment,start\n1,2\n"))
+    }
+
+    /// Parses the EDL the way an importer does: header, then events of
+    /// `NNN  REEL  V  C  srcIn srcOut recIn recOut` with comment lines.
+    func testEDLFieldsParse() throws {
+        let report = report()
+        let text = SoftShotEDL.text(for: report)
+        XCTAssertTrue(text.allSatisfy(\.isASCII))
+        let lines = text.components(separatedBy: "\r\n")
+        XCTAssertEqual(lines[0], "TITLE: clip.mp4 soft shots")
+        XCTAssertEqual(lines[1], "FCM: DROP FRAME")
+        let format = report.timecode
+        var events: [(number: Int, fields: [String])] = []
+        var markers: [String] = []
+        for line in lines.dropFirst(2) where !line.isEmpty {
+            if line.hasPrefix("* LOC: ") { markers.append(line); continue }
+            if line.hasPrefix("* ") { continue }
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            XCTAssertEqual(fields.count, 8, line)
+            XCTAssertEqual(fields[0].count, 3, line)
+            XCTAssertEqual(fields[2], "V")
+            XCTAssertEqual(fields[3], "C")
+            events.append((Int(fields[0]) ?? -1, fields))
+        }
+        XCTAssertEqual(events.map(\.number), [1, 2, 3])
+        XCTAssertEqual(markers.count, 3)
+        for (event, segment) in zip(events, report.segments) {
+            let codes = event.fields[4...7].map { format.frame(of: $0) }
+            XCTAssertFalse(codes.contains(nil), "invalid timecode in \(event.fields)")
+            let (sourceIn, sourceOut, recordIn, recordOut) = (codes[0]!, codes[1]!, codes[2]!, codes[3]!)
+            XCTAssertLessThan(sourceIn, sourceOut)
+            XCTAssertEqual(recordOut - recordIn, sourceOut - sourceIn)
+            XCTAssertEqual(sourceIn, segment.startFrame)
+            XCTAssertEqual(sourceOut, segment.endFrame)
+        }
+        // The second segment's in point lies before the minute and its out point after it.
+        XCTAssertEqual(events[1].fields[4], "00:00:59;10")
+        XCTAssertEqual(events[1].fields[5], "00:01:01;02")
+        XCTAssertTrue(markers[0].hasPrefix("* LOC: \(events[0].fields[4]) RED "))
+    }
+
+    func testSVGShadesEverySegment() {
+        let svg = SharpnessTimelineSVG.text(for: report())
+        XCTAssertTrue(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        XCTAssertTrue(svg.hasSuffix("</svg>\n"))
+        XCTAssertEqual(svg.components(separatedBy: "class=\"soft\"").count - 1, 3)
+        XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 1)
+    }
+
+    func testScoreLogReaderReadsFramesAndSkipsTheSummary() throws {
+        let log = """
+            {"frame":0,"pts":0,"keyframe":true,"width":64,"height":36,"state":"ok","score":0.9,"blurred_fraction":0,"method":"classic","mask":{"grid":[4,2],"encoding":"rle","data":[8]}}
+            {"frame":1,"pts":0.04,"keyframe":false,"width":64,"height":36,"state":"no_texture","score":null,"blurred_fraction":null,"method":"classic","mask":"unknown"}
+            {"summary":{"frames_decoded":2,"frames_analysed":2}}
+
+            """
+        let frames = try ScoreLogReader.parse(Data(log.utf8), path: "log")
+        XCTAssertEqual(frames, [ScoredFrame(index: 0, pts: 0, score: 0.9), ScoredFrame(index: 1, pts: 0.04, score: nil)])
+        XCTAssertThrowsError(try ScoreLogReader.parse(Data("{\"frame\":0}\n".utf8), path: "log")) { error in
+            XCTAssertEqual(error as? ReportError, .malformedLog(path: "log", line: 1, reason: "a frame line needs frame, pts and state"))
+        }
+        XCTAssertThrowsError(try ScoreLogReader.parse(Data("not json\n".utf8), path: "log"))
+    }
+}
