@@ -25,7 +25,7 @@ public enum FleetHealth {
             streams.append(entry)
         }
         let body: [String: Any] = ["healthy": healthy, "streams": streams]
-        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{}".utf8)
+        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return (healthy, String(decoding: data, as: UTF8.self))
     }
 

@@ -44,8 +44,9 @@ public final class StreamSupervisor: @unchecked Sendable {
     private var stopRequested = false
     private var pipeline: AnalysisPipeline?
     private var sink: StreamSink?
-    /// True while a pipeline runs, i.e. while output may still be pending.
-    private var draining = false
+    /// True while blocked opening a source: nothing is pending then, so a shutdown need not
+    /// wait for the open to time out.
+    private var opening = false
     private var finished = false
 
     public init(config: StreamConfig, metrics: StreamMetrics, logger: Logger) {
@@ -75,11 +76,12 @@ public final class StreamSupervisor: @unchecked Sendable {
         running?.stop()
     }
 
-    /// Waits until the stream has no output pending (its pipeline drained, or it is blocked
+    /// Waits until the stream has no output pending (its thread ended, or it is blocked
     /// opening a source, which holds no frames) or `deadline` passes; true if it got there.
+    /// Call after `stop()`.
     public func waitUntilQuiet(deadline: Date) -> Bool {
         condition.withLock {
-            while !finished && (draining || !stopRequested) {
+            while !finished && !(stopRequested && opening) {
                 if !condition.wait(until: deadline) { return false }
             }
             return true
@@ -97,6 +99,7 @@ public final class StreamSupervisor: @unchecked Sendable {
     // MARK: The stream's thread
 
     private func supervise() {
+        // Runs last, after the final state change and the output file's close.
         defer {
             condition.withLock {
                 finished = true
@@ -151,13 +154,19 @@ public final class StreamSupervisor: @unchecked Sendable {
     /// One connection: open, run the pipeline to its end, say how it ended.
     private func connect(sink: StreamSink) -> Outcome {
         let live = Self.isLive(config.url)
+        guard let method = AnalysisMethod(rawValue: config.method) else { return .fatal("unknown method '\(config.method)'") }
         let source: VideoSource
+        condition.withLock {
+            opening = true
+            condition.broadcast()
+        }
         do {
+            defer { condition.withLock { opening = false } }
             source = try VideoSource(options: config.sourceOptions)
         } catch {
             return classify(error, live: live, analysed: 0)
         }
-        let analyzerFactory = AnalysisMethod(rawValue: config.method)!.makeFactory()
+        let analyzerFactory = method.makeFactory()
         let metrics = self.metrics
         let pipeline = AnalysisPipeline(
             source: MonitoredSource(source, metrics: metrics),
@@ -167,17 +176,10 @@ public final class StreamSupervisor: @unchecked Sendable {
         let admitted = condition.withLock {
             guard !stopRequested else { return false }
             self.pipeline = pipeline
-            draining = true
             return true
         }
         guard admitted else { return .ended("stop requested") }
-        defer {
-            condition.withLock {
-                self.pipeline = nil
-                draining = false
-                condition.broadcast()
-            }
-        }
+        defer { condition.withLock { self.pipeline = nil } }
         sink.beginConnection()
         let info = source.info
         transition(to: .running, reason: "\(info.codecName) \(info.width)x\(info.height), analysing at "

@@ -1,0 +1,173 @@
+import Foundation
+import XCTest
+
+/// `blurd serve` as systemd would run it, against a live ffmpeg UDP source on loopback: READY,
+/// STATUS and WATCHDOG on a test NOTIFY_SOCKET, a killed and restarted source, SIGHUP with a
+/// good and a bad config, SIGTERM with complete output. Every wait is bounded.
+final class ServeEndToEndTests: XCTestCase {
+    private var directory: URL!
+    private var processes: [Process] = []
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("blurd-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        for process in processes where process.isRunning {
+            process.interrupt()
+            process.waitUntilExit()
+        }
+        try FileManager.default.removeItem(at: directory)
+    }
+
+    private func config(httpPort: Int, streams: [(name: String, port: Int)], extra: String = "") -> String {
+        var yaml = "http:\n  listen: 127.0.0.1:\(httpPort)\nshutdown_timeout_s: 5\nstreams:\n"
+        for stream in streams {
+            yaml += """
+                  - name: \(stream.name)
+                    url: udp://127.0.0.1:\(stream.port)
+                    analysis_size: 160
+                    timeout_s: 1.5
+                    reconnect: {initial_s: 0.2, max_s: 1, health_budget_s: 30}
+                    outputs:
+                      jsonl: {path: \(directory.appendingPathComponent("\(stream.name).jsonl").path), max_bytes: 10000000}
+
+                """
+        }
+        return yaml + extra
+    }
+
+    private func analysed(_ metrics: [String: Double], _ stream: String) -> Double {
+        metrics["blurd_stream_frames_analysed_total{stream=\"\(stream)\"}"] ?? 0
+    }
+
+    func testLiveSourceReconnectReloadAndDrain() throws {
+        let udpPort = try ServeHarness.freePort(Int32(SOCK_DGRAM.rawValue)), secondPort = try ServeHarness.freePort(Int32(SOCK_DGRAM.rawValue))
+        let httpPort = try ServeHarness.freePort(Int32(SOCK_STREAM.rawValue))
+        let configPath = directory.appendingPathComponent("blurd.yaml").path
+        try config(httpPort: httpPort, streams: [("cam1", udpPort)]).write(toFile: configPath, atomically: true, encoding: .utf8)
+        let notify = try NotifySocket(abstract: false)
+
+        let daemon = Process()
+        daemon.executableURL = try ServeHarness.blurdBinary()
+        daemon.arguments = ["serve", "--config", configPath]
+        var environment = ProcessInfo.processInfo.environment
+        environment["NOTIFY_SOCKET"] = notify.environmentValue
+        environment["WATCHDOG_USEC"] = "2000000"
+        daemon.environment = environment
+        let logPath = directory.appendingPathComponent("stderr.log").path
+        let logDescriptor = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        XCTAssertGreaterThanOrEqual(logDescriptor, 0)
+        daemon.standardError = FileHandle(fileDescriptor: logDescriptor, closeOnDealloc: true)
+        daemon.standardOutput = FileHandle.nullDevice
+        var sender = try ServeHarness.startSender(port: udpPort)
+        processes.append(sender)
+        try daemon.run()
+        processes.append(daemon)
+        func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+        // READY=1 once the streams are started and HTTP listens; then STATUS= and WATCHDOG=1.
+        let ready = notify.receive(until: { $0.contains("READY=1") }, timeout: 20)
+        XCTAssertNotNil(ready.match, "no READY=1; got \(ready.all); log:\n\(log())")
+        XCTAssertTrue(ServeHarness.waitFor(20) { analysed(ServeHarness.metrics(port: httpPort), "cam1") >= 25 },
+                      "no frames analysed; log:\n\(log())")
+        let running = notify.receive(until: { $0.contains("STATUS=cam1 running") }, timeout: 5)
+        XCTAssertNotNil(running.match, "no STATUS= with the running stream: \(running.all)")
+        let watchdog = notify.receive(until: { $0.contains("WATCHDOG=1") }, timeout: 5)
+        XCTAssertNotNil(watchdog.match, "no WATCHDOG=1 while the pipeline runs: \(watchdog.all)")
+        let health = try XCTUnwrap(ServeHarness.get(port: httpPort, path: "/healthz"))
+        XCTAssertEqual(health.status, 200, health.body)
+        let rssWarm = ServeHarness.residentKiB(daemon.processIdentifier)
+
+        // Kill the source: the stream reconnects (with backoff) and resumes once ffmpeg is back.
+        sender.terminate()
+        sender.waitUntilExit()
+        XCTAssertTrue(ServeHarness.waitFor(15) {
+            (ServeHarness.metrics(port: httpPort)["blurd_stream_reconnects_total{stream=\"cam1\"}"] ?? 0) >= 1
+        }, "no reconnect counted; log:\n\(log())")
+        let beforeRestart = analysed(ServeHarness.metrics(port: httpPort), "cam1")
+        sender = try ServeHarness.startSender(port: udpPort)
+        processes.append(sender)
+        XCTAssertTrue(ServeHarness.waitFor(20) {
+            let metrics = ServeHarness.metrics(port: httpPort)
+            return analysed(metrics, "cam1") >= beforeRestart + 25
+                && metrics["blurd_stream_state{stream=\"cam1\",state=\"running\"}"] == 1
+        }, "frames did not resume after the source came back; log:\n\(log())")
+        XCTAssertTrue(log().contains("running → reconnecting"), log())
+        XCTAssertTrue(log().contains("reconnecting → running"), log())
+
+        // SIGHUP with a stream added: cam1 keeps running, cam2 appears.
+        try config(httpPort: httpPort, streams: [("cam1", udpPort), ("cam2", secondPort)])
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        kill(daemon.processIdentifier, SIGHUP)
+        XCTAssertTrue(ServeHarness.waitFor(10) {
+            ServeHarness.metrics(port: httpPort)["blurd_stream_reconnects_total{stream=\"cam2\"}"] != nil
+        }, "cam2 not started by the reload; log:\n\(log())")
+        XCTAssertTrue(log().contains("unchanged=[\"cam1\"]"), log())
+
+        // SIGHUP with a bad config: rejected, both streams stay.
+        try (config(httpPort: httpPort, streams: [("cam1", udpPort)]) + "bogus_option: 1\n")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        kill(daemon.processIdentifier, SIGHUP)
+        XCTAssertTrue(ServeHarness.waitFor(10) { log().contains("reload rejected") }, log())
+        XCTAssertTrue(log().contains("bogus_option: unknown key"), log())
+        let afterBad = ServeHarness.metrics(port: httpPort)
+        XCTAssertNotNil(afterBad["blurd_stream_reconnects_total{stream=\"cam2\"}"], "cam2 was dropped by a rejected config")
+        XCTAssertTrue(ServeHarness.waitFor(10) {
+            analysed(ServeHarness.metrics(port: httpPort), "cam1") >= analysed(afterBad, "cam1") + 10
+        }, "cam1 stopped after a rejected reload")
+
+        // Memory after a few hundred frames and reconnects: report, and bound the growth.
+        let rssLate = ServeHarness.residentKiB(daemon.processIdentifier)
+        if let rssWarm, let rssLate {
+            print("blurd serve RSS: \(rssWarm) KiB warm, \(rssLate) KiB after reconnect and reloads")
+            XCTAssertLessThan(rssLate - rssWarm, 64 * 1024, "RSS grew by more than 64 MiB")
+        }
+
+        // SIGTERM: exit 0 within the drain deadline, STOPPING=1, every line complete JSON.
+        kill(daemon.processIdentifier, SIGTERM)
+        XCTAssertTrue(ServeHarness.waitFor(15) { !daemon.isRunning }, "daemon still running after SIGTERM")
+        daemon.waitUntilExit()
+        XCTAssertEqual(daemon.terminationStatus, 0, log())
+        XCTAssertTrue(log().contains("all streams stopped and flushed"), log())
+        var stopping = false
+        while let message = notify.receive(timeout: 0.5) { stopping = stopping || message.contains("STOPPING=1") }
+        XCTAssertTrue(stopping, "no STOPPING=1")
+
+        let text = try String(contentsOfFile: directory.appendingPathComponent("cam1.jsonl").path, encoding: .utf8)
+        XCTAssertTrue(text.hasSuffix("\n"))
+        var frames = 0, summaries = 0, lastSummaryInterrupted = false
+        for line in text.split(separator: "\n") {
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                                       "incomplete line: \(line.prefix(120))")
+            XCTAssertEqual(object["stream"] as? String, "cam1")
+            if object["frame"] != nil { frames += 1 }
+            if let summary = object["summary"] as? [String: Any] {
+                summaries += 1
+                lastSummaryInterrupted = summary["interrupted"] as? Bool ?? false
+            }
+        }
+        XCTAssertGreaterThanOrEqual(frames, 50)
+        XCTAssertGreaterThanOrEqual(summaries, 1, "the drained connection wrote no summary")
+        XCTAssertTrue(lastSummaryInterrupted, "the last line is not the SIGTERM-drained connection's summary")
+        XCTAssertTrue(text.split(separator: "\n").last?.contains("\"summary\"") ?? false)
+    }
+
+    func testBadConfigExitsTwoWithTheReason() throws {
+        let configPath = directory.appendingPathComponent("bad.yaml").path
+        try "streams: [{name: a, url: 'udp://127.0.0.1:1', tresholds: {}}]\n"
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = try ServeHarness.blurdBinary()
+        process.arguments = ["serve", "--config", configPath]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 2)
+        XCTAssertTrue(output.contains("streams[0].tresholds: unknown key 'tresholds'"), output)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Glibc
+import XCTest
+
+/// Real parts for the end-to-end service tests, all on 127.0.0.1: the built `blurd` binary,
+/// an `ffmpeg` CLI live source, free ports, HTTP scrapes.
+enum ServeHarness {
+    /// The `blurd` executable built next to the test bundle.
+    static func blurdBinary() throws -> URL {
+        let bundle = Bundle.main.bundleURL
+        let candidates = [bundle.appendingPathComponent("blurd"),
+                          bundle.deletingLastPathComponent().appendingPathComponent("blurd")]
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw XCTSkip("blurd binary not built next to the tests (looked at \(candidates.map(\.path)))")
+        }
+        return found
+    }
+
+    static func ffmpeg() throws -> URL {
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
+            let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("ffmpeg")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        throw XCTSkip("the ffmpeg CLI is not installed")
+    }
+
+    /// A port the kernel just handed out for `type` (SOCK_DGRAM or SOCK_STREAM) on 127.0.0.1.
+    static func freePort(_ type: Int32) throws -> Int {
+        let descriptor = socket(AF_INET, type, 0)
+        guard descriptor >= 0 else { throw HarnessError("socket failed") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
+            }
+        }
+        guard bound else { throw HarnessError("bind failed: \(String(cString: strerror(errno)))") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// `ffmpeg -re` sending a 25 fps test pattern as MPEG-TS over UDP to 127.0.0.1:`port`.
+    static func startSender(port: Int) throws -> Process {
+        let process = Process()
+        process.executableURL = try ffmpeg()
+        process.arguments = ["-nostdin", "-loglevel", "error", "-re", "-f", "lavfi",
+                             "-i", "testsrc2=size=320x240:rate=25", "-c:v", "mpeg2video", "-g", "12",
+                             "-f", "mpegts", "udp://127.0.0.1:\(port)?pkt_size=1316"]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Body of `GET http://127.0.0.1:port/path` with its status, or nil if the request failed.
+    static func get(port: Int, path: String) -> (status: Int, body: String)? {
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox()
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.timeoutInterval = 5
+        URLSession.shared.dataTask(with: request) { data, response, _ in
+            if let response = response as? HTTPURLResponse, let data {
+                box.value = (response.statusCode, String(decoding: data, as: UTF8.self))
+            }
+            done.signal()
+        }.resume()
+        _ = done.wait(timeout: .now() + 10)
+        return box.value
+    }
+
+    /// Prometheus text format: "name{labels}" → value, for every sample line.
+    static func parseMetrics(_ text: String) -> [String: Double] {
+        var samples: [String: Double] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            samples[String(line[..<space])] = value
+        }
+        return samples
+    }
+
+    static func metrics(port: Int) -> [String: Double] {
+        guard let (status, body) = get(port: port, path: "/metrics"), status == 200 else { return [:] }
+        return parseMetrics(body)
+    }
+
+    /// Polls `condition` every 0.2 s for at most `timeout` seconds.
+    @discardableResult
+    static func waitFor(_ timeout: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return condition()
+    }
+
+    /// Resident set size of `pid` in KiB, from /proc.
+    static func residentKiB(_ pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
+        return Int(line.split(separator: " ")[1])
+    }
+
+    private final class ResultBox: @unchecked Sendable {
+        var value: (Int, String)?
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
