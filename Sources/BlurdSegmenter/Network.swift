@@ -18,6 +18,7 @@ public final class Network {
     private var hasTrainingForward = false
 
     /// He-normal weights, zero biases, identity batch norm; the same seed gives the same net.
+    /// The spec must be valid (`spec.validate()` says why one is not).
     public convenience init(spec: NetworkSpec, seed: UInt64) {
         let plan: NetworkPlan
         do { plan = try NetworkPlan(spec: spec) } catch { preconditionFailure("\(error)") }

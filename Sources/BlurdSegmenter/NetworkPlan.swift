@@ -189,6 +189,12 @@ struct NetworkPlan: Sendable {
     }
 }
 
+extension NetworkSpec {
+    /// Throws a `NetworkSpecError` naming the first layer that cannot be built; call it on
+    /// specs read from files before `Network(spec:seed:)`, which treats a bad spec as a bug.
+    public func validate() throws { _ = try NetworkPlan(spec: self) }
+}
+
 /// Tensor names in the model file and on `Parameter`: "layers.<index>.<role>".
 enum ParameterName {
     static func weight(_ layer: Int) -> String { "layers.\(layer).weight" }

@@ -68,7 +68,10 @@ final class GeometryTests: XCTestCase {
     }
 
     func testInvalidSpecsAreRejected() {
-        XCTAssertThrowsError(try NetworkPlan(spec: NetworkSpec(name: "x", inChannels: 1, layers: [.concat(with: "nope")])))
+        XCTAssertThrowsError(try NetworkSpec(name: "x", inChannels: 1, layers: [.concat(with: "nope")]).validate()) {
+            XCTAssertEqual("\($0)", "network spec layer 0: no saved tensor named 'nope'")
+        }
+        XCTAssertNoThrow(try NetworkSpec.blurSegDefault.validate())
         XCTAssertThrowsError(try NetworkPlan(spec: NetworkSpec(name: "x", inChannels: 3, layers: [.conv(4, groups: 2)])))
         XCTAssertThrowsError(try NetworkPlan(spec: NetworkSpec(name: "x", inChannels: 1, layers: [
             .conv(4, save: "a"), .conv(4, s: 2), .concat(with: "a"),
