@@ -143,7 +143,9 @@ public struct BlurKernel: Sendable, Equatable {
         let half = length / 2
         let r = Int((half + 1).rounded(.up))
         let side = 2 * r + 1
-        let cx = cos(angle), cy = -sin(angle)
+        // Snapping float residue (cos(π/2) ≈ −4e-8) keeps axis-aligned lines exactly one cell thick.
+        func snapped(_ v: Float) -> Float { abs(v) < 1e-6 ? 0 : v }
+        let cx = snapped(cos(angle)), cy = snapped(-sin(angle))
         var w = [Float](repeating: 0, count: side * side)
         for y in -r...r {
             for x in -r...r {

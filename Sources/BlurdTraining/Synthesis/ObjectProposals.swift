@@ -120,10 +120,15 @@ public enum ObjectProposals {
         var best: [UInt8] = []
         var tolerance = rng.uniform(0.03...0.12)
         var seed = rng.integer(0...(small * small - 1))
-        for _ in 0..<6 {
+        for _ in 0..<8 {
             let (inside, area) = grow(grey, size: small, seed: seed, tolerance: tolerance, limit: 2 * targetArea)
             if area > 2 * targetArea {
+                // A seed in a large uniform area stays too big at any tolerance: move it.
                 tolerance *= 0.6
+                if tolerance < 0.02 || rng.chance(0.5) {
+                    tolerance = rng.uniform(0.03...0.12)
+                    seed = rng.integer(0...(small * small - 1))
+                }
             } else if area * 3 < targetArea {
                 tolerance *= 1.6
                 seed = rng.integer(0...(small * small - 1))
