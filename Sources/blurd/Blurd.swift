@@ -9,6 +9,9 @@ struct Blurd: ParsableCommand {
         subcommands: [
             AnalyzeCommand.self,
             SynthCommand.self,
+            TrainCommand.self,
+            ExportCommand.self,
+            EvalCommand.self,
             ReportCommand.self,
             ServeCommand.self,
         ]

@@ -1,6 +1,7 @@
+import BlurdImaging
 import BlurdSegmenter
 
-/// Turns a training checkpoint into the fp32 part of a deployable model file.
+/// Turns a training checkpoint into a deployable model file.
 ///
 /// Loading the checkpoint's weights through `Network(model:)` folds any batch norm that follows
 /// a linear convolution into it; the model written from that network therefore has no `bn`
@@ -14,5 +15,27 @@ public enum ModelExport {
         merged["seed"] = String(checkpoint.header.configuration.seed)
         return ModelFile(network: network, inputMean: checkpoint.model.inputMean,
                          inputStd: checkpoint.model.inputStd, metadata: merged)
+    }
+
+    /// Calibrates the int8 form of `model` on `calibration` frames and measures how often its
+    /// blurred/sharp decision (logit ≥ 0, i.e. probability ≥ ½) agrees with fp32 on them.
+    public static func calibrateInt8(model: ModelFile, calibration: [GrayImage]) throws
+        -> (network: QuantizedNetwork, agreement: Double) {
+        let fp32 = try Network(model: model)
+        let int8 = try QuantizedNetwork(network: fp32, inputMean: model.inputMean, inputStd: model.inputStd,
+                                        calibration: calibration)
+        var agreeing = 0, total = 0
+        for luma in calibration {
+            let input = Tensor(n: 1, c: 1, h: luma.height, w: luma.width,
+                               data: luma.pixels.map { (Float($0) / 255 - model.inputMean) / model.inputStd })
+            let reference = fp32.forward(input)
+            let quantized = int8.forward(luma)
+            guard reference.data.count == quantized.data.count else {
+                throw TrainingError.configuration("int8 output \(quantized.h)×\(quantized.w) differs from fp32 \(reference.h)×\(reference.w)")
+            }
+            for (a, b) in zip(reference.data, quantized.data) where (a >= 0) == (b >= 0) { agreeing += 1 }
+            total += reference.data.count
+        }
+        return (int8, total == 0 ? 0 : Double(agreeing) / Double(total))
     }
 }

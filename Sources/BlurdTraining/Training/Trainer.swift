@@ -114,8 +114,10 @@ public final class Trainer {
         var lossHistory: [Float] = []
         var smoothedLoss: Float?
         var interrupted = false
-        progress?.message("training \(config.spec.name): \(parameters.reduce(0) { $0 + $1.value.count }) parameters, "
-                          + "batch \(config.batchSize) × \(config.cropSize) px, \(config.workers) synthesis worker(s), from iteration \(iteration)")
+        progress?.message(String(format: "training %@: %d parameters, receptive field %d px, output stride %d, %.3f GFLOP per 640×360; batch %d × %d px, %d synthesis worker(s), from iteration %d",
+                                 config.spec.name, parameters.reduce(0) { $0 + $1.value.count }, network.receptiveField,
+                                 network.outputStride, network.flops(height: 360, width: 640) / 1e9, config.batchSize,
+                                 config.cropSize, config.workers, iteration))
 
         while budgetFraction < 1 {
             if stop?.isRequested == true {
