@@ -62,9 +62,13 @@ public struct SynthesisRandom: RandomNumberGenerator, Sendable {
     public mutating func chance(_ p: Float) -> Bool { unit() < p }
 
     /// Standard normal (Box–Muller).
-    public mutating func gaussian() -> Float {
+    public mutating func gaussian() -> Float { gaussianPair().0 }
+
+    /// Two independent standard normals (both Box–Muller outputs).
+    public mutating func gaussianPair() -> (Float, Float) {
         let u1 = max(unit(), 1e-7)
         let u2 = unit()
-        return (-2 * log(u1)).squareRoot() * cos(2 * Float.pi * u2)
+        let r = (-2 * log(u1)).squareRoot()
+        return (r * cos(2 * Float.pi * u2), r * sin(2 * Float.pi * u2))
     }
 }

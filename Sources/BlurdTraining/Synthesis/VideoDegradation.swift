@@ -33,18 +33,28 @@ public enum VideoDegradation {
     /// `amplification` is set, the camera's gain multiplies signal and noise alike. Clamped to [0, 1].
     public static func sensor(_ image: inout FloatImage, gain: Float, readSigma: Float, shotScale: Float,
                               amplification: Float, using rng: inout SynthesisRandom) {
-        for i in image.pixels.indices {
-            let signal = image.pixels[i] * gain
+        let noisy = readSigma > 0 || shotScale > 0
+        func expose(_ value: Float, _ normal: Float) -> Float {
+            let signal = value * gain
             let sigma = (readSigma * readSigma + shotScale * max(signal, 0)).squareRoot()
-            let noisy = sigma > 0 ? signal + sigma * rng.gaussian() : signal
-            image.pixels[i] = min(max(noisy * amplification, 0), 1)
+            return min(max((signal + sigma * normal) * amplification, 0), 1)
+        }
+        let count = image.pixels.count
+        var i = 0
+        while i < count {
+            // Box–Muller yields two independent normals per draw: one for each of two pixels.
+            let (n0, n1) = noisy ? rng.gaussianPair() : (0, 0)
+            image.pixels[i] = expose(image.pixels[i], n0)
+            if i + 1 < count { image.pixels[i + 1] = expose(image.pixels[i + 1], n1) }
+            i += 2
         }
     }
 
     /// Rounds to 8-bit levels, as every video frame is.
     public static func quantize(_ image: inout FloatImage) {
         for i in image.pixels.indices {
-            image.pixels[i] = (min(max(image.pixels[i], 0), 1) * 255).rounded() * (1 / 255)
+            // Truncating a non-negative value plus one half rounds without a libm call.
+            image.pixels[i] = Float(Int(min(max(image.pixels[i], 0), 1) * 255 + 0.5)) * (1 / 255)
         }
     }
 }
