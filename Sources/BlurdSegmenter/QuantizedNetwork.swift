@@ -91,8 +91,7 @@ public final class QuantizedNetwork {
         guard !calibration.isEmpty else { throw QuantizedNetworkError("calibration needs at least one image") }
         guard inputStd > 0 else { throw QuantizedNetworkError("input std must be positive") }
         let parameters = Dictionary(uniqueKeysWithValues: network.parameters.map { ($0.name, $0) })
-        var quantization: [QuantizationParameters?] = [QuantizationParameters(channels: 1, scale: 1 / (255 * inputStd),
-                                                                              zeroPoint: 255 * inputMean)]
+        var quantization: [QuantizationParameters?] = [Self.inputQuantization(mean: inputMean, std: inputStd)]
         var convolutions: [Int: QuantizedConvolution] = [:]
         // values[image][v]: u8 codes of value v for each calibration image.
         var values = calibration.map { [$0.pixels] }

@@ -1,0 +1,172 @@
+import ArgumentParser
+import BlurdImaging
+import BlurdSegmenter
+import CBlurdKernels
+import COpenBLAS
+import Foundation
+
+/// `blurd bench`: speed of the CNN engine, fp32 against int8, next to the machine's sgemm peak.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the segmentation net: fp32 vs int8, whole frames and tiled, against the sgemm peak.",
+        discussion: """
+        For each size: `net` is one forward pass over the whole frame (the figure to compare with \
+        ONNX Runtime and OpenVINO), `tiled` is Segmenter.probabilities as `blurd analyze` runs it \
+        (tiles with a receptive-field halo, one net per thread). Times are the median of --runs \
+        after --warmup; GFLOP/s counts 2 x conv multiply-adds of one whole-frame pass. The sgemm \
+        peak is a 2048x2048 cblas_sgemm on the same threads, measured before and after (best kept).
+        """)
+
+    @Option(help: "Model file (default: the model built into blurd). Without int8 tensors it is calibrated here.")
+    var model: String?
+    @Option(help: "Timed runs per measurement (the median is reported).")
+    var runs = 20
+    @Option(help: "Untimed runs before each measurement.")
+    var warmup = 3
+    @Option(help: "Threads for every engine and for sgemm.")
+    var threads = 2
+    @Option(help: "Comma-separated frame sizes, WIDTHxHEIGHT.")
+    var sizes = "640x360,1920x1080"
+    @Flag(help: "Skip the tiled Segmenter measurements.")
+    var netOnly = false
+
+    /// One timed configuration.
+    private struct Measurement {
+        let size: String, run: String, precision: String
+        let seconds: Double, flops: Double
+    }
+
+    func validate() throws {
+        guard runs > 0, warmup >= 0, threads > 0 else {
+            throw ValidationError("--runs and --threads must be positive, --warmup not negative")
+        }
+        _ = try parsedSizes()
+    }
+
+    private func parsedSizes() throws -> [(width: Int, height: Int)] {
+        try sizes.split(separator: ",").map { item in
+            let parts = item.split(separator: "x").compactMap { Int($0) }
+            guard parts.count == 2, parts[0] > 0, parts[1] > 0 else {
+                throw ValidationError("bad size '\(item)', expected WIDTHxHEIGHT")
+            }
+            return (parts[0], parts[1])
+        }
+    }
+
+    func run() throws {
+        let frameSizes = try parsedSizes()
+        var file = try model.map { try ModelFile.read(contentsOf: $0) } ?? DefaultModel.load()
+        var calibrationNote = "int8 tensors from the model file"
+        if !file.tensors.keys.contains(where: { $0.hasSuffix("_i8") }) {
+            try file.addInt8(calibration: (0..<4).map { BenchFrame.make(width: 320, height: 192, seed: UInt64($0)) })
+            calibrationNote = "int8 calibrated here on 4 synthetic 320x192 frames"
+        }
+        let fp32 = try Network(model: file)
+        let int8 = try QuantizedNetwork(model: file)
+        int8.threads = threads
+        let isa = ["scalar", "AVX2", "AVX-512 VNNI"][Int(blurd_active_isa().rawValue)]
+        print("blurd bench: \(file.spec.name), \(threads) threads, int8 kernels: \(isa), \(calibrationNote)")
+        print("median of \(runs) runs after \(warmup) warm-up; \(ProcessInfo.processInfo.activeProcessorCount) CPUs visible")
+        let peakBefore = sgemmPeak()
+
+        var measurements: [Measurement] = []
+        var notes: [String] = []
+        for size in frameSizes {
+            let label = "\(size.width)x\(size.height)"
+            let frame = BenchFrame.make(width: size.width, height: size.height, seed: 99)
+            let input = Tensor(n: 1, c: 1, h: size.height, w: size.width,
+                               data: frame.pixels.map { (Float($0) / 255 - file.inputMean) / file.inputStd })
+            let flops = fp32.flops(height: size.height, width: size.width)
+            BLAS.setThreads(threads)
+            let fp32Net = median { _ = fp32.forward(input) }
+            let int8Net = median { _ = int8.forward(frame) }
+            measurements.append(Measurement(size: label, run: "net", precision: "fp32", seconds: fp32Net, flops: flops))
+            measurements.append(Measurement(size: label, run: "net", precision: "int8", seconds: int8Net, flops: flops))
+            let reference = fp32.forward(input).data, quantized = int8.forward(frame).data
+            let agree = zip(reference, quantized).filter { ($0 > 0) == ($1 > 0) }.count
+            var note = String(format: "%@: net %.2fx", label, fp32Net / int8Net)
+            if !netOnly {
+                let fp32Tiled = try Segmenter(model: file, precision: .fp32, threads: threads)
+                let int8Tiled = try Segmenter(inputMean: file.inputMean, inputStd: file.inputStd, precision: .int8,
+                                              threads: threads) { try QuantizedNetwork(model: file) }
+                let fp32Time = median { _ = fp32Tiled.probabilities(frame) }
+                let int8Time = median { _ = int8Tiled.probabilities(frame) }
+                measurements.append(Measurement(size: label, run: "tiled", precision: "fp32", seconds: fp32Time, flops: flops))
+                measurements.append(Measurement(size: label, run: "tiled", precision: "int8", seconds: int8Time, flops: flops))
+                note += String(format: ", tiled %.2fx", fp32Time / int8Time)
+            }
+            notes.append(note + String(format: "; int8 and fp32 masks agree at 0.5 on %.2f%% of %d output pixels",
+                                       100 * Double(agree) / Double(max(1, reference.count)), reference.count))
+        }
+        let peak = max(peakBefore, sgemmPeak())
+        print(String(format: "sgemm 2048x2048 fp32 peak: %.1f GFLOP/s (%d threads)\n", peak, threads))
+        print("| input | run | precision | ms/frame | fps | GFLOP/s | % of sgemm peak |")
+        print("|---|---|---|---|---|---|---|")
+        for m in measurements {
+            let gflops = m.flops / m.seconds / 1e9
+            print(String(format: "| %@ | %@ | %@ | %.2f | %.1f | %.1f | %.0f%% |", m.size, m.run, m.precision,
+                         m.seconds * 1e3, 1 / m.seconds, gflops, 100 * gflops / peak))
+        }
+        print("\nint8/fp32 speed ratio:")
+        for note in notes { print("  " + note) }
+    }
+
+    /// Median seconds of `runs` calls after `warmup` untimed ones.
+    private func median(_ body: () -> Void) -> Double {
+        for _ in 0..<warmup { body() }
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return times.sorted()[times.count / 2]
+    }
+
+    /// GFLOP/s of a 2048² single-precision GEMM on `threads` threads (median of 10).
+    private func sgemmPeak() -> Double {
+        let n = 2048
+        let a = (0..<(n * n)).map { Float(($0 * 7919) % 1000) / 1000 - 0.5 }
+        let b = (0..<(n * n)).map { Float(($0 * 104729) % 1000) / 1000 - 0.5 }
+        var c = [Float](repeating: 0, count: n * n)
+        BLAS.setThreads(threads)
+        let seconds = median {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a, Int32(n), b,
+                        Int32(n), 0, &c, Int32(n))
+        }
+        return 2 * pow(Double(n), 3) / seconds / 1e9
+    }
+}
+
+/// A deterministic luma frame for benchmarking and calibration: smooth gradient, shaded discs,
+/// striped texture, sensor-like noise and a softened half, so both precisions see natural
+/// statistics rather than a constant.
+enum BenchFrame {
+    static func make(width: Int, height: Int, seed: UInt64) -> GrayImage {
+        var state = seed &* 6364136223846793005 &+ 1442695040888963407
+        func uniform() -> Float {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(state >> 40) / Float(1 << 24)
+        }
+        var discs: [(x: Float, y: Float, r: Float, level: Float, period: Float)] = []
+        for _ in 0..<12 {
+            discs.append((uniform() * Float(width), uniform() * Float(height), (0.05 + 0.2 * uniform()) * Float(min(width, height)),
+                          uniform(), 2 + 6 * uniform()))
+        }
+        var pixels = [UInt8](repeating: 0, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                // The left half is softened, like a defocused region: weaker stripes, less noise.
+                let soft = x < width / 2
+                var v = 0.3 + 0.4 * Float(x + y) / Float(width + height)
+                for d in discs where (Float(x) - d.x) * (Float(x) - d.x) + (Float(y) - d.y) * (Float(y) - d.y) < d.r * d.r {
+                    v = d.level + (soft ? 0.05 : 0.2) * sin(Float(x + 2 * y) / d.period)
+                }
+                v += (soft ? 0.01 : 0.05) * (uniform() - 0.5)
+                pixels[y * width + x] = UInt8(max(0, min(255, (v * 255).rounded())))
+            }
+        }
+        return GrayImage(width: width, height: height, pixels: pixels)
+    }
+}
