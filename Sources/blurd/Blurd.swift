@@ -8,11 +8,12 @@ struct Blurd: ParsableCommand {
         abstract: "Streaming video blur detection: per-frame blur masks and sharpness scores.",
         subcommands: [
             AnalyzeCommand.self,
+            ReportCommand.self,
             SynthCommand.self,
             TrainCommand.self,
             ExportCommand.self,
             EvalCommand.self,
-            ReportCommand.self,
+            BenchCommand.self,
             ServeCommand.self,
         ]
     )
