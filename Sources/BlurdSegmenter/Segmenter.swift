@@ -52,7 +52,8 @@ public final class Segmenter {
             try self.init(inputMean: model.inputMean, inputStd: model.inputStd, precision: .fp32, tileSize: tileSize,
                           threads: threads) { try Network(model: model) }
         case .int8:
-            throw SegmenterError("int8 inference needs a QuantizedNetwork built from the model file, which does not exist yet")
+            try self.init(inputMean: model.inputMean, inputStd: model.inputStd, precision: .int8, tileSize: tileSize,
+                          threads: threads) { try QuantizedNetwork(model: model) }
         }
     }
 

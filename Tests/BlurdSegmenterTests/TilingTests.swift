@@ -119,6 +119,12 @@ final class TilingTests: XCTestCase {
         XCTAssertGreaterThan(networks[0].reservedBytes, oneTile.reservedBytes * 3 / 4)
     }
 
+    func testInt8NeedsAModelWithInt8Weights() {
+        XCTAssertThrowsError(try Segmenter(model: model, precision: .int8, threads: 1)) { error in
+            XCTAssertTrue("\(error)".contains("int8"), "\(error)")
+        }
+    }
+
     func testBadInputsAreRejected() {
         XCTAssertThrowsError(try Segmenter(model: model, precision: .fp32, tileSize: 0))
         let twoChannels = NetworkSpec(name: "rgb", inChannels: 3, layers: [.conv(1, act: .none)])
