@@ -119,6 +119,16 @@ final class TilingTests: XCTestCase {
         XCTAssertGreaterThan(networks[0].reservedBytes, oneTile.reservedBytes * 3 / 4)
     }
 
+    func testInt8TilesStitchLikeFp32Tiles() throws {
+        var int8Model = model
+        try int8Model.addInt8(calibration: [frame(width: 96, height: 64, seed: 7), frame(width: 64, height: 96, seed: 8)])
+        let luma = frame(width: 301, height: 157, seed: 9)
+        let tiled = try Segmenter(model: int8Model, precision: .int8, tileSize: 64, threads: 2).probabilities(luma)
+        let whole = try Segmenter(model: int8Model, precision: .int8, tileSize: 512, threads: 1).probabilities(luma)
+        XCTAssertEqual(tiled.width, whole.width)
+        XCTAssertLessThanOrEqual(zip(tiled.pixels, whole.pixels).map { abs($0 - $1) }.max()!, 1e-4)
+    }
+
     func testInt8NeedsAModelWithInt8Weights() {
         XCTAssertThrowsError(try Segmenter(model: model, precision: .int8, threads: 1)) { error in
             XCTAssertTrue("\(error)".contains("int8"), "\(error)")
