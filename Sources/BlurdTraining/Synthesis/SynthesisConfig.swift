@@ -81,7 +81,7 @@ public struct SynthesisConfig: Codable, Sendable, Equatable {
     public var deinterlaceProbability: Float = 0.15
     /// Probability of a low-light frame: the scene is darkened by a gain from `darkGain`.
     public var darkProbability: Float = 0.25
-    public var darkGain: ClosedRange<Float> = 0.08...0.5
+    public var darkGain: ClosedRange<Float> = 0.12...0.6
     /// Probability that a dark frame is amplified back (camera gain), noise included.
     public var gainUpProbability: Float = 0.5
     /// Probability of sensor noise.
@@ -122,6 +122,13 @@ public struct SynthesisConfig: Codable, Sendable, Equatable {
                   "blurThresholdSigma must exceed the sharp layer's softness")
         try check(diskRadius.lowerBound > 0 && gaussianSigma.lowerBound > 0 && boxWidth.lowerBound >= 1
                   && motionLength.lowerBound >= 1 && shakeExtent.lowerBound >= 2, "blur extents must be positive")
+        let weights = [blurredBackgroundWeight, blurredObjectWeight, wholeFrameWeight, allSharpWeight,
+                       diskWeight, gaussianWeight, boxWeight, linearMotionWeight, shakeWeight,
+                       fourierContourWeight, noiseBlobWeight, regionGrowingWeight]
+        try check(weights.allSatisfy { $0 >= 0 && $0.isFinite }, "weights must be finite and non-negative")
+        try check(darkGain.lowerBound > 0 && darkGain.upperBound <= 1, "darkGain must lie in (0, 1]")
+        try check(readNoiseSigma.lowerBound > 0 && shotNoiseScale.lowerBound >= 0, "noise ranges must be positive")
+        try check(shakeAnxiety.lowerBound > 0, "shakeAnxiety must be positive")
         try check(blurredBackgroundWeight + blurredObjectWeight + wholeFrameWeight + allSharpWeight > 0,
                   "composition weights sum to zero")
         try check(diskWeight + gaussianWeight + boxWeight + linearMotionWeight + shakeWeight > 0,
