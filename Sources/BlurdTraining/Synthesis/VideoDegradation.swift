@@ -11,6 +11,7 @@ public enum VideoDegradation {
         case lineDoubling
     }
 
+    /// Rebuilds the frame as a de-interlacer would: vertical softness below the mask threshold.
     public static func deinterlace(_ image: inout FloatImage, mode: Deinterlace) {
         let w = image.width, h = image.height
         guard h >= 3 else { return }
