@@ -1,3 +1,6 @@
+import BlurdImaging
+import BlurdMedia
+import BlurdPipeline
 import Foundation
 import XCTest
 
@@ -169,5 +172,68 @@ final class ServeEndToEndTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 2)
         XCTAssertTrue(output.contains("streams[0].tresholds: unknown key 'tresholds'"), output)
+    }
+}
+
+extension ServeEndToEndTests {
+    /// A file source ends (state stopped, /healthz 503) and leaves a complete annotated recording
+    /// with one picture per analysed frame.
+    func testFileSourceStopsAndRecordsAnnotatedVideo() throws {
+        let clip = directory.appendingPathComponent("clip.ts").path
+        let encode = Process()
+        encode.executableURL = try ServeHarness.ffmpeg()
+        encode.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+                            "-frames:v", "50", "-c:v", "mpeg2video", clip]
+        try encode.run()
+        encode.waitUntilExit()
+        XCTAssertEqual(encode.terminationStatus, 0)
+        let recordings = directory.appendingPathComponent("rec")
+        try FileManager.default.createDirectory(at: recordings, withIntermediateDirectories: true)
+        let httpPort = try ServeHarness.freePort(Int32(SOCK_STREAM.rawValue))
+        let configPath = directory.appendingPathComponent("file.yaml").path
+        try """
+            http: {listen: "127.0.0.1:\(httpPort)"}
+            streams:
+              - name: clip
+                url: \(clip)
+                analysis_size: 160
+                outputs:
+                  jsonl: {path: \(directory.appendingPathComponent("clip.jsonl").path)}
+                  recording: {directory: \(recordings.path), codec: libx264, container: mkv}
+            """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let daemon = Process()
+        daemon.executableURL = try ServeHarness.blurdBinary()
+        daemon.arguments = ["serve", "--config", configPath]
+        daemon.standardOutput = FileHandle.nullDevice
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        processes.append(daemon)
+
+        var health: (status: Int, body: String)?
+        XCTAssertTrue(ServeHarness.waitFor(20) {
+            health = ServeHarness.get(port: httpPort, path: "/healthz")
+            return health.map { $0.body.contains("\"state\":\"stopped\"") || $0.body.contains("\"state\":\"failed\"") } ?? false
+        }, "the file stream did not end: \(String(describing: health))")
+        XCTAssertTrue(health?.body.contains("\"state\":\"stopped\"") ?? false, "\(String(describing: health))")
+        XCTAssertEqual(health?.status, 503)
+        kill(daemon.processIdentifier, SIGTERM)
+        XCTAssertTrue(ServeHarness.waitFor(15) { !daemon.isRunning })
+        daemon.waitUntilExit()
+        XCTAssertEqual(daemon.terminationStatus, 0)
+
+        let lines = try String(contentsOfFile: directory.appendingPathComponent("clip.jsonl").path, encoding: .utf8)
+            .split(separator: "\n")
+        XCTAssertEqual(lines.filter { $0.contains("\"frame\":") }.count, 50)
+        let files = try FileManager.default.contentsOfDirectory(atPath: recordings.path)
+        XCTAssertEqual(files.count, 1, "\(files)")
+        let file = try XCTUnwrap(files.first)
+        XCTAssertTrue(file.hasPrefix("clip-") && file.hasSuffix("Z.mkv"), file)
+        let recording = try VideoSource(options: VideoSourceOptions(url: recordings.appendingPathComponent(file).path))
+        XCTAssertEqual(recording.info.width, 320)
+        XCTAssertEqual(recording.info.height, 240)
+        var luma = GrayImage(width: recording.frameWidth, height: recording.frameHeight)
+        var pictures = 0
+        while try recording.nextFrame(into: &luma) != nil { pictures += 1 }
+        XCTAssertEqual(pictures, 50)
     }
 }

@@ -100,6 +100,16 @@ final class ServiceConfigTests: XCTestCase {
         XCTAssertTrue(message("streams: [a, b").hasPrefix("config: not valid YAML"), message("streams: [a, b"))
     }
 
+    func testShippedExampleConfigIsValid() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let config = try ServiceConfig.load(path: root.appendingPathComponent("systemd/blurd.yaml").path)
+        XCTAssertEqual(config.streams.map(\.name), ["door", "yard"])
+        XCTAssertEqual(config.streams[0].sampling.fps, 5)
+        XCTAssertTrue(config.streams[1].sampling.keyframesOnly)
+        XCTAssertEqual(config.streams[1].outputs.jsonl?.keep, 5)
+    }
+
     func testMissingFileNamesThePath() {
         XCTAssertThrowsError(try ServiceConfig.load(path: "/nonexistent/blurd.yaml")) { error in
             XCTAssertTrue("\(error)".contains("cannot read /nonexistent/blurd.yaml"), "\(error)")

@@ -1,5 +1,6 @@
 import BlurdMedia
 import BlurdPipeline
+import Foundation
 
 /// One camera or stream the daemon watches. Two configs that compare equal describe the same
 /// running stream, which is how a reload decides what to leave alone.
@@ -151,15 +152,19 @@ public struct OutputsConfig: Decodable, Equatable, Sendable {
     public var stdout = false
     /// Write one line per analysed frame; false = only events and per-connection summaries.
     public var frames = true
+    /// An annotated recording; nil = none.
+    public var recording: RecordingConfig?
 
-    public init(jsonl: RotatingFileConfig? = nil, stdout: Bool = false, frames: Bool = true) {
+    public init(jsonl: RotatingFileConfig? = nil, stdout: Bool = false, frames: Bool = true,
+                recording: RecordingConfig? = nil) {
         self.jsonl = jsonl
         self.stdout = stdout
         self.frames = frames
+        self.recording = recording
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case jsonl, stdout, frames
+        case jsonl, stdout, frames, recording
     }
 
     public init(from decoder: Decoder) throws {
@@ -168,9 +173,60 @@ public struct OutputsConfig: Decodable, Equatable, Sendable {
         jsonl = try container.decodeIfPresent(RotatingFileConfig.self, forKey: .jsonl)
         stdout = try container.decode(.stdout, default: false)
         frames = try container.decode(.frames, default: true)
+        recording = try container.decodeIfPresent(RecordingConfig.self, forKey: .recording)
     }
 
-    func problems() -> [String] { jsonl?.problems() ?? [] }
+    func problems() -> [String] { (jsonl?.problems() ?? []) + (recording?.problems() ?? []) }
+}
+
+/// An annotated recording: the stream at full resolution with the blur overlay, score and
+/// timecode burnt in (`AnnotatedVideoSink`), one file per connection named
+/// `STREAM-YYYYMMDDTHHMMSSZ.CONTAINER` after the connection's start (UTC). Not rotated by size.
+public struct RecordingConfig: Decodable, Equatable, Sendable {
+    public var directory: String
+    /// Any libavcodec video encoder.
+    public var codec = "libx264"
+    /// Constant rate factor for encoders that have one (libx264).
+    public var crf = 23
+    /// File extension, which picks the muxer: mkv (readable even if the daemon is killed), mp4, ts.
+    public var container = "mkv"
+
+    public init(directory: String, codec: String = "libx264", crf: Int = 23, container: String = "mkv") {
+        self.directory = directory
+        self.codec = codec
+        self.crf = crf
+        self.container = container
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case directory, codec, crf, container
+    }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        directory = try container.decode(String.self, forKey: .directory)
+        codec = try container.decode(.codec, default: "libx264")
+        crf = try container.decode(.crf, default: 23)
+        self.container = try container.decode(.container, default: "mkv")
+    }
+
+    /// The file for a connection of `stream` that started at `start`.
+    func path(stream: String, start: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withYear, .withMonth, .withDay, .withTime, .withTimeZone]
+        return "\(directory)/\(stream)-\(formatter.string(from: start)).\(container)"
+    }
+
+    func problems() -> [String] {
+        var problems: [String] = []
+        if directory.isEmpty { problems.append("outputs.recording.directory is empty") }
+        if !(0...51).contains(crf) { problems.append("outputs.recording.crf must be in 0...51") }
+        if !["mkv", "mp4", "ts"].contains(container) {
+            problems.append("outputs.recording.container must be mkv, mp4 or ts")
+        }
+        return problems
+    }
 }
 
 /// A JSON Lines file rotated by size: `path` is renamed to `path.1` (older ones shift up) once

@@ -41,9 +41,9 @@ public final class StreamFleet: @unchecked Sendable {
     @discardableResult
     public func apply(_ newConfig: ServiceConfig) -> ReloadChanges {
         var changes = ReloadChanges()
-        let (stopping, timeout): ([StreamSupervisor], Double) = lock.withLock {
+        let (stopping, timeout): ([(StreamSupervisor, replaced: Bool)], Double) = lock.withLock {
             let wanted = Dictionary(uniqueKeysWithValues: newConfig.streams.map { ($0.name, $0) })
-            var stopping: [StreamSupervisor] = []
+            var stopping: [(StreamSupervisor, replaced: Bool)] = []
             for stream in config.streams {
                 guard let supervisor = supervisors[stream.name] else { continue }
                 if let replacement = wanted[stream.name] {
@@ -56,16 +56,16 @@ public final class StreamFleet: @unchecked Sendable {
                     changes.removed.append(stream.name)
                 }
                 supervisors[stream.name] = nil
-                stopping.append(supervisor)
+                stopping.append((supervisor, replaced: wanted[stream.name] != nil))
             }
             changes.added = newConfig.streams.map(\.name).filter { name in
                 !config.streams.contains { $0.name == name }
             }
             return (stopping, newConfig.shutdownTimeoutSeconds)
         }
-        for supervisor in stopping { supervisor.stop() }
+        for (supervisor, replaced) in stopping { supervisor.stop(replaced: replaced) }
         let deadline = Date().addingTimeInterval(timeout)
-        for supervisor in stopping where !supervisor.waitUntilQuiet(deadline: deadline) {
+        for (supervisor, _) in stopping where !supervisor.waitUntilQuiet(deadline: deadline) {
             logger.error("stream did not drain within the shutdown timeout; starting its replacement anyway",
                          metadata: ["stream": .string(supervisor.config.name)])
         }

@@ -42,6 +42,7 @@ public final class StreamSupervisor: @unchecked Sendable {
     private var reason: String?
     private var downSince: ContinuousClock.Instant? = .now
     private var stopRequested = false
+    private var publishesState = true
     private var pipeline: AnalysisPipeline?
     private var sink: StreamSink?
     /// True while blocked opening a source: nothing is pending then, so a shutdown need not
@@ -67,9 +68,12 @@ public final class StreamSupervisor: @unchecked Sendable {
 
     /// Asks the stream to stop: a running pipeline stops reading, analyses and writes what it
     /// holds, and finishes its sinks; a backoff wait ends at once. Returns immediately.
-    public func stop() {
+    /// `replaced`: a successor with the same name takes over the stream's metrics, so this one
+    /// stops publishing its state there (its thread may end after the successor started).
+    public func stop(replaced: Bool = false) {
         let running = condition.withLock {
             stopRequested = true
+            if replaced { publishesState = false }
             condition.broadcast()
             return pipeline
         }
@@ -162,17 +166,36 @@ public final class StreamSupervisor: @unchecked Sendable {
         }
         do {
             defer { condition.withLock { opening = false } }
-            source = try VideoSource(options: config.sourceOptions)
+            var options = config.sourceOptions
+            options.copyAudio = config.outputs.recording != nil
+            source = try VideoSource(options: options)
         } catch {
             return classify(error, live: live, analysed: 0)
+        }
+        // A stop that came while opening: end before creating outputs that would need finishing.
+        if isStopping { return .ended("stop requested") }
+        let pipelineOptions = PipelineOptions(workers: config.workers,
+                                              dropPolicy: source.info.isLive ? .dropOldest : .block)
+        var frameSource: FrameSource = source
+        var sinks: [FrameSink] = [sink]
+        if let recording = config.outputs.recording {
+            // The recording needs each frame at full resolution, kept beside the analysis luma.
+            let tap = FullFrameTap(source: source, maxPending: pipelineOptions.effectiveRingCapacity + 2)
+            let path = recording.path(stream: config.name, start: Date())
+            do {
+                sinks.append(try AnnotatedVideoSink(path: path, tap: tap, codec: recording.codec, crf: recording.crf))
+            } catch {
+                return .fatal("recording \(path): \(error)")
+            }
+            frameSource = tap
+            logger.info("recording to \(path)")
         }
         let analyzerFactory = method.makeFactory()
         let metrics = self.metrics
         let pipeline = AnalysisPipeline(
-            source: MonitoredSource(source, metrics: metrics),
+            source: MonitoredSource(frameSource, metrics: metrics),
             analyzerFactory: { TimedAnalyzer(try analyzerFactory(), metrics: metrics) },
-            sinks: [sink],
-            options: PipelineOptions(workers: config.workers, dropPolicy: source.info.isLive ? .dropOldest : .block))
+            sinks: sinks, options: pipelineOptions)
         let admitted = condition.withLock {
             guard !stopRequested else { return false }
             self.pipeline = pipeline
@@ -200,7 +223,7 @@ public final class StreamSupervisor: @unchecked Sendable {
     private func classify(_ error: Error, live: Bool, analysed: Int) -> Outcome {
         let text = "\(error)"
         switch error {
-        case MediaError.unsupportedCodec, MediaError.invalidOption, is OutputError:
+        case MediaError.unsupportedCodec, MediaError.invalidOption, MediaError.encodeFailed, is OutputError:
             return .fatal(text)
         default:
             if !live { return .fatal(text) }
@@ -224,7 +247,7 @@ public final class StreamSupervisor: @unchecked Sendable {
     }
 
     private func transition(to newState: StreamState, reason: String?) {
-        let previous = condition.withLock {
+        let (previous, publish) = condition.withLock {
             let previous = state
             state = newState
             since = .now
@@ -234,9 +257,9 @@ public final class StreamSupervisor: @unchecked Sendable {
                 downSince = since
             }
             self.reason = reason
-            return previous
+            return (previous, publishesState)
         }
-        metrics.record(state: newState)
+        if publish { metrics.record(state: newState) }
         let message: Logger.Message = "\(previous.rawValue) → \(newState.rawValue)\(reason.map { ": \($0)" } ?? "")"
         switch newState {
         case .failed: logger.error(message)
