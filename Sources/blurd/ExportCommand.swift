@@ -40,14 +40,13 @@ struct ExportCommand: ParsableCommand {
         let factory = try SynthesisSampleSources.factory(photosDirectory: photoDirectory, cropSize: calibrationSize)
         let source = try factory(.validation, SeedMixing.mix(configuration.seed, ExportCommand.calibrationStream))
         let frames = (0..<calibration).map { _ in source().image.toGray() }
-        let (_, agreement) = try ModelExport.calibrateInt8(model: model, calibration: frames)
+        let agreement = try ModelExport.addInt8(to: &model, calibration: frames)
         metadata["int8_calibration"] = String(format: "%d synthetic held-out frames of %d px from %@; int8/fp32 decision agreement %.4f",
                                               calibration, calibrationSize, photoDirectory, agreement)
         model.metadata.merge(metadata) { _, new in new }
         try model.write(to: out)
-        print(String(format: "wrote %@: %@, %d iterations, int8/fp32 agreement on calibration frames %.4f",
+        print(String(format: "wrote %@: %@ fp32 + int8, %d iterations, int8/fp32 agreement on calibration frames %.4f",
                      out, model.spec.name, saved.header.iteration, agreement))
-        print("note: the file holds fp32 weights only: int8 calibration was checked, but the engine has no int8 tensor writer yet")
     }
 
     /// Calibration frames come from a stream of their own, apart from training's validation set.

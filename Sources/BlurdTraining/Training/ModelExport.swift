@@ -17,13 +17,12 @@ public enum ModelExport {
                          inputStd: checkpoint.model.inputStd, metadata: merged)
     }
 
-    /// Calibrates the int8 form of `model` on `calibration` frames and measures how often its
-    /// blurred/sharp decision (logit ≥ 0, i.e. probability ≥ ½) agrees with fp32 on them.
-    public static func calibrateInt8(model: ModelFile, calibration: [GrayImage]) throws
-        -> (network: QuantizedNetwork, agreement: Double) {
+    /// Adds the int8 form of `model`, calibrated on `calibration` frames, and measures how often
+    /// its blurred/sharp decision (logit ≥ 0, i.e. probability ≥ ½) agrees with fp32 on them.
+    public static func addInt8(to model: inout ModelFile, calibration: [GrayImage]) throws -> Double {
+        try model.addInt8(calibration: calibration)
         let fp32 = try Network(model: model)
-        let int8 = try QuantizedNetwork(network: fp32, inputMean: model.inputMean, inputStd: model.inputStd,
-                                        calibration: calibration)
+        let int8 = try QuantizedNetwork(model: model)
         var agreeing = 0, total = 0
         for luma in calibration {
             let input = Tensor(n: 1, c: 1, h: luma.height, w: luma.width,
@@ -36,6 +35,6 @@ public enum ModelExport {
             for (a, b) in zip(reference.data, quantized.data) where (a >= 0) == (b >= 0) { agreeing += 1 }
             total += reference.data.count
         }
-        return (int8, total == 0 ? 0 : Double(agreeing) / Double(total))
+        return total == 0 ? 0 : Double(agreeing) / Double(total)
     }
 }
