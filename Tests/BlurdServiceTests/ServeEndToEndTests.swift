@@ -157,6 +157,50 @@ final class ServeEndToEndTests: XCTestCase {
         XCTAssertTrue(text.split(separator: "\n").last?.contains("\"summary\"") ?? false)
     }
 
+    func testBusyListenPortExitsOneWithTheReason() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, length) == 0 && listen(listener, 1) == 0 && getsockname(listener, $0, &length) == 0
+            }
+        }
+        XCTAssertTrue(listening)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let configPath = directory.appendingPathComponent("busy.yaml").path
+        try "http: {listen: '127.0.0.1:\(port)'}\nstreams: [{name: a, url: /nonexistent/a.ts}]\n"
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = try ServeHarness.blurdBinary()
+        process.arguments = ["serve", "--config", configPath]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        processes.append(process)
+        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 1, output)
+        XCTAssertTrue(output.lowercased().contains("address already in use"), output)
+    }
+
+    func testCheckValidatesWithoutRunning() throws {
+        let configPath = directory.appendingPathComponent("ok.yaml").path
+        try "streams: [{name: a, url: 'udp://127.0.0.1:9'}]\n".write(toFile: configPath, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = try ServeHarness.blurdBinary()
+        process.arguments = ["serve", "--config", configPath, "--check"]
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+    }
+
     func testBadConfigExitsTwoWithTheReason() throws {
         let configPath = directory.appendingPathComponent("bad.yaml").path
         try "streams: [{name: a, url: 'udp://127.0.0.1:1', tresholds: {}}]\n"
