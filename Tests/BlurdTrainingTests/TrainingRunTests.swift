@@ -107,6 +107,23 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertEqual(resumed.network.parameters.map(\.value), weights)
     }
 
+    func testExportKeepsTheWeightsAndAddsAnAgreeingInt8Form() throws {
+        let trainer = try Trainer(configuration: Self.configuration(iterations: 20), metadata: ["command": "test"])
+        let result = try trainer.run(sources: factory, checkpointPath: nil)
+        var model = try ModelExport.foldedModel(from: result.checkpoint, metadata: ["export_command": "export test"])
+        XCTAssertEqual(model.tensors, result.checkpoint.model.tensors)
+        XCTAssertEqual(model.metadata["command"], "test")
+        XCTAssertEqual(model.metadata["export_command"], "export test")
+        XCTAssertEqual(model.metadata["iterations"], "20")
+        let source = Self.source(seed: 99)
+        let frames = (0..<4).map { _ in source().image.toGray() }
+        let agreement = try ModelExport.addInt8(to: &model, calibration: frames)
+        XCTAssertGreaterThan(agreement, 0.9)
+        XCTAssertTrue(model.tensors.values.contains { $0.dtype == .i8 })
+        let reread = try ModelFile(bytes: model.serialized())
+        XCTAssertEqual(reread.tensors, model.tensors)
+    }
+
     func testCorruptOrTruncatedCheckpointsAreRejected() throws {
         let trainer = try Trainer(configuration: Self.configuration(iterations: 1))
         var bytes = try trainer.makeCheckpoint().serialized()
