@@ -25,9 +25,11 @@ public struct ServiceLogHandler: LogHandler {
     public func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let head = journald ? "<\(Self.priority(event.level))>" : "\(Self.timestamp()) \(event.level) "
-        let text = "\(head)\(fields.isEmpty ? "" : fields + ": ")\(event.message)".replacingOccurrences(of: "\n", with: " ")
-        Self.lock.withLock { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+        let body = "\(fields.isEmpty ? "" : fields + ": ")\(event.message)".replacingOccurrences(of: "\n", with: " ")
+        Self.lock.withLock {
+            let head = journald ? "<\(Self.priority(event.level))>" : "\(Self.timestamps.string(from: Date())) \(event.level) "
+            FileHandle.standardError.write(Data((head + body + "\n").utf8))
+        }
     }
 
     /// syslog(3) priorities.
@@ -42,9 +44,10 @@ public struct ServiceLogHandler: LogHandler {
         }
     }
 
-    private static func timestamp() -> String {
+    /// Used under `lock` only: formatters are not documented as thread-safe everywhere.
+    private static let timestamps: ISO8601DateFormatter = {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
-    }
+        return formatter
+    }()
 }

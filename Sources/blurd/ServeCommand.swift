@@ -12,7 +12,7 @@ struct ServeCommand: ParsableCommand {
         discussion: """
             SIGHUP reloads the config (a bad one is rejected, the old stays in force); SIGTERM/SIGINT \
             drain the streams and exit 0. Exit codes: 0 clean stop, 1 runtime failure (HTTP listener, \
-            drain timeout), 2 bad config or arguments. Example config: systemd/blurd.yaml.
+            drain timeout), 2 invalid config or log level. Example config: systemd/blurd.yaml.
             """)
 
     @Option(help: "The YAML configuration file.")
@@ -26,7 +26,8 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError("unknown log level '\(logLevel)'")
+            FileHandle.standardError.write(Data("blurd: error: unknown log level '\(logLevel)'\n".utf8))
+            throw ExitCode(2)
         }
         let journald = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
         LoggingSystem.bootstrap { _ in

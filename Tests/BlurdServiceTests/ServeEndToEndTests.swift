@@ -208,6 +208,10 @@ final class ServeEndToEndTests: XCTestCase {
         let process = Process()
         process.executableURL = try ServeHarness.blurdBinary()
         process.arguments = ["serve", "--config", configPath]
+        // As under systemd: lines carry syslog priorities for journald.
+        var environment = ProcessInfo.processInfo.environment
+        environment["JOURNAL_STREAM"] = "8:12345"
+        process.environment = environment
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -215,6 +219,7 @@ final class ServeEndToEndTests: XCTestCase {
         let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 2)
+        XCTAssertTrue(output.hasPrefix("<2>config: "), output)
         XCTAssertTrue(output.contains("streams[0].tresholds: unknown key 'tresholds'"), output)
     }
 }
