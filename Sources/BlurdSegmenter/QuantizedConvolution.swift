@@ -22,14 +22,14 @@ final class QuantizedConvolution {
     let stride: Int
     let dilation: Int
     let relu: Bool
-    let input: QuantizationParameters
+    let input: QuantizedActivationParameters
     /// [out][in][k][k] symmetric s8 codes (−127…127) of weight × input scale.
     let weights: [Int8]
     /// Per output channel: real weight × input scale = code × weightScale.
     let weightScales: [Float]
     let bias: [Float]
     /// nil until calibrated; stays nil for a layer that emits fp32.
-    private(set) var output: QuantizationParameters?
+    private(set) var output: QuantizedActivationParameters?
 
     private let kp: Int
     private let w8: UnsafeMutablePointer<Int8>
@@ -44,7 +44,7 @@ final class QuantizedConvolution {
     private var bandScratch: [QuantizedBuffer] = []
 
     /// Quantizes fp32 weights [out][in][k][k] for an input with parameters `input`.
-    static func quantize(weight: [Float], outChannels: Int, input: QuantizationParameters,
+    static func quantize(weight: [Float], outChannels: Int, input: QuantizedActivationParameters,
                          kernelArea: Int) -> (codes: [Int8], scales: [Float]) {
         let k = input.channels * kernelArea
         var codes = [Int8](repeating: 0, count: outChannels * k)
@@ -60,7 +60,7 @@ final class QuantizedConvolution {
         return (codes, scales)
     }
 
-    init(layer: Int, spec: LayerSpec, inChannels: Int, input: QuantizationParameters,
+    init(layer: Int, spec: LayerSpec, inChannels: Int, input: QuantizedActivationParameters,
          weights: [Int8], weightScales: [Float], bias: [Float]) {
         let out = spec.out!
         let k = inChannels * spec.kernel * spec.kernel
@@ -105,7 +105,7 @@ final class QuantizedConvolution {
     }
 
     /// Sets the calibrated output parameters (a scale and an integer zero point per channel).
-    func setOutput(_ parameters: QuantizationParameters) {
+    func setOutput(_ parameters: QuantizedActivationParameters) {
         precondition(parameters.channels == outChannels, "output parameters for \(parameters.channels) of \(outChannels) channels")
         precondition(!relu || parameters.zeroPoints.allSatisfy { $0 == 0 }, "ReLU output must have zero point 0")
         output = parameters

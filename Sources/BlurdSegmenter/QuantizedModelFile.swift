@@ -18,8 +18,8 @@ extension QuantizedNetwork: TileNetwork {}
 
 extension QuantizedNetwork {
     /// The input's parameters: luma codes with scale 1/(255·std) and zero point 255·mean.
-    static func inputQuantization(mean: Float, std: Float) -> QuantizationParameters {
-        QuantizationParameters(channels: 1, scale: 1 / (255 * std), zeroPoint: 255 * mean)
+    static func inputQuantization(mean: Float, std: Float) -> QuantizedActivationParameters {
+        QuantizedActivationParameters(channels: 1, scale: 1 / (255 * std), zeroPoint: 255 * mean)
     }
 
     /// The int8 tensors to add to a model file's `tensors`.
@@ -40,7 +40,7 @@ extension QuantizedNetwork {
     public convenience init(model: ModelFile) throws {
         let folded = try BatchNormFolding.fold(spec: model.spec, tensors: model.tensors)
         let plan = try Self.validatedPlan(folded.spec)
-        var quantization: [QuantizationParameters?] = [Self.inputQuantization(mean: model.inputMean, std: model.inputStd)]
+        var quantization: [QuantizedActivationParameters?] = [Self.inputQuantization(mean: model.inputMean, std: model.inputStd)]
         var convolutions: [Int: QuantizedConvolution] = [:]
         let last = plan.steps.count - 1
         for (i, step) in plan.steps.enumerated() {
@@ -74,7 +74,7 @@ extension QuantizedNetwork {
                           layer.activation != .relu || zeroPoints.allSatisfy({ $0 == 0 }) else {
                         throw ModelFileError.malformed("\(name) needs positive scales and integer zero points in 0...255 (0 after ReLU)")
                     }
-                    let output = QuantizationParameters(scales: scales, zeroPoints: zeroPoints)
+                    let output = QuantizedActivationParameters(scales: scales, zeroPoints: zeroPoints)
                     conv.setOutput(output)
                     quantization.append(output)
                 }

@@ -36,13 +36,13 @@ public final class QuantizedNetwork {
     public var threads = 1
     let plan: NetworkPlan
     /// Per value (0: input, i + 1: output of layer i); nil for the fp32 network output.
-    let quantization: [QuantizationParameters?]
+    let quantization: [QuantizedActivationParameters?]
     /// The convolution of each conv layer, by layer index.
     let convolutions: [Int: QuantizedConvolution]
     private let values: [QuantizedBuffer]
     private let resizeScratch = QuantizedBuffer()
 
-    init(spec: NetworkSpec, inputMean: Float, inputStd: Float, quantization: [QuantizationParameters?],
+    init(spec: NetworkSpec, inputMean: Float, inputStd: Float, quantization: [QuantizedActivationParameters?],
          convolutions: [Int: QuantizedConvolution]) throws {
         self.plan = try Self.validatedPlan(spec)
         self.spec = spec
@@ -91,7 +91,7 @@ public final class QuantizedNetwork {
         guard !calibration.isEmpty else { throw QuantizedNetworkError("calibration needs at least one image") }
         guard inputStd > 0 else { throw QuantizedNetworkError("input std must be positive") }
         let parameters = Dictionary(uniqueKeysWithValues: network.parameters.map { ($0.name, $0) })
-        var quantization: [QuantizationParameters?] = [Self.inputQuantization(mean: inputMean, std: inputStd)]
+        var quantization: [QuantizedActivationParameters?] = [Self.inputQuantization(mean: inputMean, std: inputStd)]
         var convolutions: [Int: QuantizedConvolution] = [:]
         // values[image][v]: u8 codes of value v for each calibration image.
         var values = calibration.map { [$0.pixels] }
@@ -125,7 +125,7 @@ public final class QuantizedNetwork {
                 }
                 let relu = layer.activation == .relu
                 let range = QuantizedCalibration.range(of: reals, percentile: percentile, nonNegative: relu)
-                let output = QuantizationParameters.covering(low: range.low, high: range.high, channels: step.outChannels)
+                let output = QuantizedActivationParameters.covering(low: range.low, high: range.high, channels: step.outChannels)
                 conv.setOutput(output)
                 quantization.append(output)
                 for (image, size) in sizes.enumerated() {
@@ -212,9 +212,9 @@ public final class QuantizedNetwork {
             case .up:
                 resize(src, channels: step.outChannels, from: from, to: to, into: dst)
             default:  // concat
-                let head = step.inChannels * from.height * from.width
-                dst.update(from: src, count: head)
-                dst.advanced(by: head).update(from: values[step.reference!].bytes, count: count - head)
+                let first = step.inChannels * from.height * from.width
+                dst.update(from: src, count: first)
+                dst.advanced(by: first).update(from: values[step.reference!].bytes, count: count - first)
             }
         }
         let out = sizes.last!, count = plan.outChannels * out.height * out.width
