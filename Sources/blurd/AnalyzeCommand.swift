@@ -119,7 +119,10 @@ struct AnalyzeCommand: ParsableCommand {
         let pipelineOptions = PipelineOptions(workers: workers, ringCapacity: ringCapacity,
                                               dropPolicy: policy ?? (source.info.isLive ? .dropOldest : .block))
         // The annotated video needs each frame at full resolution, kept beside the analysis luma.
-        let tap = annotate.map { _ in FullFrameTap(source: source, maxPending: pipelineOptions.effectiveRingCapacity + 2) }
+        let tap = annotate.map { _ in
+            FullFrameTap(source: source, maxPending: pipelineOptions.effectiveRingCapacity + workers + 2,
+                         protectedOldest: workers + 1)
+        }
 
         var sinks: [FrameSink] = []
         if let output {

@@ -81,6 +81,19 @@ final class ReportFormatTests: XCTestCase {
         XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 1)
     }
 
+    func testSVGOfALongClipKeepsTwoPointsPerColumnAndTheDips() throws {
+        var frames = (0..<90_000).map { ScoredFrame(index: $0, pts: Double($0) / 25, score: 0.9) }
+        frames[45_000].score = 0.05
+        let report = SoftShotReport(title: "long", frames: frames, frameRate: 25, criteria: SoftShotCriteria(minimumSeconds: 0))
+        let svg = SharpnessTimelineSVG.text(for: report)
+        let polyline = try XCTUnwrap(svg.components(separatedBy: "\n").first { $0.hasPrefix("<polyline") })
+        let points = polyline.components(separatedBy: "points=\"")[1].split(separator: " ")
+        XCTAssertLessThanOrEqual(points.count, 2 * 1121)
+        XCTAssertGreaterThan(points.count, 1000)
+        // The one soft frame is still drawn at the bottom of the plot (score 0.05 → y = 258).
+        XCTAssertTrue(points.contains { $0.hasSuffix(",258") }, "the dip was lost")
+    }
+
     func testScoreLogReaderReadsFramesAndSkipsTheSummary() throws {
         let log = """
             {"frame":0,"pts":0,"keyframe":true,"width":64,"height":36,"state":"ok","score":0.9,"blurred_fraction":0,"method":"classic","mask":{"grid":[4,2],"encoding":"rle","data":[8]}}

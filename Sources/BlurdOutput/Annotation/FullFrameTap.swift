@@ -9,21 +9,28 @@ import Foundation
 /// takes the frames and packets back on the writer thread.
 ///
 /// Frames are matched by frame index. At most `maxPending` frames are held: more only pile up
-/// when the ring drops frames under `drop-oldest`, and then the oldest go first.
+/// when the ring drops frames under `drop-oldest`. Eviction then mirrors the ring: the oldest
+/// `protectedOldest` entries (the frames the workers are analysing) stay, and the oldest frame
+/// after them (the one the ring drops first) goes.
 public final class FullFrameTap: FrameSource, @unchecked Sendable {
     public let source: VideoSource
     public let maxPending: Int
+    public let protectedOldest: Int
     private let lock = NSLock()
     private var pending: [(index: Int, image: YUV420Image)] = []
     private var spare: [YUV420Image] = []
     private var audio: [MediaPacket] = []
 
-    public init(source: VideoSource, maxPending: Int = 32) {
+    /// Give `maxPending` ≥ the ring capacity plus the worker count, and `protectedOldest` the
+    /// worker count plus one.
+    public init(source: VideoSource, maxPending: Int = 32, protectedOldest: Int = 4) {
         self.source = source
         self.maxPending = max(1, maxPending)
+        self.protectedOldest = min(max(0, protectedOldest), self.maxPending - 1)
         if source.audioStream != nil {
-            source.audioPacketHandler = { [unowned self] packet in
-                lock.withLock { audio.append(packet) }
+            source.audioPacketHandler = { [weak self] packet in
+                guard let self else { return }
+                self.lock.withLock { self.audio.append(packet) }
             }
         }
     }
@@ -41,7 +48,7 @@ public final class FullFrameTap: FrameSource, @unchecked Sendable {
         var image = lock.withLock { spare.popLast() } ?? YUV420Image(width: fullWidth, height: fullHeight)
         guard let meta = try source.nextFrame(into: &luma, fullFrame: &image) else { return nil }
         lock.withLock {
-            if pending.count >= maxPending { pending.removeFirst() }
+            if pending.count >= maxPending { pending.remove(at: protectedOldest) }
             pending.append((meta.index, image))
         }
         return meta

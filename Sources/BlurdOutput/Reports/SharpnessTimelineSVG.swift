@@ -40,7 +40,8 @@ public enum SharpnessTimelineSVG {
         }
         svg.append("<text x=\"\(n(left + plotWidth / 2))\" y=\"\(n(height - 8))\" text-anchor=\"middle\">timecode (score 1 = sharp)</text>")
         for run in scoredRuns(report.frames) {
-            let points = run.map { "\(n(x($0.pts))),\(n(y($0.score ?? 0)))" }.joined(separator: " ")
+            let points = columnExtremes(run, column: { Int(x($0.pts)) })
+                .map { "\(n(x($0.pts))),\(n(y($0.score ?? 0)))" }.joined(separator: " ")
             svg.append("<polyline fill=\"none\" stroke=\"#1e88e5\" stroke-width=\"1.5\" points=\"\(points)\"/>")
         }
         svg.append("</svg>")
@@ -58,6 +59,25 @@ public enum SharpnessTimelineSVG {
             }
         }
         return runs.filter { !$0.isEmpty }
+    }
+
+    /// At most the lowest and the highest frame of each pixel column, in time order: a long
+    /// clip then costs two points per column instead of one per frame, and every dip stays visible.
+    private static func columnExtremes(_ run: [ScoredFrame], column: (ScoredFrame) -> Int) -> [ScoredFrame] {
+        var kept: [ScoredFrame] = []
+        var start = 0
+        while start < run.count {
+            let current = column(run[start])
+            var end = start, lowest = start, highest = start
+            while end < run.count, column(run[end]) == current {
+                if (run[end].score ?? 0) < (run[lowest].score ?? 0) { lowest = end }
+                if (run[end].score ?? 0) > (run[highest].score ?? 0) { highest = end }
+                end += 1
+            }
+            for index in Set([lowest, highest]).sorted() { kept.append(run[index]) }
+            start = end
+        }
+        return kept
     }
 
     /// Two decimals, without a trailing ".00" noise for whole numbers.
