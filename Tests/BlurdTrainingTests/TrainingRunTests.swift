@@ -89,6 +89,8 @@ final class TrainingRunTests: XCTestCase {
         let saved = try TrainingCheckpoint.read(contentsOf: path)
         XCTAssertEqual(saved.header.iteration, 4)
         XCTAssertEqual(saved.header.adamStep, 4)
+        XCTAssertEqual(saved.header.validationIteration, 4)
+        XCTAssertTrue(saved.model.metadata["validation"]?.contains("at iteration 4") == true)
         XCTAssertEqual(saved.header.configuration, Self.configuration(iterations: 4))
         XCTAssertEqual(saved.model.metadata["command"], "test")
         XCTAssertEqual(saved.model.metadata["iterations"], "4")

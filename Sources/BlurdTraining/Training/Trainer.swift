@@ -41,6 +41,7 @@ public final class Trainer {
     public var metadata: [String: String]
     private let optimizer: AdamOptimizer
     private var lastValidation: SegmentationMetrics?
+    private var lastValidationIteration: Int?
 
     /// A fresh run: He-initialised weights from the run's seed, zero optimizer state.
     public init(configuration: TrainingConfiguration, metadata: [String: String] = [:]) throws {
@@ -73,6 +74,7 @@ public final class Trainer {
         samplesSeen = header.samplesSeen
         normalization = InputNormalization(mean: checkpoint.model.inputMean, std: checkpoint.model.inputStd)
         lastValidation = header.validation
+        lastValidationIteration = header.validationIteration
         self.metadata = checkpoint.model.metadata.merging(metadata) { _, new in new }
     }
 
@@ -153,6 +155,7 @@ public final class Trainer {
             if iteration % config.validationInterval == 0 {
                 let metrics = try validationSet.evaluate(network)
                 lastValidation = metrics
+                lastValidationIteration = iteration
                 progress?.message(String(format: "validation at it %d: IoU %.4f  F0.3 %.4f  P %.4f  R %.4f  MAE %.4f  (train loss %.4f)",
                                          iteration, metrics.iou, metrics.fMeasure, metrics.precision, metrics.recall,
                                          metrics.mae, smoothedLoss!))
@@ -166,14 +169,13 @@ public final class Trainer {
             }
         }
 
-        if !interrupted || lastValidation == nil {
-            lastValidation = try validationSet.evaluate(network)
-        }
-        if let metrics = lastValidation {
-            progress?.message(String(format: "final validation at it %d: IoU %.4f  F0.3 %.4f  P %.4f  R %.4f  MAE %.4f  AP %.4f",
-                                     iteration, metrics.iou, metrics.fMeasure, metrics.precision, metrics.recall,
-                                     metrics.mae, metrics.averagePrecision))
-        }
+        // Scored again even when interrupted, so the checkpoint's numbers are those of its weights.
+        let metrics = try validationSet.evaluate(network)
+        lastValidation = metrics
+        lastValidationIteration = iteration
+        progress?.message(String(format: "final validation at it %d: IoU %.4f  F0.3 %.4f  P %.4f  R %.4f  MAE %.4f  AP %.4f",
+                                 iteration, metrics.iou, metrics.fMeasure, metrics.precision, metrics.recall,
+                                 metrics.mae, metrics.averagePrecision))
         let checkpoint = makeCheckpoint()
         if let checkpointPath {
             try checkpoint.write(to: checkpointPath)
@@ -198,14 +200,16 @@ public final class Trainer {
         metadata["training_seconds"] = String(format: "%.0f", trainingSeconds)
         metadata["batch"] = "\(configuration.batchSize)x\(configuration.cropSize)px"
         if let validation = lastValidation {
-            metadata["validation"] = String(format: "synthetic held-out, %d samples: IoU %.4f F0.3 %.4f P %.4f R %.4f MAE %.4f",
-                                            configuration.validationSamples, validation.iou, validation.fMeasure,
+            let at = lastValidationIteration.map { " at iteration \($0)" } ?? ""
+            metadata["validation"] = String(format: "synthetic held-out, %d samples%@: IoU %.4f F0.3 %.4f P %.4f R %.4f MAE %.4f",
+                                            configuration.validationSamples, at, validation.iou, validation.fMeasure,
                                             validation.precision, validation.recall, validation.mae)
         }
         let model = ModelFile(network: network, inputMean: normalization.mean, inputStd: normalization.std, metadata: metadata)
         let header = TrainingCheckpoint.Header(configuration: configuration, iteration: iteration,
                                                trainingSeconds: trainingSeconds, samplesSeen: samplesSeen,
-                                               adamStep: optimizer.step, validation: lastValidation)
+                                               adamStep: optimizer.step, validation: lastValidation,
+                                               validationIteration: lastValidationIteration)
         return TrainingCheckpoint(header: header, model: model, firstMoments: optimizer.firstMoments,
                                   secondMoments: optimizer.secondMoments)
     }

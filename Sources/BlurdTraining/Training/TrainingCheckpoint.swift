@@ -19,6 +19,8 @@ public struct TrainingCheckpoint {
         public var samplesSeen: Int
         public var adamStep: Int
         public var validation: SegmentationMetrics?
+        /// The iteration `validation` was measured at (absent in checkpoints of older builds).
+        public var validationIteration: Int?
     }
 
     public var header: Header
