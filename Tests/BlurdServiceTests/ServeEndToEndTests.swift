@@ -157,6 +157,64 @@ final class ServeEndToEndTests: XCTestCase {
         XCTAssertTrue(text.split(separator: "\n").last?.contains("\"summary\"") ?? false)
     }
 
+    /// A pipeline whose output blocks (a FIFO nobody reads) stops making progress: the
+    /// watchdog pings stop, and SIGTERM gives up after shutdown_timeout_s with exit 1.
+    func testStalledPipelineWithholdsWatchdogAndMissesTheDrainDeadline() throws {
+        let clip = directory.appendingPathComponent("long.ts").path
+        let encode = Process()
+        encode.executableURL = try ServeHarness.ffmpeg()
+        encode.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25",
+                            "-frames:v", "1500", "-c:v", "mpeg2video", clip]
+        try encode.run()
+        encode.waitUntilExit()
+        XCTAssertEqual(encode.terminationStatus, 0)
+        let fifo = directory.appendingPathComponent("stalled.jsonl").path
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        // Opened for reading (so the daemon's open for writing succeeds) and never read.
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        XCTAssertGreaterThanOrEqual(reader, 0)
+        defer { close(reader) }
+
+        let httpPort = try ServeHarness.freePort(Int32(SOCK_STREAM.rawValue))
+        let configPath = directory.appendingPathComponent("stall.yaml").path
+        try """
+            http: {listen: "127.0.0.1:\(httpPort)"}
+            shutdown_timeout_s: 2
+            streams:
+              - {name: stuck, url: \(clip), outputs: {jsonl: {path: \(fifo)}}}
+            """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let notify = try NotifySocket(abstract: true)
+        let daemon = Process()
+        daemon.executableURL = try ServeHarness.blurdBinary()
+        daemon.arguments = ["serve", "--config", configPath]
+        var environment = ProcessInfo.processInfo.environment
+        environment["NOTIFY_SOCKET"] = notify.environmentValue
+        environment["WATCHDOG_USEC"] = "1000000"
+        daemon.environment = environment
+        let logPath = directory.appendingPathComponent("stall.log").path
+        let logDescriptor = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        daemon.standardError = FileHandle(fileDescriptor: logDescriptor, closeOnDealloc: true)
+        daemon.standardOutput = FileHandle.nullDevice
+        try daemon.run()
+        processes.append(daemon)
+        func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+        XCTAssertNotNil(notify.receive(until: { $0.contains("READY=1") }, timeout: 20).match, log())
+        XCTAssertTrue(ServeHarness.waitFor(20) { log().contains("withholding the watchdog ping: no progress from [\"stuck\"]") },
+                      log())
+        // Drain what was queued before the stall, then no ping may come for more than the interval.
+        _ = notify.receive(until: { _ in false }, timeout: 0.3)
+        let later = notify.receive(until: { $0.contains("WATCHDOG=1") }, timeout: 2.5)
+        XCTAssertNil(later.match, "WATCHDOG=1 sent for a stalled pipeline: \(later.all)")
+        XCTAssertTrue(ServeHarness.metrics(port: httpPort)["blurd_stream_state{stream=\"stuck\",state=\"running\"}"] == 1)
+
+        kill(daemon.processIdentifier, SIGTERM)
+        XCTAssertTrue(ServeHarness.waitFor(15) { !daemon.isRunning }, "daemon still running after SIGTERM")
+        daemon.waitUntilExit()
+        XCTAssertEqual(daemon.terminationStatus, 1, log())
+        XCTAssertTrue(log().contains("did not drain within shutdown_timeout_s (2.0 s)"), log())
+    }
+
     func testBusyListenPortExitsOneWithTheReason() throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(listener) }
