@@ -15,24 +15,8 @@ final class AnalyzeCommandTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// A moving pattern (a few distinct frames cycled, so long clips stay cheap to make).
     private func makeClip(_ name: String, frames: Int, width: Int = 320, height: Int = 180) throws -> String {
-        let path = directory.appendingPathComponent(name).path
-        var options = VideoWriterOptions(path: path, width: width, height: height, frameRate: 25)
-        options.preset = "ultrafast"
-        let writer = try VideoWriter(options: options)
-        let patterns = (0..<8).map { shift -> GrayImage in
-            var image = GrayImage(width: width, height: height)
-            for y in 0..<height {
-                for x in 0..<width {
-                    image[x, y] = (((x + 3 * shift) / 6) + (y / 6)) % 2 == 0 ? 210 : 30
-                }
-            }
-            return image
-        }
-        for index in 0..<frames { try writer.write(gray: patterns[index % patterns.count]) }
-        try writer.finish()
-        return path
+        try CLIClips.make(at: directory.appendingPathComponent(name).path, frames: frames, width: width, height: height)
     }
 
     func testOneLinePerFrameWithPtsAndASummary() throws {
@@ -59,6 +43,32 @@ final class AnalyzeCommandTests: XCTestCase {
         let pgms = try FileManager.default.contentsOfDirectory(atPath: masks).filter { $0.hasSuffix(".pgm") }
         XCTAssertEqual(pgms.count, 30)
         XCTAssertTrue(pgms.contains("frame_000029.pgm"))
+    }
+
+    func testFrameCountAndPtsEqualWhatFFprobeReports() throws {
+        let clip = try makeClip("probe.mp4", frames: 37)
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                           "stream=start_time:frame=pts_time", "-of", "json", clip]
+        let pipe = Pipe()
+        probe.standardOutput = pipe
+        do { try probe.run() } catch { throw XCTSkip("ffprobe not available") }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        probe.waitUntilExit()
+        XCTAssertEqual(probe.terminationStatus, 0)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let streams = try XCTUnwrap(report["streams"] as? [[String: Any]])
+        let start = try XCTUnwrap(Double(try XCTUnwrap(streams.first?["start_time"] as? String)))
+        let frames = try XCTUnwrap(report["frames"] as? [[String: Any]])
+        let probed = try frames.map { try XCTUnwrap(Double(try XCTUnwrap($0["pts_time"] as? String))) - start }
+
+        let outcome = try BlurdProcess.run(["analyze", clip])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        let pts = try outcome.lines.dropLast().map { try XCTUnwrap(BlurdProcess.json($0)["pts"] as? Double) }
+        XCTAssertEqual(pts.count, 37)
+        XCTAssertEqual(pts.count, probed.count)
+        for (ours, theirs) in zip(pts, probed) { XCTAssertEqual(ours, theirs, accuracy: 1e-6) }
     }
 
     func testMissingFileExitsWithThree() throws {

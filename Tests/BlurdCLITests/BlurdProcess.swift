@@ -39,17 +39,22 @@ enum BlurdProcess {
     static func run(_ arguments: [String]) throws -> Outcome {
         let (process, out, err) = try start(arguments)
         // Read stderr on the side so neither pipe can fill up and block the child.
-        var errorData = Data()
+        let errorData = DataBox()
         let errorDone = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
-            errorData = err.fileHandleForReading.readDataToEndOfFile()
+            errorData.data = err.fileHandleForReading.readDataToEndOfFile()
             errorDone.signal()
         }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         errorDone.wait()
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                       stderr: String(decoding: errorData, as: UTF8.self))
+                       stderr: String(decoding: errorData.data, as: UTF8.self))
+    }
+
+    /// Bytes filled by a reader thread and read after it signalled.
+    private final class DataBox: @unchecked Sendable {
+        var data = Data()
     }
 
     static func json(_ line: String) throws -> [String: Any] {

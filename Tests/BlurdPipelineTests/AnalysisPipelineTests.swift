@@ -16,6 +16,8 @@ final class AnalysisPipelineTests: XCTestCase {
         XCTAssertEqual(sink.results.map(\.meta.index), Array(0..<frames))
         // The sink saw each frame's own pixels: no slot was refilled before it was written.
         XCTAssertEqual(sink.lumaIndices, Array(0..<frames))
+        // Frames are decoded into the ring's preallocated slots, not into fresh storage.
+        XCTAssertLessThanOrEqual(sink.lumaStorage.count, 6)
         XCTAssertEqual(sink.results.map { Int($0.analysis.score!) }, Array(0..<frames))
         XCTAssertEqual(sink.results.map(\.meta.pts), (0..<frames).map { Double($0) / 25 })
         XCTAssertEqual(sink.summaries.count, 1)
@@ -24,6 +26,23 @@ final class AnalysisPipelineTests: XCTestCase {
         XCTAssertEqual(summary.framesDropped, 0)
         XCTAssertFalse(summary.interrupted)
         XCTAssertEqual(sink.summaries.first, summary)
+    }
+
+    func testDropOldestKeepsOrderAndAccountsForEveryFrame() throws {
+        let frames = 300
+        let source = CountingSource(count: frames)
+        let sink = CollectingSink()
+        let pipeline = AnalysisPipeline(source: source, analyzerFactory: { SleepyAnalyzer() }, sinks: [sink],
+                                        options: PipelineOptions(workers: 2, ringCapacity: 4, dropPolicy: .dropOldest))
+        let summary = try pipeline.run()
+
+        let indices = sink.results.map(\.meta.index)
+        XCTAssertGreaterThan(summary.framesDropped, 0, "a source faster than analysis must drop")
+        XCTAssertEqual(summary.framesAnalysed + summary.framesDropped, frames)
+        XCTAssertEqual(indices, indices.sorted())
+        XCTAssertEqual(Set(indices).count, indices.count)
+        XCTAssertEqual(sink.lumaIndices, indices)
+        XCTAssertEqual(indices.last, frames - 1, "the newest frame is never the one dropped")
     }
 
     func testStopEndsAnEndlessSourceAndWritesEveryFinishedFrame() throws {

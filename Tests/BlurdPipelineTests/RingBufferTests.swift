@@ -6,18 +6,22 @@ import XCTest
 final class RingBufferTests: XCTestCase {
     private let itemCount = 100_000
 
+    /// What one consumer thread saw, read by the test after the thread has left the group.
+    private final class Seen: @unchecked Sendable {
+        var pairs: [(Int, Int)] = []
+    }
+
     /// Runs `consumerCount` consumer threads that take until the ring is closed, returning the
     /// (sequence, value) pairs each saw.
     private func startConsumers(_ ring: RingBuffer<Int>, count consumerCount: Int, group: DispatchGroup,
-                                slowEvery: Int = 0) -> [UnsafeMutablePointer<[(Int, Int)]>] {
+                                slowEvery: Int = 0) -> [Seen] {
         (0..<consumerCount).map { consumer in
-            let seen = UnsafeMutablePointer<[(Int, Int)]>.allocate(capacity: 1)
-            seen.initialize(to: [])
+            let seen = Seen()
             group.enter()
             let thread = Thread {
                 var taken = 0
                 while let delivery = ring.take() {
-                    seen.pointee.append((delivery.sequence, delivery.slot.element))
+                    seen.pairs.append((delivery.sequence, delivery.slot.element))
                     ring.recycle(delivery.slot)
                     taken += 1
                     if slowEvery > 0, taken % slowEvery == consumer { usleep(50) }
@@ -41,19 +45,18 @@ final class RingBufferTests: XCTestCase {
         ring.close()
         group.wait()
 
-        let all = seen.flatMap { $0.pointee }
+        let all = seen.flatMap { $0.pairs }
         XCTAssertEqual(all.count, itemCount)
         XCTAssertEqual(Set(all.map(\.1)).count, itemCount, "a value was delivered twice")
         XCTAssertEqual(all.map(\.1).sorted(), Array(0..<itemCount))
         // With nothing dropped, delivery sequence equals the published order.
         XCTAssertTrue(all.allSatisfy { $0.0 == $0.1 })
-        XCTAssertTrue(seen.allSatisfy { !$0.pointee.isEmpty }, "one consumer got no item")
+        XCTAssertTrue(seen.allSatisfy { !$0.pairs.isEmpty }, "one consumer got no item")
         let counters = ring.counters
         XCTAssertEqual(counters.produced, itemCount)
         XCTAssertEqual(counters.delivered, itemCount)
         XCTAssertEqual(counters.dropped, 0)
         XCTAssertLessThanOrEqual(counters.maxOccupancy, 8)
-        seen.forEach { $0.deinitialize(count: 1); $0.deallocate() }
     }
 
     func testDropOldestStaysBoundedAndCountsDropsExactly() {
@@ -71,7 +74,7 @@ final class RingBufferTests: XCTestCase {
         ring.close()
         group.wait()
 
-        let all = seen.flatMap { $0.pointee }
+        let all = seen.flatMap { $0.pairs }
         let counters = ring.counters
         XCTAssertGreaterThan(counters.dropped, 0, "slow consumers should have forced drops")
         XCTAssertEqual(counters.produced, itemCount)
@@ -84,7 +87,6 @@ final class RingBufferTests: XCTestCase {
         let bySequence = all.sorted { $0.0 < $1.0 }
         XCTAssertEqual(bySequence.map(\.0), Array(0..<all.count))
         XCTAssertEqual(bySequence.map(\.1), bySequence.map(\.1).sorted())
-        seen.forEach { $0.deinitialize(count: 1); $0.deallocate() }
     }
 
     func testSlotsAreReusedInPlace() {

@@ -48,17 +48,26 @@ final class SleepyAnalyzer: FrameAnalyzer {
     }
 }
 
-/// Keeps everything it is given.
+/// Keeps the metadata and analysis of every frame, but not the luma: holding it would force
+/// the pipeline to copy the slot storage on the next refill.
 final class CollectingSink: FrameSink {
-    private(set) var results: [FrameResult] = []
+    struct Record {
+        var meta: FrameMeta
+        var analysis: FrameAnalysis
+    }
+
+    private(set) var results: [Record] = []
     private(set) var summaries: [RunSummary] = []
     /// Index read from the luma at write time (before the slot can be reused).
     private(set) var lumaIndices: [Int] = []
+    /// Addresses of the pixel storage the sink was shown.
+    private(set) var lumaStorage = Set<UInt>()
     var onWrite: ((Int) -> Void)?
 
     func write(_ result: FrameResult) throws {
-        results.append(result)
+        results.append(Record(meta: result.meta, analysis: result.analysis))
         lumaIndices.append(CountingSource.index(of: result.luma))
+        result.luma.pixels.withUnsafeBufferPointer { lumaStorage.insert(UInt(bitPattern: $0.baseAddress)) }
         onWrite?(results.count)
     }
 

@@ -8,7 +8,8 @@ import Dispatch
 /// Backpressure runs end to end: slots go back to the ring only after the sinks have written
 /// the frame, so under `.block` a slow sink or analyzer stalls the decoder and nothing is lost.
 /// The run ends at EOF, on `stop()` (signals), or on the first error; in every case the frames
-/// already decoded are analysed and written, and every sink gets `finish(summary)`.
+/// already decoded are analysed and written, and every sink gets `finish(summary)` (unless the
+/// analyzer factory fails, before anything is decoded).
 public final class AnalysisPipeline: @unchecked Sendable {
     private let source: FrameSource
     private let analyzerFactory: AnalyzerFactory
@@ -112,7 +113,8 @@ public final class AnalysisPipeline: @unchecked Sendable {
             } catch {
                 record(error)
             }
-            writer.submit(sequence: delivery.sequence, result: result, slot: slot)
+            // Handing the result over (not a copy) leaves the writer the only owner of the luma.
+            writer.submit(sequence: delivery.sequence, result: consume result, slot: slot)
         }
     }
 

@@ -28,13 +28,13 @@ final class OrderedWriter: @unchecked Sendable {
 
     /// Hands over the frame with delivery `sequence`; `result` is nil when the frame was not
     /// analysed (its analyzer failed), which only advances the order.
-    func submit(sequence: Int, result: FrameResult?, slot: RingBuffer<FrameSlot>.Slot) {
+    func submit(sequence: Int, result: consuming FrameResult?, slot: RingBuffer<FrameSlot>.Slot) {
         lock.lock()
         defer { lock.unlock() }
         let index = sequence % pending.count
         precondition(pending[index] == nil, "two outstanding frames share a reorder slot")
         pending[index] = Pending(result: result, slot: slot)
-        while let entry = pending[nextSequence % pending.count] {
+        while var entry = pending[nextSequence % pending.count] {
             pending[nextSequence % pending.count] = nil
             nextSequence += 1
             if let result = entry.result, sinkError == nil {
@@ -46,6 +46,9 @@ final class OrderedWriter: @unchecked Sendable {
                     sinkError = error
                 }
             }
+            // Drop our reference to the luma before the slot goes back, so the decoder refills
+            // uniquely referenced storage in place instead of copying it.
+            entry.result = nil
             ring.recycle(entry.slot)
         }
     }
