@@ -8,10 +8,11 @@ import Foundation
 /// audio packets. The pipeline reads through it on the decoder thread; `AnnotatedVideoSink`
 /// takes the frames and packets back on the writer thread.
 ///
-/// Frames are matched by frame index. At most `maxPending` frames are held: more only pile up
-/// when the ring drops frames under `drop-oldest`. Eviction then mirrors the ring: the oldest
-/// `protectedOldest` entries (the frames the workers are analysing) stay, and the oldest frame
-/// after them (the one the ring drops first) goes.
+/// Frames are matched by frame index; each sink request discards the frames before it, which
+/// the ring dropped under `drop-oldest`. Those pile up only while the decoder outruns the sink,
+/// at most `maxPending` (64 by default: 200 MB at 1080p); past that the oldest frame after the
+/// first `protectedOldest` (the frames the workers are analysing) goes, as the ring drops its
+/// oldest queued frame first.
 public final class FullFrameTap: FrameSource, @unchecked Sendable {
     public let source: VideoSource
     public let maxPending: Int
@@ -21,9 +22,9 @@ public final class FullFrameTap: FrameSource, @unchecked Sendable {
     private var spare: [YUV420Image] = []
     private var audio: [MediaPacket] = []
 
-    /// Give `maxPending` ≥ the ring capacity plus the worker count, and `protectedOldest` the
-    /// worker count plus one.
-    public init(source: VideoSource, maxPending: Int = 32, protectedOldest: Int = 4) {
+    /// Give `maxPending` well above the ring capacity, and `protectedOldest` the worker count
+    /// plus one.
+    public init(source: VideoSource, maxPending: Int = 64, protectedOldest: Int = 4) {
         self.source = source
         self.maxPending = max(1, maxPending)
         self.protectedOldest = min(max(0, protectedOldest), self.maxPending - 1)
