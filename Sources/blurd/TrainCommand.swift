@@ -18,8 +18,8 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Folder of sharp photographs (from scripts/fetch-photos.sh).")
     var photos = "data/photos"
-    @Option(help: "Checkpoint file to write.")
-    var checkpoint = "data/train/checkpoint.blurdckpt"
+    @Option(help: "Checkpoint file to write (default: the --resume file, else data/train/checkpoint.blurdckpt).")
+    var checkpoint: String?
     @Option(help: "Continue the run saved in this checkpoint (its configuration is kept).")
     var resume: String?
     @Option(help: "Training time budget in minutes.")
@@ -80,6 +80,7 @@ struct TrainCommand: ParsableCommand {
                 workers: workers, seed: seed)
             trainer = try Trainer(configuration: configuration, metadata: metadata)
         }
+        let checkpoint = self.checkpoint ?? resume ?? "data/train/checkpoint.blurdckpt"
         let directory = (checkpoint as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
