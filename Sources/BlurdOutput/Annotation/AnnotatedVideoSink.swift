@@ -9,7 +9,7 @@ public final class AnnotatedVideoSink: FrameSink {
     private let tap: FullFrameTap
     private let writer: VideoWriter
     private let annotator: FrameAnnotator
-    private let timestamps: FrameTimestamps
+    private var timestamps: FrameTimestamps
     private let timecode: TimecodeFormat
     private let hasAudio: Bool
     /// Audio before the first written frame has no picture to go with; it is left out.

@@ -8,7 +8,7 @@ import BlurdPipeline
 /// kept. `no_texture` frames are black (nothing marked), so the video has every frame.
 public final class MaskVideoSink: FrameSink {
     private let writer: VideoWriter
-    private let timestamps: FrameTimestamps
+    private var timestamps: FrameTimestamps
     private var upsampler: MaskUpsampler?
     private var mask: [UInt8] = []
     private let width: Int
