@@ -16,6 +16,7 @@ public final class StreamMetrics: Sendable {
     let corruptPackets: Counter
     let reconnects: Counter
     let analysisLatency: DurationHistogram
+    let processingLatency: DurationHistogram
     private let stateGauges: [(StreamState, Gauge)]
     private let eventCounters: [(FocusEvent.Kind, Counter)]
 
@@ -37,12 +38,16 @@ public final class StreamMetrics: Sendable {
         framesDropped = counter("stream_frames_dropped", "Frames dropped because analysis fell behind (counted when a connection ends).")
         corruptPackets = counter("stream_corrupt_packets", "Packets flagged corrupt by the demuxer or rejected by the decoder.")
         reconnects = counter("stream_reconnects", "Reconnect attempts after EOF or an error.")
+        let buckets: [Duration] = [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+                                   .milliseconds(10), .milliseconds(20), .milliseconds(50), .milliseconds(100),
+                                   .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5)]
         analysisLatency = registry.makeDurationHistogram(
             descriptor: Self.descriptor("stream_analysis", unit: "seconds", "Time to analyse one frame."),
-            labels: labels,
-            buckets: [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
-                      .milliseconds(20), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
-                      .seconds(1), .seconds(2)])
+            labels: labels, buckets: buckets)
+        processingLatency = registry.makeDurationHistogram(
+            descriptor: Self.descriptor("stream_processing", unit: "seconds",
+                                        "Time from a frame leaving the decoder to its output lines being written (queueing included)."),
+            labels: labels, buckets: buckets)
         let stateDescriptor = Self.descriptor("stream_state", unit: "", "1 for the stream's current state, 0 for the others.")
         stateGauges = StreamState.allCases.map { state in
             (state, registry.makeGauge(descriptor: stateDescriptor, labels: labels + [("state", state.rawValue)]))
@@ -72,6 +77,7 @@ public final class StreamMetrics: Sendable {
             registry.unregisterCounter(counter)
         }
         registry.unregisterDurationHistogram(analysisLatency)
+        registry.unregisterDurationHistogram(processingLatency)
     }
 
     private static func descriptor(_ name: String, unit: String, _ help: String) -> MetricNameDescriptor {

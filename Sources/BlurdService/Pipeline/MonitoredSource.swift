@@ -2,16 +2,18 @@ import BlurdImaging
 import BlurdMedia
 import BlurdPipeline
 
-/// A frame source that passes every call through and keeps the stream's decode counters and
-/// heartbeat current while the connection runs, not only when it ends.
+/// A frame source that passes every call through, keeps the stream's decode counters current
+/// while the connection runs (not only when it ends), and stamps each frame's delivery time.
 final class MonitoredSource: FrameSource {
     private let source: FrameSource
     private let metrics: StreamMetrics
+    private let clock: FrameClock
     private var reported = SourceCounters()
 
-    init(_ source: FrameSource, metrics: StreamMetrics) {
+    init(_ source: FrameSource, metrics: StreamMetrics, clock: FrameClock) {
         self.source = source
         self.metrics = metrics
+        self.clock = clock
     }
 
     var frameWidth: Int { source.frameWidth }
@@ -20,7 +22,9 @@ final class MonitoredSource: FrameSource {
 
     func nextFrame(into luma: inout GrayImage) throws -> FrameMeta? {
         defer { report() }
-        return try source.nextFrame(into: &luma)
+        let meta = try source.nextFrame(into: &luma)
+        if let meta { clock.markDelivered(frame: meta.index) }
+        return meta
     }
 
     func interrupt() { source.interrupt() }

@@ -15,6 +15,7 @@ final class StreamSink: FrameSink, @unchecked Sendable {
     private var monitor: FocusMonitor
     private var progress = ContinuousClock.now
     private var connectionFrames = 0
+    private var clock: FrameClock?
 
     init(config: StreamConfig, metrics: StreamMetrics, logger: Logger) throws {
         method = config.method
@@ -32,9 +33,10 @@ final class StreamSink: FrameSink, @unchecked Sendable {
     /// Frames written since the current connection began.
     var framesThisConnection: Int { lock.withLock { connectionFrames } }
 
-    /// Called before each connection's pipeline runs.
-    func beginConnection() {
+    /// Called before each connection's pipeline runs, with the clock its source stamps.
+    func beginConnection(clock: FrameClock) {
         lock.withLock {
+            self.clock = clock
             monitor.restartTiming()
             progress = .now
             connectionFrames = 0
@@ -50,14 +52,15 @@ final class StreamSink: FrameSink, @unchecked Sendable {
             if let score = analysis.score { metrics.sharpness.set(to: score) }
             if let fraction = analysis.blurredFraction { metrics.blurredFraction.set(to: fraction) }
         }
-        let (events, smoothed) = lock.withLock {
+        let (events, smoothed, clock) = lock.withLock {
             progress = .now
             connectionFrames += 1
             let events = monitor.observe(pts: result.meta.pts, state: analysis.state, score: analysis.score)
-            return (events, monitor.smoothedScore)
+            return (events, monitor.smoothedScore, self.clock)
         }
         if let smoothed { metrics.smoothedSharpness.set(to: smoothed) }
         if writesFrames { try output.write(objectLine: JSONLinesSink.line(for: result, method: method)) }
+        if let latency = clock?.latency(ofWritten: result.meta.index) { metrics.processingLatency.record(latency) }
         for event in events {
             metrics.record(event: event.kind)
             let score = event.score.map { String(format: "%.3f", $0) } ?? "none"

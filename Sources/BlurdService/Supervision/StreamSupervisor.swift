@@ -192,8 +192,9 @@ public final class StreamSupervisor: @unchecked Sendable {
         }
         let analyzerFactory = method.makeFactory()
         let metrics = self.metrics
+        let clock = FrameClock()
         let pipeline = AnalysisPipeline(
-            source: MonitoredSource(frameSource, metrics: metrics),
+            source: MonitoredSource(frameSource, metrics: metrics, clock: clock),
             analyzerFactory: { TimedAnalyzer(try analyzerFactory(), metrics: metrics) },
             sinks: sinks, options: pipelineOptions)
         let admitted = condition.withLock {
@@ -203,7 +204,7 @@ public final class StreamSupervisor: @unchecked Sendable {
         }
         guard admitted else { return .ended("stop requested") }
         defer { condition.withLock { self.pipeline = nil } }
-        sink.beginConnection()
+        sink.beginConnection(clock: clock)
         let info = source.info
         transition(to: .running, reason: "\(info.codecName) \(info.width)x\(info.height), analysing at "
                    + "\(info.analysisWidth)x\(info.analysisHeight)")
