@@ -11,6 +11,8 @@ public final class StreamFleet: @unchecked Sendable {
     private var config: ServiceConfig
     private var supervisors: [String: StreamSupervisor] = [:]
     private var metrics: [String: StreamMetrics] = [:]
+    /// Set by `stopAll`: a reload still in flight must not start streams after it.
+    private var stopping = false
 
     public init(config: ServiceConfig, registry: PrometheusCollectorRegistry, logger: Logger) {
         self.config = config
@@ -41,9 +43,10 @@ public final class StreamFleet: @unchecked Sendable {
     @discardableResult
     public func apply(_ newConfig: ServiceConfig) -> ReloadChanges {
         var changes = ReloadChanges()
-        let (stopping, timeout): ([(StreamSupervisor, replaced: Bool)], Double) = lock.withLock {
+        let (retiring, timeout): ([(StreamSupervisor, replaced: Bool)], Double) = lock.withLock {
+            guard !stopping else { return ([], 0) }
             let wanted = Dictionary(uniqueKeysWithValues: newConfig.streams.map { ($0.name, $0) })
-            var stopping: [(StreamSupervisor, replaced: Bool)] = []
+            var retiring: [(StreamSupervisor, replaced: Bool)] = []
             for stream in config.streams {
                 guard let supervisor = supervisors[stream.name] else { continue }
                 if let replacement = wanted[stream.name] {
@@ -56,20 +59,21 @@ public final class StreamFleet: @unchecked Sendable {
                     changes.removed.append(stream.name)
                 }
                 supervisors[stream.name] = nil
-                stopping.append((supervisor, replaced: wanted[stream.name] != nil))
+                retiring.append((supervisor, replaced: wanted[stream.name] != nil))
             }
             changes.added = newConfig.streams.map(\.name).filter { name in
                 !config.streams.contains { $0.name == name }
             }
-            return (stopping, newConfig.shutdownTimeoutSeconds)
+            return (retiring, newConfig.shutdownTimeoutSeconds)
         }
-        for (supervisor, replaced) in stopping { supervisor.stop(replaced: replaced) }
+        for (supervisor, replaced) in retiring { supervisor.stop(replaced: replaced) }
         let deadline = Date().addingTimeInterval(timeout)
-        for (supervisor, _) in stopping where !supervisor.waitUntilQuiet(deadline: deadline) {
+        for (supervisor, _) in retiring where !supervisor.waitUntilQuiet(deadline: deadline) {
             logger.error("stream did not drain within the shutdown timeout; starting its replacement anyway",
                          metadata: ["stream": .string(supervisor.config.name)])
         }
         lock.withLock {
+            guard !stopping else { return }
             for name in changes.removed {
                 metrics.removeValue(forKey: name)?.unregister()
             }
@@ -81,7 +85,10 @@ public final class StreamFleet: @unchecked Sendable {
 
     /// Stops every stream and waits for them to drain and flush, until `deadline`; true if all did.
     public func stopAll(deadline: Date) -> Bool {
-        let all = lock.withLock { Array(supervisors.values) }
+        let all = lock.withLock {
+            stopping = true
+            return Array(supervisors.values)
+        }
         for supervisor in all { supervisor.stop() }
         var quiet = true
         for supervisor in all where !supervisor.waitUntilQuiet(deadline: deadline) {
