@@ -57,7 +57,7 @@ let package = Package(
         ]),
         .testTarget(name: "BlurdMediaTests", dependencies: ["BlurdMedia", "BlurdImaging"]),
         .testTarget(name: "BlurdSegmenterTests", dependencies: ["BlurdSegmenter", "BlurdImaging"]),
-        .testTarget(name: "BlurdTrainingTests", dependencies: ["BlurdTraining", "BlurdSegmenter", "BlurdMedia", "BlurdImaging"]),
+        .testTarget(name: "BlurdTrainingTests", dependencies: ["BlurdTraining", "BlurdSegmenter", "BlurdMedia", "BlurdImaging", "BlurdPipeline"]),
         .testTarget(name: "BlurdPipelineTests",
                     dependencies: ["BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdImaging"]),
         .testTarget(name: "BlurdOutputTests", dependencies: ["BlurdOutput", "BlurdPipeline", "BlurdMedia", "BlurdImaging"]),

@@ -2,6 +2,7 @@ import ArgumentParser
 import BlurdMedia
 import BlurdOutput
 import BlurdPipeline
+import BlurdSegmenter
 import Foundation
 
 /// `blurd analyze INPUT`: decode a video, judge every sampled frame, write JSON Lines.
@@ -25,7 +26,16 @@ struct AnalyzeCommand: ParsableCommand {
     var masks: String?
 
     @Option(help: "Analysis method: \(AnalysisMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var method: String = AnalysisMethod.classic.rawValue
+    var method: String = AnalysisMethod.cnn.rawValue
+
+    @Option(help: "Model file for --method cnn (default: the model built into blurd).")
+    var model: String?
+
+    @Option(help: "Arithmetic of --method cnn: int8 or fp32.")
+    var precision: String = "int8"
+
+    @Option(help: "Tile side in pixels for --method cnn (bounds memory per worker).")
+    var tileSize: Int = 256
 
     @Option(help: "Analysis size: long side in pixels (frames are never upscaled).")
     var size: Int = 640
@@ -96,6 +106,7 @@ struct AnalyzeCommand: ParsableCommand {
         guard let method = AnalysisMethod(rawValue: method) else {
             throw MediaError.invalidOption("unknown method '\(self.method)'")
         }
+        let cnnConfiguration = method == .cnn ? try makeCNNConfiguration() : nil
         let policy = try dropPolicy.map { name in
             guard let policy = DropPolicy(rawValue: name) else {
                 throw MediaError.invalidOption("unknown drop policy '\(name)' (block or drop-oldest)")
@@ -146,7 +157,7 @@ struct AnalyzeCommand: ParsableCommand {
         }
 
         let pipeline = AnalysisPipeline(
-            source: tap ?? source, analyzerFactory: method.makeFactory(), sinks: sinks, options: pipelineOptions)
+            source: tap ?? source, analyzerFactory: method.makeFactory(cnn: cnnConfiguration), sinks: sinks, options: pipelineOptions)
         // A closed output pipe must surface as a write error, not kill the process.
         signal(SIGPIPE, SIG_IGN)
         let summary = try withExtendedLifetime(StopSignals { _ in pipeline.stop() }) {
@@ -161,6 +172,27 @@ struct AnalyzeCommand: ParsableCommand {
         if let missing = annotatedSink?.missingFrames, missing > 0 {
             let note = "blurd: \(missing) analysed frames are missing from --annotate (dropped before they were written)\n"
             FileHandle.standardError.write(Data(note.utf8))
+        }
+    }
+
+    /// The CNN's model, precision and tile size; one segmenter thread per worker (the workers
+    /// already keep every core busy).
+    private func makeCNNConfiguration() throws -> CNNAnalyzer.Configuration {
+        let precision: Segmenter.Precision
+        switch self.precision {
+        case "int8": precision = .int8
+        case "fp32": precision = .fp32
+        default: throw MediaError.invalidOption("unknown precision '\(self.precision)' (int8 or fp32)")
+        }
+        guard tileSize >= 16 else { throw MediaError.invalidOption("tile size must be at least 16, got \(tileSize)") }
+        do {
+            let modelFile = try model.map { try ModelFile.read(contentsOf: $0) } ?? DefaultModel.load()
+            let configuration = CNNAnalyzer.Configuration(model: modelFile, precision: precision, tileSize: tileSize, threads: 1)
+            // Built once here so that a model without int8 weights fails as a bad option, before decoding.
+            _ = try CNNAnalyzer(configuration: configuration)
+            return configuration
+        } catch {
+            throw MediaError.invalidOption("cannot use the model: \(error)")
         }
     }
 

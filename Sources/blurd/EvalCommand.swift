@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import BlurdImaging
 import BlurdMedia
+import BlurdPipeline
 import BlurdSegmenter
 import BlurdTraining
 
@@ -15,7 +16,9 @@ struct EvalCommand: ParsableCommand {
         may be PNG, JPEG, BMP or PGM and are binarised at 128 (--blurred-value says whether white \
         or black means blurred). Synthetic mode: --synthetic N samples from the held-out photographs. \
         Each method's probability map is resampled (bilinear) to the mask size; pixels are pooled \
-        over the dataset. F-measure uses β² = 0.3.
+        over the dataset. F-measure uses β² = 0.3. Robustness mode: --robustness DIR runs the \
+        analyzers (texture gate, map, score) over the clips of DIR/cases.csv \
+        (scripts/make-robustness-set.sh) and prints per-case figures and the issue-8 targets.
         """)
 
     @Option(help: "Folder of images.")
@@ -26,6 +29,10 @@ struct EvalCommand: ParsableCommand {
     var blurredValue: UInt8 = 255
     @Option(help: "Evaluate on N synthetic samples from the held-out photographs instead of a dataset.")
     var synthetic: Int?
+    @Option(help: "Score the analyzers on a robustness set (a folder with cases.csv) instead.")
+    var robustness: String?
+    @Option(help: "Analysis size of --robustness: long side in pixels.")
+    var size = 640
     @Option(help: "Photographs for --synthetic (its validation split is used).")
     var photos = "data/photos"
     @Option(help: "Crop side of --synthetic samples, in pixels.")
@@ -45,9 +52,10 @@ struct EvalCommand: ParsableCommand {
 
     func validate() throws {
         let datasetMode = images != nil || masks != nil
-        if datasetMode == (synthetic != nil) {
-            throw ValidationError("give either --images and --masks, or --synthetic N")
+        if [datasetMode, synthetic != nil, robustness != nil].filter({ $0 }).count != 1 {
+            throw ValidationError("give either --images and --masks, or --synthetic N, or --robustness DIR")
         }
+        guard size >= 16 else { throw ValidationError("--size must be at least 16") }
         if datasetMode && (images == nil || masks == nil) { throw ValidationError("--images and --masks go together") }
         if let synthetic, synthetic <= 0 { throw ValidationError("--synthetic needs a positive count") }
         guard blurredValue == 0 || blurredValue == 255 else { throw ValidationError("--blurred-value is 255 or 0") }
@@ -57,6 +65,7 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         BLAS.setThreads(1)
+        if let robustness { return try runRobustness(directory: robustness) }
         let selected = try makeMethods()
         let report: EvaluationReport
         if let count = synthetic {
@@ -87,6 +96,28 @@ struct EvalCommand: ParsableCommand {
             report = EvaluationReport(dataset: "images \(images!), masks \(masks!) (blurred = \(blurredValue))",
                                       images: pairs.count, threshold: Double(threshold), results: results)
         }
+        print(json ? try report.json() : report.table)
+    }
+
+    private func runRobustness(directory: String) throws {
+        let cases = try RobustnessManifest.read(directory: directory)
+        let names = methods.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !names.isEmpty else { throw ValidationError("--methods is empty") }
+        let modelFile = try model.map { try ModelFile.read(contentsOf: $0) } ?? DefaultModel.load()
+        let selected = try names.map { name -> RobustnessMethod in
+            switch name {
+            case "cnn-fp32", "cnn-int8":
+                let configuration = CNNAnalyzer.Configuration(model: modelFile, precision: name == "cnn-fp32" ? .fp32 : .int8,
+                                                              threads: threads)
+                return RobustnessMethod(name: name) { try CNNAnalyzer(configuration: configuration) }
+            case "classic": return RobustnessMethod(name: name) { ClassicAnalyzer() }
+            default: throw ValidationError("unknown method \(name) (cnn-fp32, cnn-int8, classic)")
+            }
+        }
+        let results = try RobustnessEvaluator.evaluate(cases: cases, methods: selected, analysisLongSide: size) { name in
+            FileHandle.standardError.write(Data("robustness: \(name)\n".utf8))
+        }
+        let report = RobustnessReport(set: directory, methods: names, results: results)
         print(json ? try report.json() : report.table)
     }
 

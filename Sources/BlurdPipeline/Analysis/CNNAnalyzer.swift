@@ -1,0 +1,102 @@
+import BlurdImaging
+import BlurdSegmenter
+
+/// The CNN method (`--method cnn`, the default): the blur-segmentation net's probability map,
+/// behind the texture gate, with the calibrated `SharpnessScore`.
+///
+/// Per frame:
+/// 1. The `TextureGate` runs first; a `no_texture` frame gets no score, an unknown mask, and the
+///    net does not run at all (a covered lens must not read "blurred").
+/// 2. The `Segmenter` gives the blur probability at ¼ resolution; the `BlurMap` is that output
+///    grid (a cell per 4×4 analysis pixels), 8-bit, 255 = blurred. Flat areas keep the net's
+///    value: its 263 px receptive field judges them from their surroundings.
+/// 3. `blurredFraction` is the share of map cells at probability ≥ 0.5 among the cells whose
+///    centre lies in a textured gate cell. Flat cells are left out: a flat patch carries no blur
+///    evidence of its own, and counting the net's guess for sky or a wall would make the fraction
+///    move with how much of the scene is flat. (So it can differ from the mask's blurred share.)
+/// 4. The score combines the net's mean probability over the same textured cells with the
+///    multi-octave energy ratios (`SharpnessScore`).
+///
+/// Each pipeline worker gets its own analyzer, and by default its segmenter runs one thread: the
+/// pipeline already keeps one worker per core busy, and frame-level parallelism needs no halo
+/// recomputation, unlike splitting one frame into more tiles.
+public final class CNNAnalyzer: FrameAnalyzer {
+    /// The model and how to run it.
+    public struct Configuration: Sendable {
+        public var model: ModelFile
+        public var precision: Segmenter.Precision
+        /// Tile core side in pixels (memory is bounded by the tile, not the frame).
+        public var tileSize: Int
+        /// Segmenter threads inside one analyzer.
+        public var threads: Int
+
+        public init(model: ModelFile, precision: Segmenter.Precision = .int8, tileSize: Int = 256, threads: Int = 1) {
+            self.model = model
+            self.precision = precision
+            self.tileSize = tileSize
+            self.threads = threads
+        }
+    }
+
+    private let segmenter: Segmenter
+    private let gate = TextureGate()
+    private let octaves = SharpnessScoreOctaves()
+    private var grid: TileGrid?
+
+    public init(configuration: Configuration) throws {
+        segmenter = try Segmenter(model: configuration.model, precision: configuration.precision,
+                                  tileSize: configuration.tileSize, threads: configuration.threads)
+    }
+
+    public func analyze(_ luma: GrayImage) throws -> FrameAnalysis {
+        let grid = self.grid(for: luma)
+        let texture = gate.measure(luma, grid: grid)
+        guard texture.state == .ok else { return .noTexture(grid: grid) }
+
+        let probabilities = segmenter.probabilities(luma)
+        var map = BlurMap(width: probabilities.width, height: probabilities.height)
+        var texturedCells = 0, blurredCells = 0
+        var probabilitySum = 0.0
+        let stride = segmenter.outputStride
+        for y in 0..<probabilities.height {
+            let cellRow = grid.rowOfPixel[min(y * stride + stride / 2, luma.height - 1)] * grid.width
+            for x in 0..<probabilities.width {
+                let probability = probabilities[x, y]
+                guard probability.isFinite else { throw CNNAnalyzerError.nonFiniteOutput }
+                let byte = UInt8((min(1, max(0, probability)) * 255).rounded())
+                map[x, y] = byte
+                guard texture.texturedCells[cellRow + grid.columnOfPixel[min(x * stride + stride / 2, luma.width - 1)]] else {
+                    continue
+                }
+                texturedCells += 1
+                probabilitySum += Double(byte) / 255
+                if byte >= BlurMap.blurredThreshold { blurredCells += 1 }
+            }
+        }
+        // The gate found textured cells, but at tiny frame sizes no output cell may land in one.
+        guard texturedCells > 0 else { return .noTexture(grid: grid) }
+        let score = SharpnessScore(meanBlurProbability: probabilitySum / Double(texturedCells),
+                                   octaveRatios: octaves.energyRatios(luma, grid: grid, texture: texture))
+        return FrameAnalysis(state: .ok, score: score.value,
+                             blurredFraction: Double(blurredCells) / Double(texturedCells), map: map)
+    }
+
+    private func grid(for luma: GrayImage) -> TileGrid {
+        if let grid, grid.imageWidth == luma.width, grid.imageHeight == luma.height { return grid }
+        let grid = TileGrid(imageWidth: luma.width, imageHeight: luma.height)
+        self.grid = grid
+        return grid
+    }
+}
+
+/// Why the CNN analyzer cannot judge a frame.
+public enum CNNAnalyzerError: Error, CustomStringConvertible {
+    /// The net produced NaN or infinity: the model file's weights are broken.
+    case nonFiniteOutput
+
+    public var description: String {
+        switch self {
+        case .nonFiniteOutput: return "the model produced a non-finite blur probability (broken weights?)"
+        }
+    }
+}

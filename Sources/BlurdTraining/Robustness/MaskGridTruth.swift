@@ -1,0 +1,27 @@
+import BlurdImaging
+
+/// Ground truth at the resolution of an analyzer's `BlurMap`.
+public enum MaskGridTruth {
+    /// Per map cell (row-major, `gridWidth × gridHeight`): is at least half of the mask area under
+    /// the cell blurred (byte ≥ 128)? Cells divide the frame uniformly, as `BlurMap` documents, so
+    /// the mask may have any size.
+    public static func cells(mask: GrayImage, gridWidth: Int, gridHeight: Int) -> [Bool] {
+        precondition(gridWidth > 0 && gridHeight > 0, "empty grid")
+        var cells = [Bool](repeating: false, count: gridWidth * gridHeight)
+        for row in 0..<gridHeight {
+            let y0 = row * mask.height / gridHeight, y1 = max(y0 + 1, (row + 1) * mask.height / gridHeight)
+            for column in 0..<gridWidth {
+                let x0 = column * mask.width / gridWidth, x1 = max(x0 + 1, (column + 1) * mask.width / gridWidth)
+                var blurred = 0, total = 0
+                for y in y0..<min(y1, mask.height) {
+                    for x in x0..<min(x1, mask.width) {
+                        if mask[x, y] >= 128 { blurred += 1 }
+                        total += 1
+                    }
+                }
+                cells[row * gridWidth + column] = total > 0 && 2 * blurred >= total
+            }
+        }
+        return cells
+    }
+}
