@@ -14,7 +14,8 @@ struct BenchCommand: ParsableCommand {
         For each size: `net` is one forward pass over the whole frame (the figure to compare with \
         ONNX Runtime and OpenVINO), `tiled` is Segmenter.probabilities as `blurd analyze` runs it \
         (tiles with a receptive-field halo, one net per thread). Times are the median of --runs \
-        after --warmup; GFLOP/s counts 2 x conv multiply-adds of one whole-frame pass. The sgemm \
+        after --warmup (also shown: the fastest run, and CPU time per run summed over threads); \
+        GFLOP/s counts 2 x conv multiply-adds of one whole-frame pass over the median. The sgemm \
         peak is a 2048x2048 cblas_sgemm on the same threads, measured before and after (best kept).
         """)
 
@@ -34,7 +35,13 @@ struct BenchCommand: ParsableCommand {
     /// One timed configuration.
     private struct Measurement {
         let size: String, run: String, precision: String
-        let seconds: Double, flops: Double
+        let timing: Timing, flops: Double
+    }
+
+    /// Wall-clock median and minimum of the runs, and the process CPU time per run (all
+    /// threads): on a loaded machine, wall time well above CPU time ÷ threads means waiting.
+    private struct Timing {
+        let median: Double, minimum: Double, cpu: Double
     }
 
     func validate() throws {
@@ -79,49 +86,60 @@ struct BenchCommand: ParsableCommand {
                                data: frame.pixels.map { (Float($0) / 255 - file.inputMean) / file.inputStd })
             let flops = fp32.flops(height: size.height, width: size.width)
             BLAS.setThreads(threads)
-            let fp32Net = median { _ = fp32.forward(input) }
-            let int8Net = median { _ = int8.forward(frame) }
-            measurements.append(Measurement(size: label, run: "net", precision: "fp32", seconds: fp32Net, flops: flops))
-            measurements.append(Measurement(size: label, run: "net", precision: "int8", seconds: int8Net, flops: flops))
+            let fp32Net = time { _ = fp32.forward(input) }
+            let int8Net = time { _ = int8.forward(frame) }
+            measurements.append(Measurement(size: label, run: "net", precision: "fp32", timing: fp32Net, flops: flops))
+            measurements.append(Measurement(size: label, run: "net", precision: "int8", timing: int8Net, flops: flops))
             let reference = fp32.forward(input).data, quantized = int8.forward(frame).data
             let agree = zip(reference, quantized).filter { ($0 > 0) == ($1 > 0) }.count
-            var note = String(format: "%@: net %.2fx", label, fp32Net / int8Net)
+            var note = String(format: "%@: net %.2fx", label, fp32Net.median / int8Net.median)
             if !netOnly {
                 let fp32Tiled = try Segmenter(model: file, precision: .fp32, threads: threads)
                 let int8Tiled = try Segmenter(inputMean: file.inputMean, inputStd: file.inputStd, precision: .int8,
                                               threads: threads) { try QuantizedNetwork(model: file) }
-                let fp32Time = median { _ = fp32Tiled.probabilities(frame) }
-                let int8Time = median { _ = int8Tiled.probabilities(frame) }
-                measurements.append(Measurement(size: label, run: "tiled", precision: "fp32", seconds: fp32Time, flops: flops))
-                measurements.append(Measurement(size: label, run: "tiled", precision: "int8", seconds: int8Time, flops: flops))
-                note += String(format: ", tiled %.2fx", fp32Time / int8Time)
+                let fp32Time = time { _ = fp32Tiled.probabilities(frame) }
+                let int8Time = time { _ = int8Tiled.probabilities(frame) }
+                measurements.append(Measurement(size: label, run: "tiled", precision: "fp32", timing: fp32Time, flops: flops))
+                measurements.append(Measurement(size: label, run: "tiled", precision: "int8", timing: int8Time, flops: flops))
+                note += String(format: ", tiled %.2fx", fp32Time.median / int8Time.median)
             }
             notes.append(note + String(format: "; int8 and fp32 masks agree at 0.5 on %.2f%% of %d output pixels",
                                        100 * Double(agree) / Double(max(1, reference.count)), reference.count))
         }
         let peak = max(peakBefore, sgemmPeak())
         print(String(format: "sgemm 2048x2048 fp32 peak: %.1f GFLOP/s (%d threads)\n", peak, threads))
-        print("| input | run | precision | ms/frame | fps | GFLOP/s | % of sgemm peak |")
-        print("|---|---|---|---|---|---|---|")
+        print("| input | run | precision | ms/frame | fps | GFLOP/s | % of sgemm peak | ms min | CPU ms/frame |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for m in measurements {
-            let gflops = m.flops / m.seconds / 1e9
-            print(String(format: "| %@ | %@ | %@ | %.2f | %.1f | %.1f | %.0f%% |", m.size, m.run, m.precision,
-                         m.seconds * 1e3, 1 / m.seconds, gflops, 100 * gflops / peak))
+            let t = m.timing, gflops = m.flops / t.median / 1e9
+            print(String(format: "| %@ | %@ | %@ | %.2f | %.1f | %.1f | %.0f%% | %.2f | %.2f |", m.size, m.run, m.precision,
+                         t.median * 1e3, 1 / t.median, gflops, 100 * gflops / peak, t.minimum * 1e3, t.cpu * 1e3))
         }
         print("\nint8/fp32 speed ratio:")
         for note in notes { print("  " + note) }
     }
 
-    /// Median seconds of `runs` calls after `warmup` untimed ones.
-    private func median(_ body: () -> Void) -> Double {
+    /// `runs` timed calls after `warmup` untimed ones.
+    private func time(_ body: () -> Void) -> Timing {
         for _ in 0..<warmup { body() }
         var times: [Double] = []
+        let cpuStart = processCPUSeconds()
         for _ in 0..<runs {
             let start = DispatchTime.now().uptimeNanoseconds
             body()
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
-        return times.sorted()[times.count / 2]
+        let cpu = (processCPUSeconds() - cpuStart) / Double(runs)
+        times.sort()
+        return Timing(median: times[times.count / 2], minimum: times[0], cpu: cpu)
+    }
+
+    /// User + system time of this process, all threads.
+    private func processCPUSeconds() -> Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return .nan }
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// GFLOP/s of a 2048² single-precision GEMM on `threads` threads (median of 10).
@@ -131,10 +149,10 @@ struct BenchCommand: ParsableCommand {
         let b = (0..<(n * n)).map { Float(($0 * 104729) % 1000) / 1000 - 0.5 }
         var c = [Float](repeating: 0, count: n * n)
         BLAS.setThreads(threads)
-        let seconds = median {
+        let seconds = time {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a, Int32(n), b,
                         Int32(n), 0, &c, Int32(n))
-        }
+        }.median
         return 2 * pow(Double(n), 3) / seconds / 1e9
     }
 }
