@@ -49,6 +49,39 @@ final class AnnotatedVideoTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: prefix + ".svg"))
     }
 
+    func testNTSCRateIsKeptAndTheReportUsesDropFrameTimecode() throws {
+        let directory = try TestClips.directory(for: self)
+        let clip = directory + "/ntsc.mp4", annotated = directory + "/annotated.mp4", prefix = directory + "/report"
+        var options = VideoWriterOptions(path: clip, width: Self.width, height: Self.height, frameRate: 30)
+        options.exactFrameRate = MediaRational(30000, 1001)
+        options.timeBase = MediaRational(1001, 30000)
+        options.preset = "veryfast"
+        let writer = try VideoWriter(options: options)
+        for index in 0..<40 {
+            let frame = TestClips.blocks(width: Self.width, height: Self.height, shift: index, seed: 11)
+            try writer.write(gray: (10..<30).contains(index) ? TestClips.blur(frame, radius: 2) : frame, pts: Int64(index))
+        }
+        try writer.finish()
+
+        _ = try run(clip) { tap in
+            XCTAssertEqual(tap.source.info.exactFrameRate, MediaRational(30000, 1001))
+            return [try AnnotatedVideoSink(path: annotated, tap: tap),
+                    try SoftShotReportSink(prefix: prefix, title: "ntsc.mp4", frameRate: tap.source.info.frameRate,
+                                           criteria: SoftShotCriteria(minimumSeconds: 0.2))]
+        }
+        let input = try TestClips.probeFramePts(clip), output = try TestClips.probeFramePts(annotated)
+        XCTAssertEqual(output.count, 40)
+        for (a, b) in zip(input, output) { XCTAssertEqual(a, b, accuracy: 0.0005) }
+        let edl = try String(contentsOfFile: prefix + ".edl", encoding: .utf8)
+        XCTAssertTrue(edl.contains("FCM: DROP FRAME\r\n"), edl)
+        let segments = try SoftShotCSV.parse(String(contentsOfFile: prefix + ".csv", encoding: .utf8))
+        XCTAssertEqual(Double(segments.first?.startFrame ?? -9), 10, accuracy: 1)
+        XCTAssertEqual(Double(segments.first?.endFrame ?? -9), 30, accuracy: 1)
+        let inPoint = TimecodeFormat(frameRate: 30000.0 / 1001).string(frame: segments.first?.startFrame ?? 0)
+        XCTAssertTrue(inPoint.contains(";"))
+        XCTAssertTrue(edl.contains("001  AX       V     C        \(inPoint) "), edl)
+    }
+
     func testOverlayAndFullMasksMarkOnlyTheBlurredHalf() throws {
         let directory = try TestClips.directory(for: self)
         let clip = directory + "/half.mp4", annotated = directory + "/annotated.mkv"
