@@ -112,6 +112,10 @@ public final class VideoWriter {
             throw MediaError.encodeFailed("codec parameters: \(ffmpegErrorString(status))")
         }
         for copied in options.copiedStreams {
+            // 0 means "cannot hold"; a negative answer means the muxer does not say, so it is tried.
+            if avformat_query_codec(formatContext.pointee.oformat, copied.parameters.pointee.codec_id, FF_COMPLIANCE_NORMAL) == 0 {
+                throw MediaError.encodeFailed("the container of \(options.path) cannot hold \(copied.codecName) (try .mkv)")
+            }
             guard let output = avformat_new_stream(formatContext, nil) else {
                 throw MediaError.encodeFailed("cannot add a \(copied.codecName) stream to \(options.path)")
             }
