@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "BlurdTraining", dependencies: ["BlurdSegmenter", "BlurdMedia", "BlurdImaging", "BlurdPipeline"]),
         // The long-running daemon: supervised streams, systemd notify, metrics, focus events.
         .target(name: "BlurdService", dependencies: [
-            "BlurdPipeline", "BlurdOutput", "BlurdMedia",
+            "BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdSegmenter",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -20,12 +20,62 @@ final class StreamFleetTests: XCTestCase {
         return false
     }
 
-    func testReloadKeepsUnchangedRestartsChangedAddsAndRemoves() throws {
-        let registry = PrometheusCollectorRegistry()
+    private var quietLogger: Logger {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
+        return logger
+    }
+
+    func testBadModelFailsTheStreamWithTheReason() throws {
+        var config = stream("a", "a")
+        config.method = "cnn"
+        config.model = "/nonexistent/model.blurdmodel"
+        let fleet = StreamFleet(config: ServiceConfig(streams: [config]), registry: PrometheusCollectorRegistry(),
+                                logger: quietLogger)
+        fleet.start()
+        XCTAssertTrue(waitForStates(fleet, ["a": .failed]))
+        let reason = try XCTUnwrap(fleet.statuses.first?.status.reason)
+        XCTAssertTrue(reason.contains("/nonexistent/model.blurdmodel"), reason)
+        XCTAssertTrue(fleet.stopAll(deadline: Date().addingTimeInterval(5)))
+    }
+
+    /// A file source through the CNN (the built-in model at fp32): every frame is analysed and
+    /// written, then the stream stops at the end of the file.
+    func testFileThroughCNNIsAnalysedAndStops() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("blurd-fleet-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let clip = directory.appendingPathComponent("clip.ts").path
+        let encode = Process()
+        encode.executableURL = try ServeHarness.ffmpeg()
+        encode.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+                            "-frames:v", "12", "-c:v", "mpeg2video", clip]
+        try encode.run()
+        encode.waitUntilExit()
+        XCTAssertEqual(encode.terminationStatus, 0)
+
+        var config = StreamConfig(name: "net", url: clip)
+        config.method = "cnn"
+        config.precision = "fp32"
+        config.analysisSize = 160
+        let output = directory.appendingPathComponent("net.jsonl").path
+        config.outputs = OutputsConfig(jsonl: RotatingFileConfig(path: output))
+        let registry = PrometheusCollectorRegistry()
+        let fleet = StreamFleet(config: ServiceConfig(streams: [config]), registry: registry, logger: quietLogger)
+        fleet.start()
+        XCTAssertTrue(waitForStates(fleet, ["net": .stopped]), "\(fleet.statuses.map(\.status))")
+        XCTAssertTrue(fleet.stopAll(deadline: Date().addingTimeInterval(5)))
+        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        let frames = lines.filter { $0.contains("\"frame\":") }
+        XCTAssertEqual(frames.count, 12)
+        XCTAssertTrue(frames.allSatisfy { $0.contains("\"method\":\"cnn\"") })
+        XCTAssertTrue(registry.emitToString().contains("blurd_stream_frames_analysed_total{stream=\"net\"} 12"))
+    }
+
+    func testReloadKeepsUnchangedRestartsChangedAddsAndRemoves() throws {
+        let registry = PrometheusCollectorRegistry()
         let fleet = StreamFleet(config: ServiceConfig(streams: [stream("a", "a"), stream("b", "b")]),
-                                registry: registry, logger: logger)
+                                registry: registry, logger: quietLogger)
         fleet.start()
         XCTAssertTrue(waitForStates(fleet, ["a": .failed, "b": .failed]))
         let failedSince = try XCTUnwrap(fleet.statuses.first { $0.status.name == "a" }?.status.since)

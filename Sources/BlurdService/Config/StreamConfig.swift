@@ -14,7 +14,12 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
     /// Long side of the analysis frames in pixels; nil = the stream's full resolution.
     public var analysisSize: Int? = 640
     public var sampling = SamplingConfig()
+    /// Defaults to classic: it needs no model and costs least per camera.
     public var method: String = AnalysisMethod.classic.rawValue
+    /// Model file for method cnn; nil = the model built into blurd.
+    public var model: String?
+    /// Arithmetic of method cnn: int8 or fp32.
+    public var precision = "int8"
     /// Analysis workers of this stream's pipeline.
     public var workers: Int = 1
     /// Open and read timeout: a live source silent for this long counts as lost, in seconds.
@@ -31,7 +36,7 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, url, format
         case analysisSize = "analysis_size"
-        case sampling, method, workers
+        case sampling, method, model, precision, workers
         case timeoutSeconds = "timeout_s"
         case reconnect, thresholds, outputs
     }
@@ -51,6 +56,8 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
         }
         sampling = try container.decode(.sampling, default: SamplingConfig())
         method = try container.decode(.method, default: AnalysisMethod.classic.rawValue)
+        model = try container.decodeIfPresent(String.self, forKey: .model)
+        precision = try container.decode(.precision, default: "int8")
         workers = try container.decode(.workers, default: 1)
         timeoutSeconds = try container.decode(.timeoutSeconds, default: 10)
         reconnect = try container.decode(.reconnect, default: ReconnectPolicy())
@@ -74,6 +81,8 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
             let known = AnalysisMethod.allCases.map(\.rawValue).joined(separator: ", ")
             problems.append("unknown method '\(method)' (known: \(known))")
         }
+        if !["int8", "fp32"].contains(precision) { problems.append("precision must be int8 or fp32, got '\(precision)'") }
+        if model != nil && method != AnalysisMethod.cnn.rawValue { problems.append("model applies to method cnn only") }
         if workers < 1 { problems.append("workers must be at least 1") }
         if !(timeoutSeconds > 0) { problems.append("timeout_s must be positive") }
         problems += sampling.problems() + reconnect.problems() + thresholds.problems() + outputs.problems()

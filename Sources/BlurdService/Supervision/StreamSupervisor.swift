@@ -1,6 +1,7 @@
 import BlurdMedia
 import BlurdOutput
 import BlurdPipeline
+import BlurdSegmenter
 import Foundation
 import Logging
 
@@ -119,10 +120,17 @@ public final class StreamSupervisor: @unchecked Sendable {
         }
         condition.withLock { self.sink = sink }
         defer { sink.close() }
+        let analyzerFactory: AnalyzerFactory
+        do {
+            analyzerFactory = try makeAnalyzerFactory()
+        } catch {
+            transition(to: .failed, reason: "\(error)")
+            return
+        }
 
         var attempt = 0
         while !isStopping {
-            let outcome = connect(sink: sink)
+            let outcome = connect(sink: sink, analyzerFactory: analyzerFactory)
             if case .analysedFrames = outcome { attempt = 0 }
             if isStopping { break }
             switch outcome {
@@ -155,10 +163,22 @@ public final class StreamSupervisor: @unchecked Sendable {
         case fatal(String)
     }
 
+    /// The analyzers of every connection; a CNN model is loaded once, and checked by building
+    /// one analyzer, so a bad model fails the stream before any connection.
+    private func makeAnalyzerFactory() throws -> AnalyzerFactory {
+        guard let method = AnalysisMethod(rawValue: config.method) else {
+            throw ServiceError.config("unknown method '\(config.method)'")
+        }
+        guard method == .cnn else { return method.makeFactory() }
+        let model = try config.model.map { try ModelFile.read(contentsOf: $0) } ?? DefaultModel.load()
+        let configuration = CNNAnalyzer.Configuration(model: model, precision: config.precision == "fp32" ? .fp32 : .int8)
+        _ = try CNNAnalyzer(configuration: configuration)
+        return method.makeFactory(cnn: configuration)
+    }
+
     /// One connection: open, run the pipeline to its end, say how it ended.
-    private func connect(sink: StreamSink) -> Outcome {
+    private func connect(sink: StreamSink, analyzerFactory: @escaping AnalyzerFactory) -> Outcome {
         let live = Self.isLive(config.url)
-        guard let method = AnalysisMethod(rawValue: config.method) else { return .fatal("unknown method '\(config.method)'") }
         let source: VideoSource
         condition.withLock {
             opening = true
@@ -190,7 +210,6 @@ public final class StreamSupervisor: @unchecked Sendable {
             frameSource = tap
             logger.info("recording to \(path)")
         }
-        let analyzerFactory = method.makeFactory()
         let metrics = self.metrics
         let clock = FrameClock()
         let pipeline = AnalysisPipeline(
