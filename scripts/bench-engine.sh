@@ -15,6 +15,7 @@ BLURD=${BLURD:-.build/release/blurd}
 PYTHON=${PYTHON:-/tmp/anchor/bin/python}
 SHARED=${SHARED:-../shared/bench}
 OUT=${OUT:-$(mktemp -d /tmp/bench-engine.XXXXXX)}
+mkdir -p "$OUT"
 RUNS=${RUNS:-30}
 
 sed -e 's/natural(rng, \*SIZES\[0\])/natural(rng, *SIZES[0], c=spec["in_ch"])/' \

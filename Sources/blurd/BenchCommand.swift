@@ -95,8 +95,7 @@ struct BenchCommand: ParsableCommand {
             var note = String(format: "%@: net %.2fx", label, fp32Net.median / int8Net.median)
             if !netOnly {
                 let fp32Tiled = try Segmenter(model: file, precision: .fp32, threads: threads)
-                let int8Tiled = try Segmenter(inputMean: file.inputMean, inputStd: file.inputStd, precision: .int8,
-                                              threads: threads) { try QuantizedNetwork(model: file) }
+                let int8Tiled = try Segmenter(model: file, precision: .int8, threads: threads)
                 let fp32Time = time { _ = fp32Tiled.probabilities(frame) }
                 let int8Time = time { _ = int8Tiled.probabilities(frame) }
                 measurements.append(Measurement(size: label, run: "tiled", precision: "fp32", timing: fp32Time, flops: flops))
