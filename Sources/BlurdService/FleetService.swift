@@ -22,7 +22,8 @@ final class FleetService: Service, @unchecked Sendable {
     }
 
     func run() async throws {
-        // The watchdog is pinged at half its interval, as sd_watchdog_enabled(3) advises.
+        // Each tick sends STATUS= changes and the watchdog ping: at least every second, and at
+        // least twice per watchdog interval, as sd_watchdog_enabled(3) advises.
         let tick: Duration = notifier?.watchdogInterval.map { min($0 / 2, .seconds(1)) } ?? .seconds(1)
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         try? await cancelWhenGracefulShutdown {
