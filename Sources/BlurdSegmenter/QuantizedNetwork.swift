@@ -44,7 +44,14 @@ public final class QuantizedNetwork {
 
     init(spec: NetworkSpec, inputMean: Float, inputStd: Float, quantization: [QuantizedActivationParameters?],
          convolutions: [Int: QuantizedConvolution]) throws {
-        self.plan = try Self.validatedPlan(spec)
+        let plan = try Self.validatedPlan(spec)
+        // ReLU after up/concat is a no-op only on codes whose zero point is 0 (real ≥ 0).
+        for (i, step) in plan.steps.enumerated() where step.layer.op != .conv && step.layer.activation == .relu {
+            guard quantization[i + 1]?.zeroPoints.allSatisfy({ $0 == 0 }) ?? false else {
+                throw QuantizedNetworkError("layer \(i): ReLU after \(step.layer.op.rawValue) of a signed tensor has no int8 form")
+            }
+        }
+        self.plan = plan
         self.spec = spec
         self.inputMean = inputMean
         self.inputStd = inputStd
