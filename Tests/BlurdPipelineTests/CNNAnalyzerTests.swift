@@ -1,6 +1,8 @@
 import BlurdImaging
+import BlurdMedia
 @testable import BlurdPipeline
 import BlurdSegmenter
+import Foundation
 import XCTest
 
 /// The CNN analyzer's states, map, blurred fraction and score. Tests marked "trained model"
@@ -26,6 +28,33 @@ final class CNNAnalyzerTests: XCTestCase {
             XCTAssertNil(analysis.score, name)
             XCTAssertNil(analysis.blurredFraction, name)
         }
+    }
+
+    func testCompressedCoveredLensIsNoTexture() throws {
+        // x264 flattens the fine sensor noise (the noise estimate reads ≈ 0) but leaves blotches
+        // of a few levels: the texture gate's structure floor has to stay above them.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("blurd-covered-\(UUID().uuidString).mp4").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var options = VideoWriterOptions(path: path, width: Scenes.width, height: Scenes.height)
+        options.crf = 28
+        let writer = try VideoWriter(options: options)
+        let glow = SyntheticFrames.gaussianBlur(Scenes.darkened(Scenes.deadLeaves(seed: 8), peak: 50), sigma: 24)
+        for index in 0..<5 {
+            let frame = SyntheticFrames.addNoise(GrayImage(width: glow.width, height: glow.height, pixels: glow.pixels.map { $0 &+ 40 }),
+                                                 sigma: 6, seed: UInt64(index))
+            try writer.write(gray: frame)
+        }
+        try writer.finish()
+
+        let analyzer = try Scenes.analyzer()
+        let source = try VideoSource(options: VideoSourceOptions(url: path))
+        var luma = GrayImage(width: 0, height: 0)
+        var frames = 0
+        while try source.nextFrame(into: &luma) != nil {
+            XCTAssertEqual(try analyzer.analyze(luma).state, .noTexture, "frame \(frames)")
+            frames += 1
+        }
+        XCTAssertEqual(frames, 5)
     }
 
     func testDarkAndNoisyTexturedFramesAreOkWithAFiniteScore() throws {
