@@ -145,6 +145,8 @@ final class RobustnessTests: XCTestCase {
         XCTAssertLessThanOrEqual(try XCTUnwrap(sharp.meanBlurredFraction), 0.05)
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(sharp.meanScore), 0.8)
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(region.regionIoU), 0.7)
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(region.texturedRegionIoU), 0.7)
+        XCTAssertNil(sharp.texturedRegionIoU)
         XCTAssertNil(sharp.regionIoU)
         XCTAssertEqual(flat.noTextureRate, 1)
         XCTAssertNil(flat.meanScore)

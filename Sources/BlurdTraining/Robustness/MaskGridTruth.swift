@@ -1,4 +1,5 @@
 import BlurdImaging
+import BlurdPipeline
 
 /// Ground truth at the resolution of an analyzer's `BlurMap`.
 public enum MaskGridTruth {
@@ -20,6 +21,22 @@ public enum MaskGridTruth {
                     }
                 }
                 cells[row * gridWidth + column] = total > 0 && 2 * blurred >= total
+            }
+        }
+        return cells
+    }
+
+    /// Per map cell: does the cell's centre pixel lie in a cell the texture gate found textured?
+    /// Flat cells (sky, a bare wall) hold no blur evidence of their own; the region IoU is also
+    /// reported over the textured cells only.
+    public static func texturedCells(_ texture: TextureMeasurement, grid: TileGrid, gridWidth: Int, gridHeight: Int) -> [Bool] {
+        var cells = [Bool](repeating: false, count: gridWidth * gridHeight)
+        for row in 0..<gridHeight {
+            let y = (row * grid.imageHeight / gridHeight + (row + 1) * grid.imageHeight / gridHeight) / 2
+            let cellRow = grid.rowOfPixel[min(y, grid.imageHeight - 1)] * grid.width
+            for column in 0..<gridWidth {
+                let x = (column * grid.imageWidth / gridWidth + (column + 1) * grid.imageWidth / gridWidth) / 2
+                cells[row * gridWidth + column] = texture.texturedCells[cellRow + grid.columnOfPixel[min(x, grid.imageWidth - 1)]]
             }
         }
         return cells

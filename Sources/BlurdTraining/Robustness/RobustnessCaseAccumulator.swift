@@ -11,15 +11,17 @@ struct RobustnessCaseAccumulator {
     private var scoredSigmas: [Double] = []
     private var intersection = 0
     private var union = 0
+    private var texturedIntersection = 0
+    private var texturedUnion = 0
 
     init(method: String, testCase: RobustnessCase) {
         self.method = method
         self.testCase = testCase
     }
 
-    /// `truth`: the ground-truth cells at `analysis.map`'s grid (region cases); `sigma`: the
-    /// frame's blur (focus cases).
-    mutating func add(_ analysis: FrameAnalysis, truth: [Bool]?, sigma: Double?) {
+    /// `truth`: the ground-truth cells at `analysis.map`'s grid and which of them are textured
+    /// (region cases); `sigma`: the frame's blur (focus cases).
+    mutating func add(_ analysis: FrameAnalysis, truth: (blurred: [Bool], textured: [Bool])?, sigma: Double?) {
         frames += 1
         if analysis.state == .noTexture { noTexture += 1 }
         if let fraction = analysis.blurredFraction { fractions.append(fraction) }
@@ -29,10 +31,15 @@ struct RobustnessCaseAccumulator {
         }
         if let truth {
             let ok = analysis.state == .ok
-            for (cell, isBlurred) in truth.enumerated() {
+            for (cell, isBlurred) in truth.blurred.enumerated() {
                 let predicted = ok && analysis.map.probability[cell] >= BlurMap.blurredThreshold
-                if predicted && isBlurred { intersection += 1 }
-                if predicted || isBlurred { union += 1 }
+                let hit = predicted && isBlurred ? 1 : 0, covered = predicted || isBlurred ? 1 : 0
+                intersection += hit
+                union += covered
+                if truth.textured[cell] {
+                    texturedIntersection += hit
+                    texturedUnion += covered
+                }
             }
         }
     }
@@ -47,6 +54,8 @@ struct RobustnessCaseAccumulator {
             meanScore: scores.isEmpty ? nil : scores.reduce(0, +) / Double(scores.count),
             minScore: scores.min(),
             regionIoU: testCase.kind == .region && union > 0 ? Double(intersection) / Double(union) : nil,
+            texturedRegionIoU: testCase.kind == .region && texturedUnion > 0
+                ? Double(texturedIntersection) / Double(texturedUnion) : nil,
             focusSpearman: focus)
     }
 }

@@ -13,6 +13,8 @@ public struct RobustnessCaseResult: Sendable, Equatable, Codable {
     /// `region` cases: intersection over union of blurred map cells and the ground truth at the
     /// map grid, pooled over frames (a `no_texture` frame predicts nothing).
     public var regionIoU: Double?
+    /// The same over the cells the texture gate found textured (flat cells hold no evidence).
+    public var texturedRegionIoU: Double?
     /// `focus` cases: Spearman ρ between sigma and 1 − score over the frames with a score
     /// (1 = the score falls strictly as the blur grows).
     public var focusSpearman: Double?
@@ -27,6 +29,7 @@ public struct RobustnessCaseResult: Sendable, Equatable, Codable {
         case meanScore = "mean_score"
         case minScore = "min_score"
         case regionIoU = "region_iou"
+        case texturedRegionIoU = "textured_region_iou"
         case focusSpearman = "focus_spearman"
     }
 }

@@ -17,6 +17,7 @@ public enum RobustnessEvaluator {
             var accumulators = methods.map { RobustnessCaseAccumulator(method: $0.name, testCase: testCase) }
             // Ground truth per map grid size, computed once per case.
             var truths: [Int: [Bool]] = [:]
+            let gate = TextureGate()
             var options = VideoSourceOptions(url: testCase.video)
             options.analysisLongSide = analysisLongSide
             let source = try VideoSource(options: options)
@@ -29,16 +30,19 @@ public enum RobustnessEvaluator {
                     }
                     sigma = sigmas[meta.index]
                 }
+                let grid = TileGrid(imageWidth: luma.width, imageHeight: luma.height)
+                let texture = mask == nil ? nil : gate.measure(luma, grid: grid)
                 for (index, analyzer) in analyzers.enumerated() {
                     let analysis = try analyzer.analyze(luma)
-                    var truth: [Bool]?
-                    if let mask {
+                    var truth: (blurred: [Bool], textured: [Bool])?
+                    if let mask, let texture {
                         let key = analysis.map.width << 32 | analysis.map.height
                         if truths[key] == nil {
                             truths[key] = MaskGridTruth.cells(mask: mask, gridWidth: analysis.map.width,
                                                               gridHeight: analysis.map.height)
                         }
-                        truth = truths[key]
+                        truth = (truths[key]!, MaskGridTruth.texturedCells(texture, grid: grid, gridWidth: analysis.map.width,
+                                                                          gridHeight: analysis.map.height))
                     }
                     accumulators[index].add(analysis, truth: truth, sigma: sigma)
                 }

@@ -13,8 +13,10 @@ public struct RobustnessTargets: Sendable, Equatable, Codable {
     public var worstSharpScore: Double?
     /// `no_texture` frames in the sharp cases (target 0).
     public var sharpNoTextureFrames: Int
-    /// Worst region IoU (target ≥ 0.7).
+    /// Worst region IoU over the textured cells (target ≥ 0.7).
     public var worstRegionIoU: Double?
+    /// Worst region IoU over all cells, flat ones included (for reference).
+    public var worstAllCellsRegionIoU: Double?
     /// Lowest `no_texture` rate over the covered and flat cases (target ≥ 0.95).
     public var worstNoTextureRate: Double?
     /// Lowest focus-pull Spearman ρ (target ≥ 0.98).
@@ -32,7 +34,8 @@ public struct RobustnessTargets: Sendable, Equatable, Codable {
         worstSharpScore = sharp.isEmpty ? nil : sharp.map { $0.meanScore ?? 0 }.min()
         sharpNoTextureFrames = sharp.reduce(0) { $0 + $1.noTextureFrames }
         let regions = of(.region)
-        worstRegionIoU = regions.isEmpty ? nil : regions.map { $0.regionIoU ?? 0 }.min()
+        worstRegionIoU = regions.isEmpty ? nil : regions.map { $0.texturedRegionIoU ?? 0 }.min()
+        worstAllCellsRegionIoU = regions.isEmpty ? nil : regions.map { $0.regionIoU ?? 0 }.min()
         let blind = of(.covered, .flat)
         worstNoTextureRate = blind.isEmpty ? nil : blind.map(\.noTextureRate).min()
         let focus = of(.focus)
@@ -54,7 +57,8 @@ public struct RobustnessTargets: Sendable, Equatable, Codable {
         case worstSharpBlurredFraction = "worst_sharp_blurred_fraction"
         case worstSharpScore = "worst_sharp_score"
         case sharpNoTextureFrames = "sharp_no_texture_frames"
-        case worstRegionIoU = "worst_region_iou"
+        case worstRegionIoU = "worst_textured_region_iou"
+        case worstAllCellsRegionIoU = "worst_region_iou"
         case worstNoTextureRate = "worst_no_texture_rate"
         case worstFocusSpearman = "worst_focus_spearman"
     }
