@@ -35,7 +35,7 @@ final class AnalyzeCommandTests: XCTestCase {
             XCTAssertEqual(json["width"] as? Int, 320)
             XCTAssertNotNil(json["mask"] as? [String: Any])
         }
-        let summary = try XCTUnwrap(try BlurdProcess.json(lines.last!)["summary"] as? [String: Any])
+        let summary = try XCTUnwrap(try BlurdProcess.json(XCTUnwrap(lines.last))["summary"] as? [String: Any])
         XCTAssertEqual(summary["frames_analysed"] as? Int, 30)
         XCTAssertEqual(summary["frames_decoded"] as? Int, 30)
         XCTAssertEqual(summary["frames_dropped"] as? Int, 0)
@@ -123,7 +123,7 @@ final class AnalyzeCommandTests: XCTestCase {
         let frames = outcome.lines.dropLast().count
         XCTAssertGreaterThan(frames, 5)
         XCTAssertLessThan(frames, 60)
-        let summary = try XCTUnwrap(try BlurdProcess.json(outcome.lines.last!)["summary"] as? [String: Any])
+        let summary = try XCTUnwrap(try BlurdProcess.json(XCTUnwrap(outcome.lines.last))["summary"] as? [String: Any])
         XCTAssertEqual(summary["frames_analysed"] as? Int, frames)
     }
 
@@ -150,7 +150,7 @@ final class AnalyzeCommandTests: XCTestCase {
         XCTAssertTrue(text.hasSuffix("\n"), "the last line is incomplete")
         let lines = text.split(separator: "\n").map(String.init)
         for line in lines { _ = try BlurdProcess.json(line) }
-        let summary = try XCTUnwrap(try BlurdProcess.json(lines.last!)["summary"] as? [String: Any])
+        let summary = try XCTUnwrap(try BlurdProcess.json(XCTUnwrap(lines.last))["summary"] as? [String: Any])
         XCTAssertEqual(summary["interrupted"] as? Bool, true)
         XCTAssertEqual(summary["frames_analysed"] as? Int, lines.count - 1)
         XCTAssertLessThan(lines.count - 1, 3000)
