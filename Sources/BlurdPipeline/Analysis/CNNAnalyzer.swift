@@ -19,7 +19,9 @@ import BlurdSegmenter
 ///
 /// Each pipeline worker gets its own analyzer, and by default its segmenter runs one thread: the
 /// pipeline already keeps one worker per core busy, and frame-level parallelism needs no halo
-/// recomputation, unlike splitting one frame into more tiles.
+/// recomputation, unlike splitting one frame into more tiles. Measured on this 2-core machine,
+/// 640×360, 600 frames: two 1-thread workers 360–370 fps int8, 115–118 fps fp32; one analyzer
+/// with two tile threads 308 and 109 fps.
 public final class CNNAnalyzer: FrameAnalyzer {
     /// The model and how to run it.
     public struct Configuration: Sendable {
