@@ -1,6 +1,8 @@
 /* Embeds default.blurdmodel in the binary, so blurd runs without a model file beside it.
  * The assembler finds the file through the -I path Package.swift adds for this directory.
- * After replacing the model file, touch this file: build systems do not see .incbin inputs. */
+ * Build systems do not see .incbin inputs, so this file names the model's CRC-32: replacing the
+ * model means updating the line below, which rebuilds the embedding (DefaultModelTests checks it).
+ * default.blurdmodel CRC-32: 0x2144df1c */
 #if defined(__APPLE__)
 #define SYMBOL(name) _##name
     .const_data

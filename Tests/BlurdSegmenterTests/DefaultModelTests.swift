@@ -5,10 +5,21 @@ import XCTest
 final class DefaultModelTests: XCTestCase {
     func testEmbeddedModelIsTheFileInTheSourceTree() throws {
         let embedded = try DefaultModel.load()
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Sources/CBlurdModel/default.blurdmodel").path
-        // A mismatch means the binary embeds a stale copy: touch Sources/CBlurdModel/default_model.S.
-        XCTAssertEqual(embedded.serialized(), try ModelFile.read(contentsOf: path).serialized())
+        let onDisk = try Data(contentsOf: modelDirectory.appendingPathComponent("default.blurdmodel"))
+        // A mismatch means the binary embeds a stale copy (see default_model.S).
+        XCTAssertTrue(embedded.serialized() == [UInt8](onDisk), "the binary embeds a stale default model")
+    }
+
+    func testAssemblyNamesTheModelsChecksum() throws {
+        let onDisk = try Data(contentsOf: modelDirectory.appendingPathComponent("default.blurdmodel"))
+        let assembly = try String(contentsOf: modelDirectory.appendingPathComponent("default_model.S"), encoding: .utf8)
+        let expected = "default.blurdmodel CRC-32: 0x" + String(CRC32.checksum([UInt8](onDisk)), radix: 16)
+        XCTAssertTrue(assembly.contains(expected), "update default_model.S to say '\(expected)'")
+    }
+
+    private var modelDirectory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/CBlurdModel")
     }
 
     func testEmbeddedModelSegmentsAFrame() throws {
