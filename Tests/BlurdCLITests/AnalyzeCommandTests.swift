@@ -31,7 +31,7 @@ final class AnalyzeCommandTests: XCTestCase {
             XCTAssertEqual(json["frame"] as? Int, index)
             XCTAssertEqual(try XCTUnwrap(json["pts"] as? Double), Double(index) / 25, accuracy: 1e-6)
             XCTAssertEqual(json["state"] as? String, "ok")
-            XCTAssertEqual(json["method"] as? String, "classic")
+            XCTAssertEqual(json["method"] as? String, "cnn")
             XCTAssertEqual(json["width"] as? Int, 320)
             XCTAssertNotNil(json["mask"] as? [String: Any])
         }

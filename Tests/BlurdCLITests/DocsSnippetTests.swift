@@ -27,7 +27,8 @@ final class DocsSnippetTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let clip = try CLIClips.make(at: directory.appendingPathComponent("clip.mp4").path, frames: 12, blurFrom: 6)
         let output = directory.appendingPathComponent("out.jsonl").path
-        let outcome = try BlurdProcess.run(["analyze", clip, "--output", output])
+        // classic: the docs promise mask.mean() == blurred_fraction for it (cnn counts textured cells only).
+        let outcome = try BlurdProcess.run(["analyze", clip, "--method", "classic", "--output", output])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         let script = directory.appendingPathComponent("decode.py").path
         try snippet.write(toFile: script, atomically: true, encoding: .utf8)

@@ -49,7 +49,7 @@ final class ServiceConfigTests: XCTestCase {
         XCTAssertTrue(door.sourceOptions.keyframesOnly)
         let yard = config.streams[1]
         XCTAssertNil(yard.analysisSize)
-        XCTAssertEqual(yard.method, "classic")
+        XCTAssertEqual(yard.method, "cnn")
         XCTAssertEqual(yard.thresholds, FocusThresholds())
     }
 
@@ -96,7 +96,7 @@ final class ServiceConfigTests: XCTestCase {
         XCTAssertTrue(message("streams: []").contains("at least one stream"))
         XCTAssertTrue(message("streams: [{name: a, url: 'udp://h:1', method: cnn, precision: fp16}]")
             .contains("precision must be int8 or fp32, got 'fp16'"))
-        XCTAssertTrue(message("streams: [{name: a, url: 'udp://h:1', model: /m.blurdmodel}]")
+        XCTAssertTrue(message("streams: [{name: a, url: 'udp://h:1', method: classic, model: /m.blurdmodel}]")
             .contains("model applies to method cnn only"))
         XCTAssertTrue(message("http: {listen: 'localhost'}\nstreams: [{name: a, url: 'udp://h:1'}]").contains("needs HOST:PORT"))
         XCTAssertTrue(message("streams: [{url: 'udp://h:1'}]").contains("streams[0].name: missing required key"))

@@ -1,17 +1,18 @@
 /// When a stream's smoothed score raises focus events. `focusLost` < `focusRestored` gives the
 /// hysteresis band: a score wandering inside it changes nothing.
 public struct FocusThresholds: Decodable, Equatable, Sendable {
-    /// The smoothed score must fall below this to lose focus.
-    public var focusLost: Double = 0.3
+    /// The smoothed score must fall below this to lose focus. The defaults suit the cnn score
+    /// (sharp footage ≥ 0.8; a defocus of σ 2 px at the analysis size reads about 0.65).
+    public var focusLost: Double = 0.6
     /// The smoothed score must rise above this to regain focus.
-    public var focusRestored: Double = 0.45
+    public var focusRestored: Double = 0.7
     /// A crossing (or a run of no_texture frames) must last this long, in stream seconds, before
     /// the event is raised.
     public var minDurationSeconds: Double = 2
     /// Weight of the newest score in the exponential moving average, in (0, 1]; 1 = no smoothing.
     public var smoothing: Double = 0.3
 
-    public init(focusLost: Double = 0.3, focusRestored: Double = 0.45, minDurationSeconds: Double = 2,
+    public init(focusLost: Double = 0.6, focusRestored: Double = 0.7, minDurationSeconds: Double = 2,
                 smoothing: Double = 0.3) {
         self.focusLost = focusLost
         self.focusRestored = focusRestored
