@@ -35,7 +35,7 @@ struct AnalyzeCommand: ParsableCommand {
     var precision: String = "int8"
 
     @Option(help: "Tile side in pixels for --method cnn (bounds memory per worker).")
-    var tileSize: Int = 256
+    var tileSize: Int = Segmenter.defaultTileSize
 
     @Option(help: "Analysis size: long side in pixels (frames are never upscaled).")
     var size: Int = 640

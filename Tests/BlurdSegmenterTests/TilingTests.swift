@@ -93,7 +93,7 @@ final class TilingTests: XCTestCase {
         // The reach (135, see GeometryTests) rounded up to the alignment; 128 is measurably too
         // little: stitched outputs then differ by about 5e-3.
         XCTAssertEqual(segmenter.halo, 136)
-        XCTAssertEqual(segmenter.tileSize, 256)
+        XCTAssertEqual(segmenter.tileSize, Segmenter.defaultTileSize)
     }
 
     func testMemoryDependsOnTileSizeNotFrameSize() throws {

@@ -32,7 +32,7 @@ public final class CNNAnalyzer: FrameAnalyzer {
         /// Segmenter threads inside one analyzer.
         public var threads: Int
 
-        public init(model: ModelFile, precision: Segmenter.Precision = .int8, tileSize: Int = 256, threads: Int = 1) {
+        public init(model: ModelFile, precision: Segmenter.Precision = .int8, tileSize: Int = Segmenter.defaultTileSize, threads: Int = 1) {
             self.model = model
             self.precision = precision
             self.tileSize = tileSize
