@@ -52,18 +52,9 @@ final class ServeEndToEndTests: XCTestCase {
         try config(httpPort: httpPort, streams: [("cam1", udpPort)]).write(toFile: configPath, atomically: true, encoding: .utf8)
         let notify = try NotifySocket(abstract: false)
 
-        let daemon = Process()
-        daemon.executableURL = try ServeHarness.blurdBinary()
-        daemon.arguments = ["serve", "--config", configPath]
-        var environment = ProcessInfo.processInfo.environment
-        environment["NOTIFY_SOCKET"] = notify.environmentValue
-        environment["WATCHDOG_USEC"] = "2000000"
-        daemon.environment = environment
         let logPath = directory.appendingPathComponent("stderr.log").path
-        let logDescriptor = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        XCTAssertGreaterThanOrEqual(logDescriptor, 0)
-        daemon.standardError = FileHandle(fileDescriptor: logDescriptor, closeOnDealloc: true)
-        daemon.standardOutput = FileHandle.nullDevice
+        let daemon = try ServeHarness.serveDaemon(configPath: configPath, notify: notify,
+                                                  watchdogMicroseconds: 2_000_000, logPath: logPath)
         var sender = try ServeHarness.startSender(port: udpPort)
         processes.append(sender)
         try daemon.run()
@@ -189,17 +180,9 @@ final class ServeEndToEndTests: XCTestCase {
               - {name: stuck, url: \(clip), outputs: {jsonl: {path: \(fifo)}}}
             """.write(toFile: configPath, atomically: true, encoding: .utf8)
         let notify = try NotifySocket(abstract: true)
-        let daemon = Process()
-        daemon.executableURL = try ServeHarness.blurdBinary()
-        daemon.arguments = ["serve", "--config", configPath]
-        var environment = ProcessInfo.processInfo.environment
-        environment["NOTIFY_SOCKET"] = notify.environmentValue
-        environment["WATCHDOG_USEC"] = "1000000"
-        daemon.environment = environment
         let logPath = directory.appendingPathComponent("stall.log").path
-        let logDescriptor = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        daemon.standardError = FileHandle(fileDescriptor: logDescriptor, closeOnDealloc: true)
-        daemon.standardOutput = FileHandle.nullDevice
+        let daemon = try ServeHarness.serveDaemon(configPath: configPath, notify: notify,
+                                                  watchdogMicroseconds: 1_000_000, logPath: logPath)
         try daemon.run()
         processes.append(daemon)
         func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }

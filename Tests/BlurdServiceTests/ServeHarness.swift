@@ -19,6 +19,25 @@ enum ServeHarness {
         return found
     }
 
+    /// `blurd serve --config configPath`, not yet started, talking systemd's protocol to
+    /// `notify` with the given watchdog interval and appending its log to `logPath`.
+    static func serveDaemon(configPath: String, notify: NotifySocket, watchdogMicroseconds: Int,
+                            logPath: String) throws -> Process {
+        let daemon = Process()
+        daemon.executableURL = try blurdBinary()
+        daemon.arguments = ["serve", "--config", configPath]
+        var environment = ProcessInfo.processInfo.environment
+        environment["NOTIFY_SOCKET"] = notify.environmentValue
+        environment["WATCHDOG_USEC"] = String(watchdogMicroseconds)
+        daemon.environment = environment
+        // O_APPEND: the daemon's writes and the test's reads of the log never race on an offset.
+        let logDescriptor = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard logDescriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        daemon.standardError = FileHandle(fileDescriptor: logDescriptor, closeOnDealloc: true)
+        daemon.standardOutput = FileHandle.nullDevice
+        return daemon
+    }
+
     static func ffmpeg() throws -> URL {
         for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
             let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("ffmpeg")
