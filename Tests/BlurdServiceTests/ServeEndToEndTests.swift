@@ -157,13 +157,7 @@ final class ServeEndToEndTests: XCTestCase {
     /// watchdog pings stop, and SIGTERM gives up after shutdown_timeout_s with exit 1.
     func testStalledPipelineWithholdsWatchdogAndMissesTheDrainDeadline() throws {
         let clip = directory.appendingPathComponent("long.ts").path
-        let encode = Process()
-        encode.executableURL = try ServeHarness.ffmpeg()
-        encode.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25",
-                            "-frames:v", "1500", "-c:v", "mpeg2video", clip]
-        try encode.run()
-        encode.waitUntilExit()
-        XCTAssertEqual(encode.terminationStatus, 0)
+        try ServeHarness.makeTestClip(at: clip, width: 160, height: 120, frames: 1500)
         let fifo = directory.appendingPathComponent("stalled.jsonl").path
         XCTAssertEqual(mkfifo(fifo, 0o644), 0)
         // Opened for reading (so the daemon's open for writing succeeds) and never read.
@@ -275,13 +269,7 @@ extension ServeEndToEndTests {
     /// with one picture per analysed frame.
     func testFileSourceStopsAndRecordsAnnotatedVideo() throws {
         let clip = directory.appendingPathComponent("clip.ts").path
-        let encode = Process()
-        encode.executableURL = try ServeHarness.ffmpeg()
-        encode.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
-                            "-frames:v", "50", "-c:v", "mpeg2video", clip]
-        try encode.run()
-        encode.waitUntilExit()
-        XCTAssertEqual(encode.terminationStatus, 0)
+        try ServeHarness.makeTestClip(at: clip, width: 320, height: 240, frames: 50)
         let recordings = directory.appendingPathComponent("rec")
         try FileManager.default.createDirectory(at: recordings, withIntermediateDirectories: true)
         let httpPort = try ServeHarness.freePort(Int32(SOCK_STREAM.rawValue))

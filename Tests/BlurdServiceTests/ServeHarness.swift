@@ -38,6 +38,19 @@ enum ServeHarness {
         return daemon
     }
 
+    /// Encodes `frames` frames of ffmpeg's sharp `testsrc2` pattern as MPEG-2 into `path`.
+    static func makeTestClip(at path: String, width: Int, height: Int, frames: Int) throws {
+        let encode = Process()
+        encode.executableURL = try ffmpeg()
+        encode.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=\(width)x\(height):rate=25",
+                            "-frames:v", String(frames), "-c:v", "mpeg2video", path]
+        try encode.run()
+        encode.waitUntilExit()
+        guard encode.terminationStatus == 0 else {
+            throw POSIXError(.EIO, userInfo: [NSLocalizedDescriptionKey: "ffmpeg could not make \(path)"])
+        }
+    }
+
     static func ffmpeg() throws -> URL {
         for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
             let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("ffmpeg")

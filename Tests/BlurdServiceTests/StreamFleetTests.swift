@@ -46,13 +46,7 @@ final class StreamFleetTests: XCTestCase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let clip = directory.appendingPathComponent("clip.ts").path
-        let encode = Process()
-        encode.executableURL = try ServeHarness.ffmpeg()
-        encode.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
-                            "-frames:v", "12", "-c:v", "mpeg2video", clip]
-        try encode.run()
-        encode.waitUntilExit()
-        XCTAssertEqual(encode.terminationStatus, 0)
+        try ServeHarness.makeTestClip(at: clip, width: 320, height: 240, frames: 12)
 
         var config = StreamConfig(name: "net", url: clip)
         config.method = "cnn"
