@@ -45,7 +45,7 @@ struct SynthCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
 
         let synthesizer = SampleSynthesizer(library: library, config: config, seed: seed)
-        var recipes = "index\tphoto\tscale\tsharp_fraction\tcomposition\tfamily\tsigma\tcodec\tquality\tblurred_fraction\n"
+        var recipes = "index\tphoto\tscale\tsharp_fraction\tcomposition\tfamily\tsigma\thaze\tgain\tcontrast\tcodec\tquality\tblurred_fraction\tignored_fraction\n"
         var seconds = 0.0
         for index in 0..<count {
             let start = Date()
@@ -54,12 +54,17 @@ struct SynthCommand: ParsableCommand {
             let name = String(format: "%04d", index)
             try ImageFile.writePNG(sample.image.toGray(), to: (out as NSString).appendingPathComponent("image_\(name).png"))
             try ImageFile.writePNG(sample.mask.toGray(), to: (out as NSString).appendingPathComponent("mask_\(name).png"))
+            try ImageFile.writePNG(sample.weight.toGray(), to: (out as NSString).appendingPathComponent("weight_\(name).png"))
             let blurred = sample.mask.pixels.reduce(0, +) / Float(sample.mask.pixels.count)
+            let ignored = sample.weight.pixels.reduce(0) { $0 + (1 - $1) } / Float(sample.weight.pixels.count)
             if let r = synthesizer.lastRecipe {
                 recipes += "\(index)\t\(r.photoName)\t\(String(format: "%.2f", r.scale))\t"
                     + "\(String(format: "%.2f", r.sharpFraction))\t\(r.composition.rawValue)\t"
                     + "\(r.family?.rawValue ?? "-")\t\(r.kernelSigma.map { String(format: "%.2f", $0) } ?? "-")\t"
-                    + "\(r.codec ?? "-")\t\(r.quality.map(String.init) ?? "-")\t\(String(format: "%.3f", blurred))\n"
+                    + "\(r.hazeTransmission.map { String(format: "%.2f", $0) } ?? "-")\t"
+                    + String(format: "%.2f\t%.2f\t", r.tone.gain * r.tone.amplification, r.tone.contrast)
+                    + "\(r.codec ?? "-")\t\(r.quality.map(String.init) ?? "-")\t"
+                    + String(format: "%.3f\t%.3f\n", blurred, ignored)
             }
         }
         try recipes.write(toFile: (out as NSString).appendingPathComponent("recipes.tsv"), atomically: true, encoding: .utf8)

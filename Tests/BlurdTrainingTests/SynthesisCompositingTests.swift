@@ -79,6 +79,47 @@ final class SynthesisCompositingTests: XCTestCase {
         XCTAssertNotEqual(image[edge, Int(c)], source[edge, Int(c)])
     }
 
+    func testBlurOverFlatContentDoesNotCountInTheLoss() {
+        // Left half flat grey, right half texture; the whole frame blurred.
+        var sharp = texture(seed: 3)
+        for y in 0..<size { for x in 0..<(size / 2) { sharp[x, y] = 0.4 } }
+        let (image, mask) = LayerCompositor.wholeFrame(sharp: sharp, kernel: .disk(radius: 4), margin: margin)
+        let reference = LayerCompositor.interior(sharp, margin: margin)
+        let weight = BlurObservability.weight(composite: image, sharp: reference, mask: mask, tone: ToneCurve(),
+                                              radius: 3, levels: 1...3)
+        let w = weight.width
+        // Far inside the flat half the blur changed nothing: weight 0. On the texture: 1.
+        XCTAssertEqual(weight[2, w / 2], 0)
+        XCTAssertEqual(weight[w - 3, w / 2], 1)
+        // A scene darkened to a tenth leaves a tenth of the change: faint blur counts less.
+        let dark = BlurObservability.weight(composite: image, sharp: reference, mask: mask, tone: ToneCurve(gain: 0.01),
+                                            radius: 3, levels: 1...3)
+        XCTAssertEqual(dark[w - 3, w / 2], 0)
+        // Sharp pixels always count.
+        let sharpOnly = LayerCompositor.allSharp(sharp: sharp, margin: margin)
+        let sharpWeight = BlurObservability.weight(composite: sharpOnly.image, sharp: reference, mask: sharpOnly.mask,
+                                                   tone: ToneCurve(), radius: 3, levels: 1...3)
+        XCTAssertTrue(sharpWeight.pixels.allSatisfy { $0 == 1 })
+    }
+
+    func testHazeLowersContrastWithoutBlurring() {
+        let sharp = texture(seed: 4)
+        var hazy = sharp
+        var rng = SynthesisRandom(seed: 5)
+        Haze.apply(&hazy, airlight: 0.8, minimumTransmission: 0.3, using: &rng)
+        // Per pixel an affine map towards the airlight: t = (hazy − A)/(sharp − A) ∈ [0.3, 1],
+        // so every local difference keeps its sign and shrinks by at most 0.3 (no mixing of
+        // neighbours, i.e. no blur).
+        var lowest: Float = 1
+        for i in sharp.pixels.indices where abs(sharp.pixels[i] - 0.8) > 0.05 {
+            let t = (hazy.pixels[i] - 0.8) / (sharp.pixels[i] - 0.8)
+            XCTAssertGreaterThanOrEqual(t, 0.3 - 1e-4)
+            XCTAssertLessThanOrEqual(t, 1 + 1e-4)
+            lowest = min(lowest, t)
+        }
+        XCTAssertLessThan(lowest, 0.5, "the haze is too thin to matter")
+    }
+
     func testWholeFrameAndAllSharpMasks() {
         let sharp = texture(seed: 3)
         let whole = LayerCompositor.wholeFrame(sharp: sharp, kernel: .gaussian(sigma: 2), margin: margin)

@@ -65,6 +65,34 @@ final class TrainingStepTests: XCTestCase {
         }
     }
 
+    func testWeightedLossGradientMatchesFiniteDifferencesAndIgnoresZeroWeightCells() throws {
+        let loss = SegmentationLoss(diceWeight: 0.7, diceSmoothing: 1)
+        let logits = Tensor(n: 1, c: 1, h: 2, w: 3, data: [-2, -0.5, 0.3, 1.7, 0.9, -1.2])
+        let target = Tensor(n: 1, c: 1, h: 2, w: 3, data: [0, 1, 1, 1, 0.5, 0])
+        let weight = Tensor(n: 1, c: 1, h: 2, w: 3, data: [1, 0, 0.5, 1, 0, 1])
+        let evaluation = try loss.evaluate(logits: logits, target: target, weight: weight)
+        let h: Float = 1e-2
+        for i in 0..<logits.data.count {
+            var plus = logits, minus = logits
+            plus.data[i] += h
+            minus.data[i] -= h
+            let numeric = (try loss.evaluate(logits: plus, target: target, weight: weight).total
+                - loss.evaluate(logits: minus, target: target, weight: weight).total) / (2 * h)
+            XCTAssertEqual(evaluation.gradient.data[i], numeric, accuracy: 2e-3, "logit \(i)")
+        }
+        XCTAssertEqual(evaluation.gradient.data[1], 0)
+        XCTAssertEqual(evaluation.gradient.data[4], 0)
+        // Whatever the net says on a weight-0 cell, the loss does not move.
+        var flipped = logits
+        flipped.data[1] = -9
+        flipped.data[4] = 9
+        XCTAssertEqual(try loss.evaluate(logits: flipped, target: target, weight: weight).total, evaluation.total, accuracy: 1e-6)
+        // All weights 1 is the unweighted loss.
+        let ones = Tensor(n: 1, c: 1, h: 2, w: 3, data: [Float](repeating: 1, count: 6))
+        XCTAssertEqual(try loss.evaluate(logits: logits, target: target, weight: ones).total,
+                       try loss.evaluate(logits: logits, target: target).total, accuracy: 1e-6)
+    }
+
     func testLossRejectsShapeMismatch() {
         XCTAssertThrowsError(try SegmentationLoss().evaluate(logits: Tensor(n: 1, c: 1, h: 2, w: 2),
                                                              target: Tensor(n: 1, c: 1, h: 1, w: 1)))
@@ -107,6 +135,13 @@ final class TrainingStepTests: XCTestCase {
         XCTAssertEqual(batch.input.data[0], 2)
         XCTAssertEqual(batch.input.data[1], 0)
         XCTAssertEqual(batch.target.data, [1, 0, 0, 0])
+        XCTAssertEqual(batch.weight.data, [1, 1, 1, 1])
+        var weight = FloatImage(width: 10, height: 8, fill: 1)
+        for y in 0..<4 { for x in 0..<2 { weight[x, y] = 0 } }
+        let weighted = try TrainingBatch(samples: [TrainingSample(image: image, mask: mask, weight: weight)], cropSize: 8,
+                                         outputSize: (height: 2, width: 2),
+                                         normalization: InputNormalization(mean: 0.5, std: 0.25))
+        XCTAssertEqual(weighted.weight.data, [0.5, 1, 1, 1])
         XCTAssertThrowsError(try TrainingBatch(samples: [TrainingSample(image: image, mask: mask)], cropSize: 16,
                                                outputSize: (height: 4, width: 4),
                                                normalization: InputNormalization(mean: 0, std: 1)))

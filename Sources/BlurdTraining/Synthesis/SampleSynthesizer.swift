@@ -25,6 +25,9 @@ public final class SampleSynthesizer {
         public var kernelSigma: Float?
         public var codec: String?
         public var quality: Int?
+        /// Minimum transmission of the haze laid over the scene, when there was haze.
+        public var hazeTransmission: Float?
+        public var tone = ToneCurve()
     }
     public private(set) var lastRecipe: Recipe?
 
@@ -41,6 +44,11 @@ public final class SampleSynthesizer {
 
         if rng.chance(config.nativeSoftnessProbability) {
             sharp = ImageFiltering.gaussianBlur(sharp, sigma: rng.uniform(config.nativeSoftnessSigma))
+        }
+        if rng.chance(config.hazeProbability) {
+            let transmission = rng.uniform(config.hazeTransmission)
+            Haze.apply(&sharp, airlight: rng.uniform(config.hazeAirlight), minimumTransmission: transmission, using: &rng)
+            recipe.hazeTransmission = transmission
         }
 
         let composition = pickComposition()
@@ -65,9 +73,13 @@ public final class SampleSynthesizer {
         }
 
         var image = layers.image
-        degrade(&image, recipe: &recipe)
+        var reference = LayerCompositor.interior(sharp, margin: margin)
+        degrade(&image, reference: &reference, recipe: &recipe)
+        let weight = composition == .allSharp ? nil
+            : BlurObservability.weight(composite: layers.image, sharp: reference, mask: layers.mask, tone: recipe.tone,
+                                       radius: config.observabilityRadius, levels: config.observabilityLevels)
         lastRecipe = recipe
-        return TrainingSample(image: image, mask: layers.mask)
+        return TrainingSample(image: image, mask: layers.mask, weight: weight)
     }
 
     /// A canvas-sized window of a photo at a random scale, placed where the photo is sharp.
@@ -149,31 +161,45 @@ public final class SampleSynthesizer {
         return mask
     }
 
-    /// De-interlacing, low light, sensor noise, 8-bit quantisation and codec round trip.
-    private func degrade(_ image: inout FloatImage, recipe: inout Recipe) {
+    /// De-interlacing, low light, sensor noise, levels, 8-bit quantisation and codec round trip.
+    /// `reference` (the sharp layer) goes through the same de-interlacing, so that
+    /// `BlurObservability` compares like with like; the tone curve is left in `recipe.tone`.
+    private func degrade(_ image: inout FloatImage, reference: inout FloatImage, recipe: inout Recipe) {
         if rng.chance(config.deinterlaceProbability) {
-            VideoDegradation.deinterlace(&image, mode: rng.chance(0.5) ? .fieldAveraging : .lineDoubling)
+            let mode: VideoDegradation.Deinterlace = rng.chance(0.5) ? .fieldAveraging : .lineDoubling
+            VideoDegradation.deinterlace(&image, mode: mode)
+            VideoDegradation.deinterlace(&reference, mode: mode)
         }
-        var gain: Float = 1
-        var amplification: Float = 1
+        var tone = ToneCurve()
         if rng.chance(config.darkProbability) {
-            gain = rng.logUniform(config.darkGain)
-            if rng.chance(config.gainUpProbability) { amplification = 1 / gain }
+            tone.gain = rng.logUniform(config.darkGain)
+            if rng.chance(config.gainUpProbability) { tone.amplification = 1 / tone.gain }
         }
         var readSigma: Float = 0, shotScale: Float = 0
         if rng.chance(config.noiseProbability) {
             readSigma = rng.logUniform(config.readNoiseSigma)
             shotScale = rng.uniform(config.shotNoiseScale)
         }
-        if gain != 1 || readSigma > 0 || shotScale > 0 {
-            VideoDegradation.sensor(&image, gain: gain, readSigma: readSigma, shotScale: shotScale,
-                                    amplification: amplification, using: &rng)
+        if tone.gain != 1 || readSigma > 0 || shotScale > 0 {
+            VideoDegradation.sensor(&image, gain: tone.gain, readSigma: readSigma, shotScale: shotScale,
+                                    amplification: tone.amplification, using: &rng)
         }
+        if rng.chance(config.levelsProbability) {
+            tone.contrast = rng.uniform(config.levelsContrast)
+            tone.brightness = rng.uniform(config.levelsBrightness)
+            VideoDegradation.levels(&image, tone: tone)
+        }
+        recipe.tone = tone
         VideoDegradation.quantize(&image)
         guard rng.chance(config.recompressProbability) else { return }
         let useX264 = rng.chance(config.x264Fraction)
         let codec = useX264 ? "libx264" : "mjpeg"
-        let quality = useX264 ? rng.integer(config.x264CRF) : rng.integer(config.mjpegQuality)
+        let quality: Int
+        if useX264 {
+            quality = rng.integer(rng.chance(config.x264LowQualityFraction) ? config.x264LowQualityCRF : config.x264CRF)
+        } else {
+            quality = rng.integer(config.mjpegQuality)
+        }
         do {
             image = FloatImage(try Recompression.roundTrip(image.toGray(), codec: codec, quality: quality))
             recipe.codec = codec

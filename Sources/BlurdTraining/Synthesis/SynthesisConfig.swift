@@ -10,7 +10,12 @@
 /// Gaussian of sigma `nativeSoftnessSigma.upperBound` (0.6 px): in total at most about
 /// 0.85 px, so there is a margin of ×1.8 between the classes. Whole-frame degradations
 /// (de-interlacing, darkening, gain, sensor noise, MJPEG/H.264 re-encoding) hit both classes
-/// alike and never change the mask: the model must ignore them.
+/// alike and never change the mask: the model must ignore them. Haze (contrast lost to a
+/// veil, not blur) is laid over the sharp scene before any blur and stays sharp.
+///
+/// **What the loss sees.** A blurred pixel counts in the loss only where the blur left a
+/// visible change (`BlurObservability`, `observabilityLevels`): a kernel over flat sky changes
+/// nothing, and the sample must not teach that flat sky is blurred.
 public struct SynthesisConfig: Codable, Sendable, Equatable {
     /// Side of the square training crop, in pixels.
     public var cropSize: Int = 192
@@ -34,13 +39,22 @@ public struct SynthesisConfig: Codable, Sendable, Equatable {
     /// Sigma range of that softness, in crop pixels.
     public var nativeSoftnessSigma: ClosedRange<Float> = 0.2...0.6
 
+    // MARK: Haze (sharp)
+
+    /// Probability of haze over the sharp scene.
+    public var hazeProbability: Float = 0.2
+    /// Lowest transmission of the haze (0 = opaque veil), drawn per sample.
+    public var hazeTransmission: ClosedRange<Float> = 0.15...0.6
+    /// Brightness of the veil (the airlight).
+    public var hazeAirlight: ClosedRange<Float> = 0.4...0.95
+
     // MARK: Composition
 
     /// Relative weights of the four composition cases.
-    public var blurredBackgroundWeight: Float = 0.3
-    public var blurredObjectWeight: Float = 0.3
+    public var blurredBackgroundWeight: Float = 0.275
+    public var blurredObjectWeight: Float = 0.275
     public var wholeFrameWeight: Float = 0.15
-    public var allSharpWeight: Float = 0.25
+    public var allSharpWeight: Float = 0.3
     /// Number of object regions merged into one object mask.
     public var objectCount: ClosedRange<Int> = 1...3
     /// Area of each object region, as a fraction of the canvas.
@@ -75,6 +89,14 @@ public struct SynthesisConfig: Codable, Sendable, Equatable {
     /// Kernel grid half side; also the canvas margin around the crop.
     public var maxKernelRadius: Int = 15
 
+    // MARK: Loss weight
+
+    /// Mean absolute change (grey levels, after the tone curve) over a blurred pixel's window
+    /// below which it does not count in the loss, and above which it counts fully.
+    public var observabilityLevels: ClosedRange<Float> = 1...3
+    /// Half side of that window, px.
+    public var observabilityRadius: Int = 3
+
     // MARK: Whole-frame video degradations
 
     /// Probability of de-interlacing softness (half field averaging, half line doubling).
@@ -84,6 +106,11 @@ public struct SynthesisConfig: Codable, Sendable, Equatable {
     public var darkGain: ClosedRange<Float> = 0.12...0.6
     /// Probability that a dark frame is amplified back (camera gain), noise included.
     public var gainUpProbability: Float = 0.5
+    /// Probability of a levels adjustment that crushes the blacks (FFmpeg `eq`: contrast about
+    /// mid-grey, then brightness), as a night camera's or a dark grade's curve does.
+    public var levelsProbability: Float = 0.15
+    public var levelsContrast: ClosedRange<Float> = 0.3...0.8
+    public var levelsBrightness: ClosedRange<Float> = -0.25...0
     /// Probability of sensor noise.
     public var noiseProbability: Float = 0.6
     /// Signal-independent (read) noise sigma, in [0, 1] units (log-uniform).
@@ -98,6 +125,10 @@ public struct SynthesisConfig: Codable, Sendable, Equatable {
     public var mjpegQuality: ClosedRange<Int> = 2...31
     /// libx264 constant rate factor.
     public var x264CRF: ClosedRange<Int> = 18...45
+    /// Of the libx264 samples, the fraction drawn from `x264LowQualityCRF` instead: at these
+    /// rates x264 flattens fine detail, and sharp footage must still read sharp.
+    public var x264LowQualityFraction: Float = 0.4
+    public var x264LowQualityCRF: ClosedRange<Int> = 36...46
 
     public init() {}
 
@@ -138,6 +169,11 @@ public struct SynthesisConfig: Codable, Sendable, Equatable {
         try check(objectAreaFraction.lowerBound > 0 && objectAreaFraction.upperBound < 1,
                   "objectAreaFraction must lie in (0, 1)")
         try check(mjpegQuality.lowerBound >= 1 && mjpegQuality.upperBound <= 31, "mjpegQuality must lie in 1...31")
-        try check(x264CRF.lowerBound >= 0 && x264CRF.upperBound <= 51, "x264CRF must lie in 0...51")
+        try check(x264CRF.lowerBound >= 0 && x264CRF.upperBound <= 51
+                  && x264LowQualityCRF.lowerBound >= 0 && x264LowQualityCRF.upperBound <= 51, "x264 CRFs must lie in 0...51")
+        try check(hazeTransmission.lowerBound >= 0 && hazeTransmission.upperBound <= 1
+                  && hazeAirlight.lowerBound >= 0 && hazeAirlight.upperBound <= 1, "haze ranges must lie in [0, 1]")
+        try check(levelsContrast.lowerBound > 0, "levelsContrast must be positive")
+        try check(observabilityLevels.lowerBound >= 0 && observabilityRadius >= 0, "observability settings must be non-negative")
     }
 }

@@ -51,6 +51,11 @@ public enum VideoDegradation {
         }
     }
 
+    /// The levels step of `tone` (contrast about mid-grey, then brightness), clamped to [0, 1].
+    public static func levels(_ image: inout FloatImage, tone: ToneCurve) {
+        for i in image.pixels.indices { image.pixels[i] = tone.levels(image.pixels[i]) }
+    }
+
     /// Rounds to 8-bit levels, as every video frame is.
     public static func quantize(_ image: inout FloatImage) {
         for i in image.pixels.indices {

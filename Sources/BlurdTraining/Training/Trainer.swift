@@ -131,7 +131,7 @@ public final class Trainer {
                                           normalization: normalization)
             network.zeroGrad()
             let logits = network.forward(batch.input, training: true)
-            let loss = try config.loss.evaluate(logits: logits, target: batch.target)
+            let loss = try config.loss.evaluate(logits: logits, target: batch.target, weight: batch.weight)
             guard loss.total.isFinite else {
                 throw TrainingError.diverged("loss is \(loss.total) at iteration \(iteration); the last checkpoint is intact")
             }

@@ -28,10 +28,12 @@ public struct InputNormalization: Codable, Sendable, Equatable {
     }
 }
 
-/// One minibatch: normalised crops (N×1×S×S) and the masks area-averaged to the output grid.
+/// One minibatch: normalised crops (N×1×S×S), and the masks and loss weights area-averaged to
+/// the output grid.
 public struct TrainingBatch {
     public var input: Tensor
     public var target: Tensor
+    public var weight: Tensor
 
     /// Builds a batch from samples of at least `cropSize` pixels a side (larger ones are cropped
     /// at their top-left corner); `outputSize` is the net's output grid for that crop.
@@ -40,24 +42,31 @@ public struct TrainingBatch {
         guard !samples.isEmpty else { throw TrainingError.data("empty batch") }
         input = Tensor(n: samples.count, c: 1, h: cropSize, w: cropSize)
         target = Tensor(n: samples.count, c: 1, h: outputSize.height, w: outputSize.width)
+        weight = Tensor(n: samples.count, c: 1, h: outputSize.height, w: outputSize.width)
         let scale = 1 / normalization.std
         let outputCount = outputSize.height * outputSize.width
         for (index, sample) in samples.enumerated() {
-            let image = sample.image, mask = sample.mask
+            let image = sample.image, mask = sample.mask, pixelWeight = sample.weight
             guard image.width >= cropSize, image.height >= cropSize,
                   mask.width == image.width, mask.height == image.height else {
                 throw TrainingError.data("sample \(image.width)×\(image.height) (mask \(mask.width)×\(mask.height)) does not cover a \(cropSize) px crop")
             }
             var croppedMask = FloatImage(width: cropSize, height: cropSize)
+            var croppedWeight = FloatImage(width: cropSize, height: cropSize)
             let base = index * cropSize * cropSize
             for y in 0..<cropSize {
                 for x in 0..<cropSize {
                     input.data[base + y * cropSize + x] = (image.pixels[y * image.width + x] - normalization.mean) * scale
                     croppedMask.pixels[y * cropSize + x] = mask.pixels[y * mask.width + x]
+                    croppedWeight.pixels[y * cropSize + x] = pixelWeight.pixels[y * image.width + x]
                 }
             }
             let coarse = MaskDownsampling.areaAverage(croppedMask, width: outputSize.width, height: outputSize.height)
-            for i in 0..<outputCount { target.data[index * outputCount + i] = coarse.pixels[i] }
+            let coarseWeight = MaskDownsampling.areaAverage(croppedWeight, width: outputSize.width, height: outputSize.height)
+            for i in 0..<outputCount {
+                target.data[index * outputCount + i] = coarse.pixels[i]
+                weight.data[index * outputCount + i] = coarseWeight.pixels[i]
+            }
         }
     }
 }

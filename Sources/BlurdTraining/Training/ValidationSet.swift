@@ -21,13 +21,15 @@ public struct ValidationSet {
         self.batches = batches
     }
 
-    /// Pixel metrics of sigmoid(logits) on the output grid against the targets binarised at ½.
+    /// Pixel metrics of sigmoid(logits) on the output grid against the targets binarised at ½,
+    /// over the cells whose truth can be seen (loss weight ≥ ½).
     public func evaluate(_ network: Network) throws -> SegmentationMetrics {
         var accumulator = MetricsAccumulator(threshold: 0.5)
         for batch in batches {
             let logits = network.forward(batch.input, training: false)
-            let probability = logits.data.map { 1 / (1 + expf(-$0)) }
-            try accumulator.add(probability: probability, truth: batch.target.data.map { $0 >= 0.5 })
+            let observed = batch.weight.data.indices.filter { batch.weight.data[$0] >= 0.5 }
+            try accumulator.add(probability: observed.map { 1 / (1 + expf(-logits.data[$0])) },
+                                truth: observed.map { batch.target.data[$0] >= 0.5 })
         }
         return accumulator.metrics
     }
