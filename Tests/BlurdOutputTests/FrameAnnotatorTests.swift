@@ -52,7 +52,7 @@ final class FrameAnnotatorTests: XCTestCase {
         let width = 160, height = 90
         var image = grey(width: width, height: height)
         image.y = [UInt8](repeating: 200, count: width * height)
-        var map = BlurMap(width: 16, height: 9, fill: 255)
+        let map = BlurMap(width: 16, height: 9, fill: 255)
         let analysis = FrameAnalysis(state: .noTexture, score: nil, blurredFraction: nil, map: map)
         FrameAnnotator(width: width, height: height).annotate(&image, analysis: analysis, timecode: "00:00:00:00")
         XCTAssertTrue(image.u.allSatisfy { $0 == 128 } && image.v.allSatisfy { $0 == 128 }, "colour on a no_texture frame")
