@@ -74,7 +74,7 @@ final class CNNAnalyzerTests: XCTestCase {
 
     // MARK: map and blurred fraction (any weights)
 
-    func testMapIsTheNetOutputAndFractionCountsOnlyTexturedCells() throws {
+    func testMapIsTheNetOutputOnTexturedCellsAndTheFillOnFlatOnes() throws {
         let model = try DefaultModel.load()
         let analyzer = try Scenes.analyzer(model: model)
         // Left half textured, right half flat.
@@ -89,14 +89,25 @@ final class CNNAnalyzerTests: XCTestCase {
         let grid = TileGrid(imageWidth: frame.width, imageHeight: frame.height)
         let texture = TextureGate().measure(frame, grid: grid)
         var textured = 0, blurred = 0
+        var gateSums = [Double](repeating: 0, count: grid.cellCount), gateCounts = [Int](repeating: 0, count: grid.cellCount)
+        func gateCell(_ x: Int, _ y: Int) -> Int { grid.rowOfPixel[4 * y + 2] * grid.width + grid.columnOfPixel[4 * x + 2] }
         for y in 0..<probabilities.height {
             for x in 0..<probabilities.width {
                 let expected = UInt8((probabilities[x, y] * 255).rounded())
-                XCTAssertEqual(analysis.map[x, y], expected, "cell \(x),\(y)")
-                let cell = grid.rowOfPixel[4 * y + 2] * grid.width + grid.columnOfPixel[4 * x + 2]
-                guard texture.texturedCells[cell] else { continue }
+                guard texture.texturedCells[gateCell(x, y)] else { continue }
+                XCTAssertEqual(analysis.map[x, y], expected, "textured cell \(x),\(y) is not the net's value")
+                gateSums[gateCell(x, y)] += Double(expected) / 255
+                gateCounts[gateCell(x, y)] += 1
                 textured += 1
                 if expected >= BlurMap.blurredThreshold { blurred += 1 }
+            }
+        }
+        // Flat cells hold the textured neighbourhood's verdict, not the net's guess.
+        let means = zip(gateSums, gateCounts).map { $1 > 0 ? $0 / Double($1) : 0 }
+        let filled = try XCTUnwrap(FlatCellFill.fill(means, textured: gateCounts.map { $0 > 0 }, width: grid.width, height: grid.height))
+        for y in 0..<probabilities.height {
+            for x in 0..<probabilities.width where !texture.texturedCells[gateCell(x, y)] {
+                XCTAssertEqual(analysis.map[x, y], UInt8((filled[gateCell(x, y)] * 255).rounded()), "flat cell \(x),\(y)")
             }
         }
         // Only the left half counts.

@@ -8,12 +8,13 @@ import BlurdSegmenter
 /// 1. The `TextureGate` runs first; a `no_texture` frame gets no score, an unknown mask, and the
 ///    net does not run at all (a covered lens must not read "blurred").
 /// 2. The `Segmenter` gives the blur probability at ¼ resolution; the `BlurMap` is that output
-///    grid (a cell per 4×4 analysis pixels), 8-bit, 255 = blurred. Flat areas keep the net's
-///    value: its 263 px receptive field judges them from their surroundings.
+///    grid (a cell per 4×4 analysis pixels), 8-bit, 255 = blurred. Map cells whose centre lies
+///    in a flat gate cell carry no evidence of their own (the net was not taught to call flat
+///    content either way, see docs/MODEL.md): they take `FlatCellFill`'s verdict, the weighted
+///    mean of the net's values on the textured gate cells around them.
 /// 3. `blurredFraction` is the share of map cells at probability ≥ 0.5 among the cells whose
-///    centre lies in a textured gate cell. Flat cells are left out: a flat patch carries no blur
-///    evidence of its own, and counting the net's guess for sky or a wall would make the fraction
-///    move with how much of the scene is flat. (So it can differ from the mask's blurred share.)
+///    centre lies in a textured gate cell, so it does not move with how much of the scene is
+///    flat. (So it can differ from the mask's blurred share.)
 /// 4. The score combines the net's mean probability over the same textured cells with the
 ///    multi-octave energy ratios (`SharpnessScore`).
 ///
@@ -56,20 +57,25 @@ public final class CNNAnalyzer: FrameAnalyzer {
         guard texture.state == .ok else { return .noTexture(grid: grid) }
 
         let probabilities = segmenter.probabilities(luma)
-        var map = BlurMap(width: probabilities.width, height: probabilities.height)
+        let stride = segmenter.outputStride
+        // The gate cell of each output cell, by the output cell's centre pixel.
+        let gateCell: (Int, Int) -> Int = { x, y in
+            grid.rowOfPixel[min(y * stride + stride / 2, luma.height - 1)] * grid.width
+                + grid.columnOfPixel[min(x * stride + stride / 2, luma.width - 1)]
+        }
+        var gateSums = [Double](repeating: 0, count: grid.cellCount)
+        var gateCounts = [Int](repeating: 0, count: grid.cellCount)
         var texturedCells = 0, blurredCells = 0
         var probabilitySum = 0.0
-        let stride = segmenter.outputStride
         for y in 0..<probabilities.height {
-            let cellRow = grid.rowOfPixel[min(y * stride + stride / 2, luma.height - 1)] * grid.width
             for x in 0..<probabilities.width {
                 let probability = probabilities[x, y]
                 guard probability.isFinite else { throw CNNAnalyzerError.nonFiniteOutput }
-                let byte = UInt8((min(1, max(0, probability)) * 255).rounded())
-                map[x, y] = byte
-                guard texture.texturedCells[cellRow + grid.columnOfPixel[min(x * stride + stride / 2, luma.width - 1)]] else {
-                    continue
-                }
+                let cell = gateCell(x, y)
+                guard texture.texturedCells[cell] else { continue }
+                let byte = CNNAnalyzer.byte(probability)
+                gateSums[cell] += Double(byte) / 255
+                gateCounts[cell] += 1
                 texturedCells += 1
                 probabilitySum += Double(byte) / 255
                 if byte >= BlurMap.blurredThreshold { blurredCells += 1 }
@@ -77,10 +83,27 @@ public final class CNNAnalyzer: FrameAnalyzer {
         }
         // The gate found textured cells, but at tiny frame sizes no output cell may land in one.
         guard texturedCells > 0 else { return .noTexture(grid: grid) }
+        let covered = gateCounts.map { $0 > 0 }
+        let gateMeans = zip(gateSums, gateCounts).map { $1 > 0 ? $0 / Double($1) : 0 }
+        guard let filled = FlatCellFill.fill(gateMeans, textured: covered, width: grid.width, height: grid.height) else {
+            return .noTexture(grid: grid)
+        }
+        var map = BlurMap(width: probabilities.width, height: probabilities.height)
+        for y in 0..<probabilities.height {
+            for x in 0..<probabilities.width {
+                let cell = gateCell(x, y)
+                map[x, y] = covered[cell] ? CNNAnalyzer.byte(probabilities[x, y]) : CNNAnalyzer.byte(Float(filled[cell]))
+            }
+        }
         let score = SharpnessScore(meanBlurProbability: probabilitySum / Double(texturedCells),
                                    octaveRatios: octaves.energyRatios(luma, grid: grid, texture: texture))
         return FrameAnalysis(state: .ok, score: score.value,
                              blurredFraction: Double(blurredCells) / Double(texturedCells), map: map)
+    }
+
+    /// A probability as the map's byte.
+    private static func byte(_ probability: Float) -> UInt8 {
+        UInt8((min(1, max(0, probability)) * 255).rounded())
     }
 
     private func grid(for luma: GrayImage) -> TileGrid {

@@ -12,9 +12,10 @@ import BlurdImaging
 /// ≥ 0.7). A cell's blur probability is 1 − clamp((ρ − `sharpRhoLow`) / (`sharpRhoHigh` −
 /// `sharpRhoLow`)), so probability 0.5 sits at ρ = 0.40, about σ = 1 px at the analysis size.
 ///
-/// Cells the texture gate finds flat carry no evidence; they get the mean probability of the
-/// textured cells (sky in a sharp frame reads sharp, in a defocused frame blurred). The frame
-/// score is 1 − that mean, the blurred fraction is the share of cells at probability ≥ 0.5.
+/// Cells the texture gate finds flat carry no evidence; they take the verdict of the textured
+/// cells around them (`FlatCellFill`: sky in a sharp frame reads sharp, in a defocused frame
+/// blurred). The frame score is 1 − the mean probability of the textured cells, the blurred
+/// fraction is the share of cells at probability ≥ 0.5.
 public final class ClassicAnalyzer: FrameAnalyzer {
     /// ρ at or below which a cell is surely blurred.
     public static let sharpRhoLow = 0.30
@@ -53,11 +54,12 @@ public final class ClassicAnalyzer: FrameAnalyzer {
         guard textured > 0 else { return .noTexture(grid: grid) }
         let meanProbability = sum / Double(textured)
 
-        var map = BlurMap(width: grid.width, height: grid.height)
-        for cell in 0..<grid.cellCount {
-            let probability = probabilities[cell] >= 0 ? probabilities[cell] : meanProbability
-            map.probability[cell] = UInt8((probability * 255).rounded())
+        guard let filled = FlatCellFill.fill(probabilities, textured: probabilities.map { $0 >= 0 },
+                                             width: grid.width, height: grid.height) else {
+            return .noTexture(grid: grid)
         }
+        let map = BlurMap(width: grid.width, height: grid.height,
+                          probability: filled.map { UInt8(($0 * 255).rounded()) })
         return FrameAnalysis(state: .ok, score: 1 - meanProbability,
                              blurredFraction: map.blurredFraction, map: map)
     }

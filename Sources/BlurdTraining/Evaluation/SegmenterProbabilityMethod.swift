@@ -1,15 +1,17 @@
 import BlurdImaging
+import BlurdPipeline
 import BlurdSegmenter
 
-/// The CNN as the daemon runs it: the tiled `Segmenter` at fp32 or int8.
+/// The CNN as the daemon runs it: `CNNAnalyzer` (texture gate, tiled `Segmenter` at fp32 or
+/// int8, flat cells filled from their textured surroundings), its blur map.
 public final class SegmenterProbabilityMethod: BlurProbabilityMethod {
     public let name: String
-    private let segmenter: Segmenter
+    private let analyzer: CNNAnalyzer
 
     public init(model: ModelFile, precision: Segmenter.Precision, threads: Int) throws {
         name = precision == .fp32 ? "cnn-fp32" : "cnn-int8"
         do {
-            segmenter = try Segmenter(model: model, precision: precision, threads: threads)
+            analyzer = try CNNAnalyzer(configuration: .init(model: model, precision: precision, threads: threads))
         } catch {
             throw EvaluationError.method("\(name): \(error)")
         }
@@ -17,6 +19,6 @@ public final class SegmenterProbabilityMethod: BlurProbabilityMethod {
 
     public func probabilities(_ luma: GrayImage) throws -> FloatImage {
         guard luma.width > 0, luma.height > 0 else { throw EvaluationError.method("\(name): empty image") }
-        return segmenter.probabilities(luma)
+        return try analyzer.analyze(luma).probabilityImage(method: name)
     }
 }
