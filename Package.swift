@@ -55,15 +55,19 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "BlurdMediaTests", dependencies: ["BlurdMedia", "BlurdImaging"]),
-        .testTarget(name: "BlurdSegmenterTests", dependencies: ["BlurdSegmenter", "BlurdImaging"]),
-        .testTarget(name: "BlurdTrainingTests", dependencies: ["BlurdTraining", "BlurdSegmenter", "BlurdMedia", "BlurdImaging", "BlurdPipeline"]),
+        // Helpers shared by the test targets: scratch directories, blurs, clip encoding, ffprobe
+        // references, loopback sockets, the built binary.
+        .target(name: "BlurdTestSupport", dependencies: ["BlurdMedia", "BlurdImaging"], path: "Tests/BlurdTestSupport"),
+        // BlurdSegmenter for its SeededRandom, the one deterministic generator of the tests.
+        .testTarget(name: "BlurdMediaTests", dependencies: ["BlurdMedia", "BlurdImaging", "BlurdSegmenter", "BlurdTestSupport"]),
+        .testTarget(name: "BlurdSegmenterTests", dependencies: ["BlurdSegmenter", "BlurdImaging", "BlurdTestSupport"]),
+        .testTarget(name: "BlurdTrainingTests", dependencies: ["BlurdTraining", "BlurdSegmenter", "BlurdMedia", "BlurdImaging", "BlurdPipeline", "BlurdTestSupport"]),
         .testTarget(name: "BlurdPipelineTests",
-                    dependencies: ["BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdImaging"]),
-        .testTarget(name: "BlurdOutputTests", dependencies: ["BlurdOutput", "BlurdPipeline", "BlurdMedia", "BlurdImaging"]),
-        .testTarget(name: "BlurdServiceTests", dependencies: ["BlurdService", "BlurdPipeline", "BlurdMedia", "BlurdImaging"]),
+                    dependencies: ["BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdImaging", "BlurdSegmenter", "BlurdTestSupport"]),
+        .testTarget(name: "BlurdOutputTests", dependencies: ["BlurdOutput", "BlurdPipeline", "BlurdMedia", "BlurdImaging", "BlurdTestSupport"]),
+        .testTarget(name: "BlurdServiceTests", dependencies: ["BlurdService", "BlurdPipeline", "BlurdMedia", "BlurdImaging", "BlurdTestSupport"]),
         // Runs the built `blurd` binary end to end.
-        .testTarget(name: "BlurdCLITests", dependencies: ["BlurdMedia", "BlurdImaging"]),
+        .testTarget(name: "BlurdCLITests", dependencies: ["BlurdMedia", "BlurdImaging", "BlurdTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,5 +1,6 @@
 import BlurdImaging
 import BlurdMedia
+import BlurdTestSupport
 import Foundation
 import XCTest
 
@@ -7,12 +8,7 @@ final class AnalyzeCommandTests: XCTestCase {
     private var directory: URL!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("blurd-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: directory)
+        directory = try TemporaryDirectory.make("blurd-cli", for: self)
     }
 
     private func makeClip(_ name: String, frames: Int, width: Int = 320, height: Int = 180) throws -> String {

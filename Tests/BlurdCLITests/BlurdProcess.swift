@@ -1,7 +1,8 @@
+import BlurdTestSupport
 import Foundation
 import XCTest
 
-/// Runs the built `blurd` executable, found next to the test bundle in the build folder.
+/// Runs the built `blurd` executable with its output captured.
 enum BlurdProcess {
     struct Outcome {
         var status: Int32
@@ -10,22 +11,10 @@ enum BlurdProcess {
         var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
     }
 
-    static func binary() throws -> URL {
-        let bundle = Bundle.main.bundleURL
-        let candidates = [
-            bundle.appendingPathComponent("blurd"),
-            bundle.deletingLastPathComponent().appendingPathComponent("blurd"),
-        ]
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw XCTSkip("blurd binary not built next to the tests (looked at \(candidates.map(\.path)))")
-        }
-        return found
-    }
-
     /// Starts `blurd arguments` with stdout and stderr piped.
     static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
         let process = Process()
-        process.executableURL = try binary()
+        process.executableURL = try BlurdExecutable.url()
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -1,5 +1,6 @@
 import BlurdImaging
 import BlurdMedia
+import BlurdTestSupport
 
 /// Test clips for the command-line tests.
 enum CLIClips {
@@ -9,7 +10,6 @@ enum CLIClips {
                      blurFrom: Int? = nil) throws -> String {
         var options = VideoWriterOptions(path: path, width: width, height: height, frameRate: 25)
         options.preset = "ultrafast"
-        let writer = try VideoWriter(options: options)
         let patterns = (0..<8).map { shift -> GrayImage in
             var image = GrayImage(width: width, height: height)
             for y in 0..<height {
@@ -19,30 +19,10 @@ enum CLIClips {
             }
             return image
         }
-        let blurred = blurFrom == nil ? patterns : patterns.map { boxBlur($0, radius: 2) }
-        for index in 0..<frames {
+        let blurred = blurFrom == nil ? patterns : patterns.map { BoxBlur.apply($0, radius: 2) }
+        return try ClipEncoder.encode(options, frames: frames) { index in
             let sharp = blurFrom.map { index < $0 } ?? true
-            try writer.write(gray: (sharp ? patterns : blurred)[index % patterns.count])
+            return (sharp ? patterns : blurred)[index % patterns.count]
         }
-        try writer.finish()
-        return path
-    }
-
-    private static func boxBlur(_ image: GrayImage, radius: Int) -> GrayImage {
-        var output = image
-        for y in 0..<image.height {
-            for x in 0..<image.width {
-                var sum = 0, count = 0
-                for dy in -radius...radius {
-                    for dx in -radius...radius {
-                        let sx = min(image.width - 1, max(0, x + dx)), sy = min(image.height - 1, max(0, y + dy))
-                        sum += Int(image[sx, sy])
-                        count += 1
-                    }
-                }
-                output[x, y] = UInt8(sum / count)
-            }
-        }
-        return output
     }
 }

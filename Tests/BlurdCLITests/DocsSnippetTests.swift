@@ -1,3 +1,4 @@
+import BlurdTestSupport
 import Foundation
 import XCTest
 
@@ -22,9 +23,7 @@ final class DocsSnippetTests: XCTestCase {
         probe.waitUntilExit()
         guard probe.terminationStatus == 0 else { throw XCTSkip("python3 with numpy not available") }
 
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("blurd-docs-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory.make("blurd-docs", for: self)
         let clip = try CLIClips.make(at: directory.appendingPathComponent("clip.mp4").path, frames: 12, blurFrom: 6)
         let output = directory.appendingPathComponent("out.jsonl").path
         // classic: the docs promise mask.mean() == blurred_fraction for it (cnn counts textured cells only).

@@ -1,5 +1,6 @@
 import BlurdImaging
 import BlurdMedia
+import BlurdTestSupport
 import Foundation
 import XCTest
 
@@ -14,7 +15,7 @@ final class ImageFileTests: XCTestCase {
     }
 
     func testPNGAndPGMRoundTripsAreExact() throws {
-        let directory = try TestMedia.temporaryDirectory(for: self)
+        let directory = try TemporaryDirectory.make("blurd-media", for: self)
         let image = sampleImage()
         let png = directory.appendingPathComponent("a.png").path
         try ImageFile.writePNG(image, to: png)
@@ -27,14 +28,14 @@ final class ImageFileTests: XCTestCase {
     }
 
     func testDecodesFilesMadeByTheFFmpegCLI() throws {
-        let directory = try TestMedia.temporaryDirectory(for: self)
+        let directory = try TemporaryDirectory.make("blurd-media", for: self)
         let image = sampleImage(width: 64, height: 48)
         let pgm = directory.appendingPathComponent("grey.pgm").path
         try ImageFile.writePGM(image, to: pgm)
 
         // Grey stored as RGB: every channel and the luma must come back as the original levels.
         let bmp = directory.appendingPathComponent("grey.bmp").path
-        _ = try TestMedia.run("ffmpeg", ["-v", "error", "-i", pgm, "-pix_fmt", "rgb24", bmp])
+        _ = try ExternalTool.output("ffmpeg", ["-v", "error", "-i", pgm, "-pix_fmt", "rgb24", bmp])
         let rgb = try ImageFile.loadRGB(bmp)
         XCTAssertEqual(rgb.width, 64)
         XCTAssertEqual(rgb.height, 48)
@@ -45,7 +46,7 @@ final class ImageFileTests: XCTestCase {
 
         for (name, quality, tolerance) in [("grey.jpg", "2", 12.0), ("grey.webp", "95", 12.0)] {
             let path = directory.appendingPathComponent(name).path
-            _ = try TestMedia.run("ffmpeg", ["-v", "error", "-i", pgm, "-q:v", quality, path])
+            _ = try ExternalTool.output("ffmpeg", ["-v", "error", "-i", pgm, "-q:v", quality, path])
             let loaded = try ImageFile.loadGray(path)
             XCTAssertEqual(loaded.width, 64, name)
             XCTAssertEqual(loaded.height, 48, name)
@@ -54,7 +55,7 @@ final class ImageFileTests: XCTestCase {
     }
 
     func testMissingAndNonImageFilesThrow() throws {
-        let directory = try TestMedia.temporaryDirectory(for: self)
+        let directory = try TemporaryDirectory.make("blurd-media", for: self)
         XCTAssertThrowsError(try ImageFile.loadGray(directory.appendingPathComponent("none.png").path)) {
             XCTAssertEqual($0 as? MediaError, .fileNotFound(directory.appendingPathComponent("none.png").path))
         }

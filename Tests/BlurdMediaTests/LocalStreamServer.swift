@@ -1,3 +1,4 @@
+import BlurdTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -14,22 +15,12 @@ final class LocalStreamServer {
     init(payload: [UInt8]) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw POSIXError(.EMFILE) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                bind(listener, generic, length) == 0 && listen(listener, 1) == 0 && getsockname(listener, generic, &length) == 0
-            }
-        }
-        guard bound else {
+        guard let port = LoopbackSocket.bindToFreePort(listener, listenBacklog: 1) else {
             close(listener)
             throw POSIXError(.EADDRINUSE)
         }
         self.listener = listener
-        port = UInt16(bigEndian: address.sin_port)
+        self.port = port
         let release = release, done = done
         Thread.detachNewThread {
             let client = accept(listener, nil, nil)

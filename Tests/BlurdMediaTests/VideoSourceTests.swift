@@ -1,5 +1,7 @@
 import BlurdImaging
 import BlurdMedia
+import BlurdSegmenter
+import BlurdTestSupport
 import Foundation
 import XCTest
 
@@ -18,7 +20,7 @@ final class VideoSourceTests: XCTestCase {
 
     private func clip(_ name: String, frames: Int = 50, width: Int = 320, height: Int = 240,
                       gopSize: Int = 12) throws -> String {
-        let directory = try TestMedia.temporaryDirectory(for: self)
+        let directory = try TemporaryDirectory.make("blurd-media", for: self)
         return try TestMedia.makeClip(at: directory.appendingPathComponent(name).path, frames: frames,
                                       width: width, height: height, gopSize: gopSize)
     }
@@ -141,7 +143,7 @@ final class VideoSourceTests: XCTestCase {
         for name in ["corrupt.ts", "corrupt.mp4"] {
             let path = try clip(name, frames: 100)
             var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-            var generator = SplitMix64(seed: 7)
+            var generator = SeededRandom(seed: 7)
             for chunk in 0..<8 {
                 let offset = bytes.count * (30 + chunk * 5) / 100
                 for i in offset..<(offset + 400) { bytes[i] = UInt8(truncatingIfNeeded: generator.next()) }
@@ -219,7 +221,7 @@ final class VideoSourceTests: XCTestCase {
     }
 
     func testOpenErrorsAreDistinct() throws {
-        let directory = try TestMedia.temporaryDirectory(for: self)
+        let directory = try TemporaryDirectory.make("blurd-media", for: self)
         XCTAssertThrowsError(try VideoSource(options: VideoSourceOptions(url: directory.appendingPathComponent("none.mp4").path))) {
             XCTAssertEqual(($0 as? MediaError)?.exitCode, 3, "\($0)")
         }
@@ -232,7 +234,7 @@ final class VideoSourceTests: XCTestCase {
         }
 
         let audio = directory.appendingPathComponent("tone.wav").path
-        _ = try TestMedia.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=1", audio])
+        _ = try ExternalTool.output("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=1", audio])
         XCTAssertThrowsError(try VideoSource(options: VideoSourceOptions(url: audio))) {
             guard case MediaError.noVideoStream = $0 else { return XCTFail("got \($0)") }
             XCTAssertEqual(($0 as? MediaError)?.exitCode, 5)
@@ -247,18 +249,5 @@ final class VideoSourceTests: XCTestCase {
             options.timeoutSeconds = 2
             return options
         }())) { XCTAssertEqual(($0 as? MediaError)?.exitCode, 4, "\($0)") }
-    }
-}
-
-/// A small deterministic generator so the corruption is the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -2,6 +2,7 @@ import BlurdImaging
 import BlurdMedia
 import BlurdOutput
 import BlurdPipeline
+import BlurdTestSupport
 import Foundation
 import XCTest
 
@@ -18,12 +19,12 @@ final class AnnotatedVideoTests: XCTestCase {
     }
 
     func testAnnotatedVideoKeepsFrameCountAndTimestampsAndSoftRangesAreFound() throws {
-        let directory = try TestClips.directory(for: self)
+        let directory = try TemporaryDirectory.make("blurd-output", for: self).path
         let clip = directory + "/soft.mp4", annotated = directory + "/annotated.mp4", prefix = directory + "/report"
         let soft = 20..<40
         try TestClips.encode(to: clip, width: Self.width, height: Self.height, frames: 60) { index in
             let frame = TestClips.blocks(width: Self.width, height: Self.height, shift: 2 * index, seed: 7)
-            return soft.contains(index) ? TestClips.blur(frame, radius: 2) : frame
+            return soft.contains(index) ? BoxBlur.apply(frame, radius: 2, passes: 3) : frame
         }
         let summary = try run(clip) { tap in
             [try AnnotatedVideoSink(path: annotated, tap: tap),
@@ -32,7 +33,8 @@ final class AnnotatedVideoTests: XCTestCase {
         }
         XCTAssertEqual(summary.framesAnalysed, 60)
 
-        let input = try TestClips.probeFramePts(clip), output = try TestClips.probeFramePts(annotated)
+        let input = try ProbeReference(path: clip).frames.map(\.pts)
+        let output = try ProbeReference(path: annotated).frames.map(\.pts)
         XCTAssertEqual(input.count, 60)
         XCTAssertEqual(output.count, input.count)
         for (a, b) in zip(input, output) { XCTAssertEqual(a, b, accuracy: 0.0005) }
@@ -50,7 +52,7 @@ final class AnnotatedVideoTests: XCTestCase {
     }
 
     func testNTSCRateIsKeptAndTheReportUsesDropFrameTimecode() throws {
-        let directory = try TestClips.directory(for: self)
+        let directory = try TemporaryDirectory.make("blurd-output", for: self).path
         let clip = directory + "/ntsc.mp4", annotated = directory + "/annotated.mp4", prefix = directory + "/report"
         var options = VideoWriterOptions(path: clip, width: Self.width, height: Self.height, frameRate: 30)
         options.exactFrameRate = MediaRational(30000, 1001)
@@ -59,7 +61,7 @@ final class AnnotatedVideoTests: XCTestCase {
         let writer = try VideoWriter(options: options)
         for index in 0..<40 {
             let frame = TestClips.blocks(width: Self.width, height: Self.height, shift: index, seed: 11)
-            try writer.write(gray: (10..<30).contains(index) ? TestClips.blur(frame, radius: 2) : frame, pts: Int64(index))
+            try writer.write(gray: (10..<30).contains(index) ? BoxBlur.apply(frame, radius: 2, passes: 3) : frame, pts: Int64(index))
         }
         try writer.finish()
 
@@ -69,7 +71,8 @@ final class AnnotatedVideoTests: XCTestCase {
                     try SoftShotReportSink(prefix: prefix, title: "ntsc.mp4", frameRate: tap.source.info.frameRate,
                                            criteria: SoftShotCriteria(minimumSeconds: 0.2))]
         }
-        let input = try TestClips.probeFramePts(clip), output = try TestClips.probeFramePts(annotated)
+        let input = try ProbeReference(path: clip).frames.map(\.pts)
+        let output = try ProbeReference(path: annotated).frames.map(\.pts)
         XCTAssertEqual(output.count, 40)
         for (a, b) in zip(input, output) { XCTAssertEqual(a, b, accuracy: 0.0005) }
         let edl = try String(contentsOfFile: prefix + ".edl", encoding: .utf8)
@@ -83,12 +86,12 @@ final class AnnotatedVideoTests: XCTestCase {
     }
 
     func testOverlayAndFullMasksMarkOnlyTheBlurredHalf() throws {
-        let directory = try TestClips.directory(for: self)
+        let directory = try TemporaryDirectory.make("blurd-output", for: self).path
         let clip = directory + "/half.mp4", annotated = directory + "/annotated.mkv"
         let masks = directory + "/masks", maskVideo = directory + "/mask.mkv"
         try TestClips.encode(to: clip, width: Self.width, height: Self.height, frames: 6) { index in
-            TestClips.blur(TestClips.blocks(width: Self.width, height: Self.height, shift: index, seed: 3),
-                           radius: 2, toX: Self.width / 2)
+            BoxBlur.apply(TestClips.blocks(width: Self.width, height: Self.height, shift: index, seed: 3),
+                          radius: 2, passes: 3, toX: Self.width / 2)
         }
         _ = try run(clip) { tap in
             [try AnnotatedVideoSink(path: annotated, tap: tap),

@@ -1,6 +1,7 @@
 import BlurdImaging
 @testable import BlurdPipeline
 import BlurdSegmenter
+import BlurdTestSupport
 import XCTest
 
 /// Scenes for the CNN analyzer and score tests: natural-looking content (a dead-leaves model:
@@ -11,7 +12,7 @@ enum CNNAnalyzerScenes {
 
     /// Discs of random grey painted over each other; radii ∝ r⁻³ between 3 and 60 px.
     static func deadLeaves(seed: UInt64, low: Double = 20, high: Double = 235) -> GrayImage {
-        var random = SyntheticFrames.Random(state: seed)
+        var random = SeededRandom(seed: seed)
         var image = SyntheticFrames.uniform(width: width, height: height, value: UInt8((low + high) / 2))
         for _ in 0..<900 {
             let u = random.uniform()
@@ -40,12 +41,12 @@ enum CNNAnalyzerScenes {
     /// A covered lens: a dark frame blurred beyond recognition, with sensor noise.
     static func coveredLens(seed: UInt64) -> GrayImage {
         let dark = darkened(deadLeaves(seed: seed), peak: 40)
-        return SyntheticFrames.addNoise(SyntheticFrames.gaussianBlur(dark, sigma: 24), sigma: 2, seed: seed &+ 1)
+        return SyntheticFrames.addNoise(GaussianBlur.apply(dark, sigma: 24), sigma: 2, seed: seed &+ 1)
     }
 
     /// `image` with columns `[fromX, toX)` blurred by a Gaussian of `sigma`.
     static func regionBlurred(_ image: GrayImage, sigma: Double, fromX: Int, toX: Int) -> GrayImage {
-        SyntheticFrames.gaussianBlur(image, sigma: sigma, fromX: fromX, toX: toX)
+        GaussianBlur.apply(image, sigma: sigma, fromX: fromX, toX: toX)
     }
 
     /// The model built into blurd; skips the test while it is the random-weight placeholder

@@ -1,5 +1,6 @@
 import BlurdImaging
 @testable import BlurdPipeline
+import BlurdTestSupport
 import XCTest
 
 /// The calibrated score: its formula, and the multi-octave energy ratios that carry it past the
@@ -66,7 +67,7 @@ final class CNNAnalyzerScoreTests: XCTestCase {
                 ("clean", scene),
                 ("noise σ 12", SyntheticFrames.addNoise(scene, sigma: 12, seed: seed)),
                 ("dark, levels 0–30, noise σ 2", SyntheticFrames.addNoise(Scenes.darkened(scene, peak: 30), sigma: 2, seed: seed)),
-                ("video-soft σ 0.7", SyntheticFrames.gaussianBlur(scene, sigma: 0.7)),
+                ("video-soft σ 0.7", GaussianBlur.apply(scene, sigma: 0.7)),
             ]
             for (name, frame) in frames {
                 let ratios = self.ratios(frame)
@@ -81,7 +82,7 @@ final class CNNAnalyzerScoreTests: XCTestCase {
             let scene = Scenes.deadLeaves(seed: seed)
             var scores: [Double] = []
             for sigma in Self.focusSchedule {
-                let frame = sigma == 0 ? scene : SyntheticFrames.gaussianBlur(scene, sigma: sigma)
+                let frame = sigma == 0 ? scene : GaussianBlur.apply(scene, sigma: sigma)
                 // The CNN's part held fixed: the octaves alone must order the blur.
                 scores.append(SharpnessScore(meanBlurProbability: 0, octaveRatios: ratios(frame)).value)
             }

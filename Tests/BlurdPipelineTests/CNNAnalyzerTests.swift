@@ -2,6 +2,7 @@ import BlurdImaging
 import BlurdMedia
 @testable import BlurdPipeline
 import BlurdSegmenter
+import BlurdTestSupport
 import Foundation
 import XCTest
 
@@ -33,18 +34,14 @@ final class CNNAnalyzerTests: XCTestCase {
     func testCompressedCoveredLensIsNoTexture() throws {
         // x264 flattens the fine sensor noise (the noise estimate reads ≈ 0) but leaves blotches
         // of a few levels: the texture gate's structure floor has to stay above them.
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("blurd-covered-\(UUID().uuidString).mp4").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = try TemporaryDirectory.make("blurd-covered", for: self).appendingPathComponent("covered.mp4").path
         var options = VideoWriterOptions(path: path, width: Scenes.width, height: Scenes.height)
         options.crf = 28
-        let writer = try VideoWriter(options: options)
-        let glow = SyntheticFrames.gaussianBlur(Scenes.darkened(Scenes.deadLeaves(seed: 8), peak: 50), sigma: 24)
-        for index in 0..<5 {
-            let frame = SyntheticFrames.addNoise(GrayImage(width: glow.width, height: glow.height, pixels: glow.pixels.map { $0 &+ 40 }),
-                                                 sigma: 6, seed: UInt64(index))
-            try writer.write(gray: frame)
+        let glow = GaussianBlur.apply(Scenes.darkened(Scenes.deadLeaves(seed: 8), peak: 50), sigma: 24)
+        try ClipEncoder.encode(options, frames: 5) { index in
+            SyntheticFrames.addNoise(GrayImage(width: glow.width, height: glow.height, pixels: glow.pixels.map { $0 &+ 40 }),
+                                     sigma: 6, seed: UInt64(index))
         }
-        try writer.finish()
 
         let analyzer = try Scenes.analyzer()
         let source = try VideoSource(options: VideoSourceOptions(url: path))
@@ -135,7 +132,7 @@ final class CNNAnalyzerTests: XCTestCase {
             ("sharp", scene),
             ("sharp + noise σ 10", SyntheticFrames.addNoise(scene, sigma: 10, seed: 1)),
             ("sharp, dark", SyntheticFrames.addNoise(Scenes.darkened(scene, peak: 50), sigma: 1.5, seed: 2)),
-            ("sharp, video-soft (σ 0.6)", SyntheticFrames.gaussianBlur(scene, sigma: 0.6)),
+            ("sharp, video-soft (σ 0.6)", GaussianBlur.apply(scene, sigma: 0.6)),
         ]
         for (name, frame) in frames {
             let analysis = try analyzer.analyze(frame)
@@ -150,7 +147,7 @@ final class CNNAnalyzerTests: XCTestCase {
         let scene = Scenes.deadLeaves(seed: 41)
         var scores: [Double] = []
         for sigma in CNNAnalyzerScoreTests.focusSchedule {
-            let frame = sigma == 0 ? scene : SyntheticFrames.gaussianBlur(scene, sigma: sigma)
+            let frame = sigma == 0 ? scene : GaussianBlur.apply(scene, sigma: sigma)
             scores.append(try XCTUnwrap(try analyzer.analyze(frame).score, "σ \(sigma)"))
         }
         for k in 1..<scores.count {

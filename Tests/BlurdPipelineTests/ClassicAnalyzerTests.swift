@@ -1,5 +1,6 @@
 import BlurdImaging
 import BlurdPipeline
+import BlurdTestSupport
 import XCTest
 
 final class ClassicAnalyzerTests: XCTestCase {
@@ -7,7 +8,7 @@ final class ClassicAnalyzerTests: XCTestCase {
 
     func testSharpTextureScoresHighAndBlurredTextureLow() throws {
         let sharp = SyntheticFrames.blocks(width: width, height: height, seed: 1)
-        let blurred = SyntheticFrames.gaussianBlur(sharp, sigma: 2.5)
+        let blurred = GaussianBlur.apply(sharp, sigma: 2.5)
         let analyzer = ClassicAnalyzer()
         let sharpResult = try analyzer.analyze(sharp)
         let blurredResult = try analyzer.analyze(blurred)
@@ -21,7 +22,7 @@ final class ClassicAnalyzerTests: XCTestCase {
 
     func testBlurMapMarksTheBlurredHalf() throws {
         let sharp = SyntheticFrames.blocks(width: width, height: height, seed: 3)
-        let halfBlurred = SyntheticFrames.gaussianBlur(sharp, sigma: 2.5, fromX: width / 2)
+        let halfBlurred = GaussianBlur.apply(sharp, sigma: 2.5, fromX: width / 2)
         let analysis = try ClassicAnalyzer().analyze(SyntheticFrames.addNoise(halfBlurred, sigma: 2, seed: 5))
         let map = analysis.map
         XCTAssertEqual(map.width, 40)
@@ -48,7 +49,7 @@ final class ClassicAnalyzerTests: XCTestCase {
         let sharp = SyntheticFrames.blocks(width: width, height: height, seed: 8)
         let analyzer = ClassicAnalyzer()
         let scores = try [0.0, 0.7, 1.0, 1.5, 3.0].map { sigma -> Double in
-            let frame = sigma == 0 ? sharp : SyntheticFrames.gaussianBlur(sharp, sigma: sigma)
+            let frame = sigma == 0 ? sharp : GaussianBlur.apply(sharp, sigma: sigma)
             return try XCTUnwrap(analyzer.analyze(frame).score)
         }
         XCTAssertEqual(scores, scores.sorted(by: >), "scores \(scores) should fall with blur")

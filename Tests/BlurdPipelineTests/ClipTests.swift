@@ -1,6 +1,7 @@
 import BlurdImaging
 import BlurdMedia
 import BlurdPipeline
+import BlurdTestSupport
 import Foundation
 import XCTest
 
@@ -10,22 +11,15 @@ final class ClipTests: XCTestCase {
 
     /// A moving textured pattern, frames 20–29 Gaussian-blurred (σ = 2.5 px) before encoding.
     private func makeClip() throws -> String {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("blurd-pipeline-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("clip.mp4").path
-        var options = VideoWriterOptions(path: path, width: Self.width, height: Self.height, frameRate: 25)
+        let directory = try TemporaryDirectory.make("blurd-pipeline", for: self)
+        var options = VideoWriterOptions(path: directory.appendingPathComponent("clip.mp4").path,
+                                         width: Self.width, height: Self.height, frameRate: 25)
         options.crf = 18
         options.preset = "veryfast"
-        let writer = try VideoWriter(options: options)
-        for index in 0..<Self.frames {
-            var frame = SyntheticFrames.blocks(width: Self.width, height: Self.height, shift: 2 * index, seed: 4)
-            if Self.blurredFrames.contains(index) { frame = SyntheticFrames.gaussianBlur(frame, sigma: 2.5) }
-            try writer.write(gray: frame)
+        return try ClipEncoder.encode(options, frames: Self.frames) { index in
+            let frame = SyntheticFrames.blocks(width: Self.width, height: Self.height, shift: 2 * index, seed: 4)
+            return Self.blurredFrames.contains(index) ? GaussianBlur.apply(frame, sigma: 2.5) : frame
         }
-        try writer.finish()
-        return path
     }
 
     func testBlurredFramesScoreLowerThanSharpOnes() throws {

@@ -2,6 +2,8 @@ import BlurdImaging
 import BlurdMedia
 import BlurdOutput
 import BlurdPipeline
+import BlurdSegmenter
+import BlurdTestSupport
 import Foundation
 import XCTest
 
@@ -59,7 +61,7 @@ final class JSONLinesSinkTests: XCTestCase {
     }
 
     func testRunLengthsStartWithASharpRunAndRoundTrip() {
-        var random = SyntheticFrames.Random(state: 42)
+        var random = SeededRandom(seed: 42)
         for _ in 0..<50 {
             let map = BlurMap(width: 9, height: 5, probability: (0..<45).map { _ in UInt8(random.next() % 256) })
             let runs = MaskRunLengths.encode(map)
@@ -71,9 +73,7 @@ final class JSONLinesSinkTests: XCTestCase {
     }
 
     func testSummaryLineAndFileOutput() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("blurd-jsonl-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory.make("blurd-jsonl", for: self)
         let path = directory.appendingPathComponent("out.jsonl").path
         let sink = try JSONLinesSink(path: path, method: "classic")
         let analysis = FrameAnalysis(state: .ok, score: 1, blurredFraction: 0, map: BlurMap(width: 2, height: 2))
@@ -95,8 +95,8 @@ final class JSONLinesSinkTests: XCTestCase {
     }
 
     func testMaskDirectoryWritesPGMByFrameIndex() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("blurd-masks-\(UUID().uuidString)/nested")
-        addTeardownBlock { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+        // Two levels that do not exist yet: the sink creates intermediate directories.
+        let directory = try TemporaryDirectory.make("blurd-masks", for: self).appendingPathComponent("masks/nested")
         let sink = try MaskDirectorySink(directory: directory.path)
         let map = BlurMap(width: 3, height: 2, probability: [0, 1, 2, 253, 254, 255])
         try sink.write(result(FrameAnalysis(state: .ok, score: 0.5, blurredFraction: 0.5, map: map)))

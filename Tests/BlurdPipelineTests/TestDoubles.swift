@@ -1,6 +1,7 @@
 import BlurdImaging
 import BlurdMedia
 import BlurdPipeline
+import BlurdSegmenter
 import Foundation
 
 /// A source of `count` frames whose first pixel row encodes the frame index, or an endless
@@ -38,7 +39,7 @@ final class CountingSource: FrameSource {
 /// Reads the frame index back from the pixels and sleeps a random 0–3 ms, so workers finish
 /// out of order.
 final class SleepyAnalyzer: FrameAnalyzer {
-    private var random = SyntheticFrames.Random(state: UInt64.random(in: 1...UInt64.max))
+    private var random = SeededRandom(seed: UInt64.random(in: 1...UInt64.max))
 
     func analyze(_ luma: GrayImage) throws -> FrameAnalysis {
         usleep(UInt32(random.next() % 3000))

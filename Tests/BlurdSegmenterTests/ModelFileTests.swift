@@ -1,5 +1,6 @@
 import XCTest
 @testable import BlurdSegmenter
+import BlurdTestSupport
 
 final class ModelFileTests: XCTestCase {
     private let bnSpec = NetworkSpec(name: "bn-net", inChannels: 1, layers: [
@@ -36,8 +37,7 @@ final class ModelFileTests: XCTestCase {
         XCTAssertEqual(decoded.tensors, original.tensors)
         XCTAssertEqual(decoded.serialized(), bytes)
 
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("roundtrip-\(getpid()).blurdmodel").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = try TemporaryDirectory.make("blurd-model", for: self).appendingPathComponent("roundtrip.blurdmodel").path
         try original.write(to: path)
         XCTAssertEqual(try ModelFile.read(contentsOf: path).serialized(), bytes)
     }

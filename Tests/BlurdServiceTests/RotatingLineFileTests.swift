@@ -1,16 +1,12 @@
 @testable import BlurdService
+import BlurdTestSupport
 import XCTest
 
 final class RotatingLineFileTests: XCTestCase {
     private var directory: URL!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("blurd-rotate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try FileManager.default.removeItem(at: directory)
+        directory = try TemporaryDirectory.make("blurd-rotate", for: self)
     }
 
     private func lines(_ path: String) throws -> [String] {

@@ -1,6 +1,7 @@
 import BlurdImaging
 import BlurdMedia
 import BlurdPipeline
+import BlurdTestSupport
 import Foundation
 import XCTest
 
@@ -12,16 +13,14 @@ final class ServeEndToEndTests: XCTestCase {
     private var processes: [Process] = []
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("blurd-serve-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        for process in processes where process.isRunning {
-            process.interrupt()
-            process.waitUntilExit()
+        directory = try TemporaryDirectory.make("blurd-serve", for: self)
+        // Registered after the directory, so it runs before the directory is removed.
+        addTeardownBlock { [unowned self] in
+            for process in self.processes where process.isRunning {
+                process.interrupt()
+                process.waitUntilExit()
+            }
         }
-        try FileManager.default.removeItem(at: directory)
     }
 
     private func config(httpPort: Int, streams: [(name: String, port: Int)], extra: String = "") -> String {
@@ -200,22 +199,12 @@ final class ServeEndToEndTests: XCTestCase {
     func testBusyListenPortExitsOneWithTheReason() throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let listening = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, length) == 0 && listen(listener, 1) == 0 && getsockname(listener, $0, &length) == 0
-            }
-        }
-        XCTAssertTrue(listening)
-        let port = Int(UInt16(bigEndian: address.sin_port))
+        let port = try XCTUnwrap(LoopbackSocket.bindToFreePort(listener, listenBacklog: 1))
         let configPath = directory.appendingPathComponent("busy.yaml").path
         try "http: {listen: '127.0.0.1:\(port)'}\nstreams: [{name: a, url: /nonexistent/a.ts}]\n"
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         let process = Process()
-        process.executableURL = try ServeHarness.blurdBinary()
+        process.executableURL = try BlurdExecutable.url()
         process.arguments = ["serve", "--config", configPath]
         let errors = Pipe()
         process.standardError = errors
@@ -232,7 +221,7 @@ final class ServeEndToEndTests: XCTestCase {
         let configPath = directory.appendingPathComponent("ok.yaml").path
         try "streams: [{name: a, url: 'udp://127.0.0.1:9'}]\n".write(toFile: configPath, atomically: true, encoding: .utf8)
         let process = Process()
-        process.executableURL = try ServeHarness.blurdBinary()
+        process.executableURL = try BlurdExecutable.url()
         process.arguments = ["serve", "--config", configPath, "--check"]
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
@@ -246,7 +235,7 @@ final class ServeEndToEndTests: XCTestCase {
         try "streams: [{name: a, url: 'udp://127.0.0.1:1', tresholds: {}}]\n"
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         let process = Process()
-        process.executableURL = try ServeHarness.blurdBinary()
+        process.executableURL = try BlurdExecutable.url()
         process.arguments = ["serve", "--config", configPath]
         // As under systemd: lines carry syslog priorities for journald.
         var environment = ProcessInfo.processInfo.environment
@@ -285,7 +274,7 @@ extension ServeEndToEndTests {
                   recording: {directory: \(recordings.path), codec: libx264, container: mkv}
             """.write(toFile: configPath, atomically: true, encoding: .utf8)
         let daemon = Process()
-        daemon.executableURL = try ServeHarness.blurdBinary()
+        daemon.executableURL = try BlurdExecutable.url()
         daemon.arguments = ["serve", "--config", configPath]
         daemon.standardOutput = FileHandle.nullDevice
         daemon.standardError = FileHandle.nullDevice

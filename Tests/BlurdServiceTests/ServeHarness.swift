@@ -1,3 +1,4 @@
+import BlurdTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -5,26 +6,15 @@ import FoundationNetworking
 import Glibc
 import XCTest
 
-/// Real parts for the end-to-end service tests, all on 127.0.0.1: the built `blurd` binary,
-/// an `ffmpeg` CLI live source, free ports, HTTP scrapes.
+/// Real parts for the end-to-end service tests, all on 127.0.0.1: `blurd serve` as systemd
+/// runs it, an `ffmpeg` CLI live source, free ports, HTTP scrapes.
 enum ServeHarness {
-    /// The `blurd` executable built next to the test bundle.
-    static func blurdBinary() throws -> URL {
-        let bundle = Bundle.main.bundleURL
-        let candidates = [bundle.appendingPathComponent("blurd"),
-                          bundle.deletingLastPathComponent().appendingPathComponent("blurd")]
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw XCTSkip("blurd binary not built next to the tests (looked at \(candidates.map(\.path)))")
-        }
-        return found
-    }
-
     /// `blurd serve --config configPath`, not yet started, talking systemd's protocol to
     /// `notify` with the given watchdog interval and appending its log to `logPath`.
     static func serveDaemon(configPath: String, notify: NotifySocket, watchdogMicroseconds: Int,
                             logPath: String) throws -> Process {
         let daemon = Process()
-        daemon.executableURL = try blurdBinary()
+        daemon.executableURL = try BlurdExecutable.url()
         daemon.arguments = ["serve", "--config", configPath]
         var environment = ProcessInfo.processInfo.environment
         environment["NOTIFY_SOCKET"] = notify.environmentValue
@@ -64,18 +54,10 @@ enum ServeHarness {
         let descriptor = socket(AF_INET, type, 0)
         guard descriptor >= 0 else { throw HarnessError("socket failed") }
         defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
-            }
+        guard let port = LoopbackSocket.bindToFreePort(descriptor) else {
+            throw HarnessError("bind failed: \(String(cString: strerror(errno)))")
         }
-        guard bound else { throw HarnessError("bind failed: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return Int(port)
     }
 
     /// `ffmpeg -re` sending a 25 fps test pattern as MPEG-TS over UDP to 127.0.0.1:`port`.

@@ -1,4 +1,5 @@
 @testable import BlurdService
+import BlurdTestSupport
 import Logging
 import Prometheus
 import XCTest
@@ -42,9 +43,7 @@ final class StreamFleetTests: XCTestCase {
     /// A file source through the CNN (the built-in model at fp32): every frame is analysed and
     /// written, then the stream stops at the end of the file.
     func testFileThroughCNNIsAnalysedAndStops() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("blurd-fleet-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory.make("blurd-fleet", for: self)
         let clip = directory.appendingPathComponent("clip.ts").path
         try ServeHarness.makeTestClip(at: clip, width: 320, height: 240, frames: 12)
 

@@ -1,5 +1,6 @@
 import XCTest
 import BlurdImaging
+import BlurdTestSupport
 @testable import BlurdTraining
 
 /// Metrics on hand-made maps and masks, against values worked out by hand.
@@ -99,11 +100,10 @@ final class EvaluationMetricsTests: XCTestCase {
     }
 
     func testDatasetPairsMatchByStem() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("blurd-eval-\(UUID().uuidString)")
+        let root = try TemporaryDirectory.make("blurd-eval", for: self)
         let images = root.appendingPathComponent("images"), masks = root.appendingPathComponent("masks")
         try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: masks, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: root) }
         for name in ["a.jpg", "b.png", "c.png", "notes.txt"] {
             FileManager.default.createFile(atPath: images.appendingPathComponent(name).path, contents: Data())
         }

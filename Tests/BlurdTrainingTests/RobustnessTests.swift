@@ -1,6 +1,7 @@
 import BlurdImaging
 import BlurdMedia
 import BlurdPipeline
+import BlurdTestSupport
 @testable import BlurdTraining
 import Foundation
 import XCTest
@@ -11,12 +12,7 @@ final class RobustnessTests: XCTestCase {
     private var directory: URL!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("blurd-robustness-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
+        directory = try TemporaryDirectory.make("blurd-robustness", for: self)
     }
 
     // MARK: Spearman
@@ -83,37 +79,10 @@ final class RobustnessTests: XCTestCase {
         return image
     }
 
-    /// Separable Gaussian blur of columns `[fromX, toX)` (clamped borders).
-    private static func blur(_ image: GrayImage, sigma: Double, fromX: Int = 0, toX: Int = width) -> GrayImage {
-        guard sigma > 0 else { return image }
-        let radius = Int((3 * sigma).rounded(.up))
-        let weights = (-radius...radius).map { exp(-Double($0 * $0) / (2 * sigma * sigma)) }
-        let total = weights.reduce(0, +)
-        var horizontal = [Double](repeating: 0, count: width * height)
-        for y in 0..<height {
-            for x in 0..<width {
-                var sum = 0.0
-                for k in -radius...radius { sum += weights[k + radius] * Double(image[min(width - 1, max(0, x + k)), y]) }
-                horizontal[y * width + x] = sum / total
-            }
-        }
-        var output = image
-        for y in 0..<height {
-            for x in fromX..<toX {
-                var sum = 0.0
-                for k in -radius...radius { sum += weights[k + radius] * horizontal[min(height - 1, max(0, y + k)) * width + x] }
-                output[x, y] = UInt8(max(0, min(255, (sum / total).rounded())))
-            }
-        }
-        return output
-    }
-
     private func encode(_ name: String, _ frame: (Int) -> GrayImage) throws -> String {
         var options = VideoWriterOptions(path: directory.appendingPathComponent(name).path, width: Self.width, height: Self.height)
         options.crf = 12
-        let writer = try VideoWriter(options: options)
-        for index in 0..<Self.frames { try writer.write(gray: frame(index)) }
-        try writer.finish()
+        try ClipEncoder.encode(options, frames: Self.frames, frame: frame)
         return name
     }
 
@@ -126,9 +95,9 @@ final class RobustnessTests: XCTestCase {
         try schedule.write(to: directory.appendingPathComponent("pull.csv"), atomically: true, encoding: .utf8)
         let rows = [
             "sharp,sharp,\(try encode("sharp.mp4") { Self.scene(shift: 2 * $0) }),,",
-            "region,region,\(try encode("region.mp4") { Self.blur(Self.scene(shift: 2 * $0), sigma: 3, fromX: Self.width / 2) }),half.png,",
+            "region,region,\(try encode("region.mp4") { GaussianBlur.apply(Self.scene(shift: 2 * $0), sigma: 3, fromX: Self.width / 2) }),half.png,",
             "flat,flat,\(try encode("flat.mp4") { _ in GrayImage(width: Self.width, height: Self.height, pixels: [UInt8](repeating: 77, count: Self.width * Self.height)) }),,",
-            "pull,focus,\(try encode("pull.mp4") { Self.blur(Self.scene(shift: 0), sigma: sigmas[$0]) }),,pull.csv",
+            "pull,focus,\(try encode("pull.mp4") { GaussianBlur.apply(Self.scene(shift: 0), sigma: sigmas[$0]) }),,pull.csv",
         ]
         try (["name,kind,video,mask,sigmas"] + rows).joined(separator: "\n")
             .write(to: directory.appendingPathComponent(RobustnessManifest.fileName), atomically: true, encoding: .utf8)

@@ -1,5 +1,6 @@
 import BlurdImaging
 import BlurdMedia
+import BlurdTestSupport
 @testable import BlurdTraining
 import Foundation
 import XCTest
@@ -118,9 +119,7 @@ final class SynthesisSamplerTests: XCTestCase {
     }
 
     func testPhotoLibraryReadsItsSplitLists() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("synth-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = try TemporaryDirectory.make("synth", for: self).path
         XCTAssertThrowsError(try PhotoLibrary(directory: directory, split: .train)) { error in
             XCTAssertEqual(error as? SynthesisError, .missingSplitList(directory + "/train-list.txt"))
         }

@@ -1,6 +1,7 @@
 import XCTest
 import BlurdImaging
 import BlurdSegmenter
+import BlurdTestSupport
 @testable import BlurdTraining
 
 /// End-to-end runs of the trainer on a tiny net and simple synthetic data: sharp random texture
@@ -81,8 +82,7 @@ final class TrainingRunTests: XCTestCase {
     }
 
     func testCheckpointRoundTripsAndResumeContinuesTheRun() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("blurd-ckpt-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = try TemporaryDirectory.make("blurd-ckpt", for: self).appendingPathComponent("run.ckpt").path
         let trainer = try Trainer(configuration: Self.configuration(iterations: 4), metadata: ["command": "test"])
         _ = try trainer.run(sources: factory, checkpointPath: path)
 
