@@ -43,6 +43,12 @@ final class AnalysisPipelineTests: XCTestCase {
         XCTAssertEqual(Set(indices).count, indices.count)
         XCTAssertEqual(sink.lumaIndices, indices)
         XCTAssertEqual(indices.last, frames - 1, "the newest frame is never the one dropped")
+        // Each frame carries the drops so far: they only grow, and the newest frame saw all of
+        // them but the one the source's final (end-of-file) slot request may still cause.
+        let drops = sink.results.map(\.framesDroppedSoFar)
+        XCTAssertEqual(drops, drops.sorted())
+        XCTAssertLessThanOrEqual(drops.last!, summary.framesDropped)
+        XCTAssertGreaterThanOrEqual(drops.last!, summary.framesDropped - 1)
     }
 
     func testStopEndsAnEndlessSourceAndWritesEveryFinishedFrame() throws {

@@ -55,6 +55,7 @@ final class CollectingSink: FrameSink {
     struct Record {
         var meta: FrameMeta
         var analysis: FrameAnalysis
+        var framesDroppedSoFar: Int
     }
 
     private(set) var results: [Record] = []
@@ -66,7 +67,7 @@ final class CollectingSink: FrameSink {
     var onWrite: ((Int) -> Void)?
 
     func write(_ result: FrameResult) throws {
-        results.append(Record(meta: result.meta, analysis: result.analysis))
+        results.append(Record(meta: result.meta, analysis: result.analysis, framesDroppedSoFar: result.framesDroppedSoFar))
         lumaIndices.append(CountingSource.index(of: result.luma))
         result.luma.pixels.withUnsafeBufferPointer { lumaStorage.insert(UInt(bitPattern: $0.baseAddress)) }
         onWrite?(results.count)

@@ -9,10 +9,15 @@ public struct FrameResult: Sendable {
     /// passing it costs nothing; a sink that keeps it past `write` gets its own copy when the
     /// slot is refilled.
     public let luma: GrayImage
+    /// Frames the ring buffer had dropped since the run began when this frame was written
+    /// (stamped by the pipeline in frame order, so it never decreases), so a live stream's
+    /// losses are visible while it runs, not only in the final summary.
+    public var framesDroppedSoFar: Int
 
-    public init(meta: FrameMeta, analysis: FrameAnalysis, luma: GrayImage) {
+    public init(meta: FrameMeta, analysis: FrameAnalysis, luma: GrayImage, framesDroppedSoFar: Int = 0) {
         self.meta = meta
         self.analysis = analysis
         self.luma = luma
+        self.framesDroppedSoFar = framesDroppedSoFar
     }
 }

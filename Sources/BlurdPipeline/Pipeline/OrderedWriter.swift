@@ -37,7 +37,8 @@ final class OrderedWriter: @unchecked Sendable {
         while var entry = pending[nextSequence % pending.count] {
             pending[nextSequence % pending.count] = nil
             nextSequence += 1
-            if let result = entry.result, sinkError == nil {
+            if var result = entry.result, sinkError == nil {
+                result.framesDroppedSoFar = ring.counters.dropped
                 do {
                     for sink in sinks { try sink.write(result) }
                     written += 1

@@ -35,7 +35,7 @@ public final class StreamMetrics: Sendable {
         framesAnalysed = counter("stream_frames_analysed", "Frames analysed and written.")
         framesNoTexture = counter("stream_frames_no_texture", "Analysed frames with too little texture to judge.")
         framesDecoded = counter("stream_frames_decoded", "Frames decoded (before sampling).")
-        framesDropped = counter("stream_frames_dropped", "Frames dropped because analysis fell behind (counted when a connection ends).")
+        framesDropped = counter("stream_frames_dropped", "Frames dropped because analysis fell behind.")
         corruptPackets = counter("stream_corrupt_packets", "Packets flagged corrupt by the demuxer or rejected by the decoder.")
         reconnects = counter("stream_reconnects", "Reconnect attempts after EOF or an error.")
         let buckets: [Duration] = [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),

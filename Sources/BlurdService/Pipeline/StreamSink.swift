@@ -15,6 +15,8 @@ final class StreamSink: FrameSink, @unchecked Sendable {
     private var monitor: FocusMonitor
     private var progress = ContinuousClock.now
     private var connectionFrames = 0
+    /// Drops of the current connection already added to the metric.
+    private var connectionDropsCounted = 0
     private var clock: FrameClock?
 
     init(config: StreamConfig, metrics: StreamMetrics, logger: Logger) throws {
@@ -40,6 +42,7 @@ final class StreamSink: FrameSink, @unchecked Sendable {
             monitor.restartTiming()
             progress = .now
             connectionFrames = 0
+            connectionDropsCounted = 0
         }
     }
 
@@ -52,12 +55,15 @@ final class StreamSink: FrameSink, @unchecked Sendable {
             if let score = analysis.score { metrics.sharpness.set(to: score) }
             if let fraction = analysis.blurredFraction { metrics.blurredFraction.set(to: fraction) }
         }
-        let (events, smoothed, clock) = lock.withLock {
+        let (events, smoothed, clock, newDrops) = lock.withLock {
             progress = .now
             connectionFrames += 1
+            let newDrops = max(0, result.framesDroppedSoFar - connectionDropsCounted)
+            connectionDropsCounted += newDrops
             let events = monitor.observe(pts: result.meta.pts, state: analysis.state, score: analysis.score)
-            return (events, monitor.smoothedScore, self.clock)
+            return (events, monitor.smoothedScore, self.clock, newDrops)
         }
+        if newDrops > 0 { metrics.framesDropped.increment(by: Int64(newDrops)) }
         if let smoothed { metrics.smoothedSharpness.set(to: smoothed) }
         if writesFrames { try output.write(objectLine: JSONLinesSink.line(for: result, method: method)) }
         if let latency = clock?.latency(ofWritten: result.meta.index) { metrics.processingLatency.record(latency) }
@@ -74,7 +80,12 @@ final class StreamSink: FrameSink, @unchecked Sendable {
     }
 
     func finish(_ summary: RunSummary) throws {
-        if summary.framesDropped > 0 { metrics.framesDropped.increment(by: Int64(summary.framesDropped)) }
+        let remainingDrops = lock.withLock {
+            let remaining = max(0, summary.framesDropped - connectionDropsCounted)
+            connectionDropsCounted += remaining
+            return remaining
+        }
+        if remainingDrops > 0 { metrics.framesDropped.increment(by: Int64(remainingDrops)) }
         try output.write(objectLine: JSONLinesSink.line(for: summary))
     }
 
