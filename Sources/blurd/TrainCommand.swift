@@ -26,6 +26,8 @@ struct TrainCommand: ParsableCommand {
     var minutes: Double?
     @Option(help: "Iteration budget.")
     var iterations: Int?
+    @Option(help: "Stop once this iteration is done, with the learning-rate schedule still spanning the whole budget (early stopping that the same command repeats exactly).")
+    var stopAt: Int?
     @Option(help: "Seed of weights, samples and validation set.")
     var seed: UInt64 = 1
     @Option(help: "Crops per batch.")
@@ -56,6 +58,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("give a budget: --minutes or --iterations")
         }
         guard threads > 0 else { throw ValidationError("--threads must be positive") }
+        if let stopAt, stopAt <= 0 { throw ValidationError("--stop-at must be positive") }
     }
 
     func run() throws {
@@ -89,9 +92,10 @@ struct TrainCommand: ParsableCommand {
         stop.installSignalHandlers()
         let sources = try SynthesisSampleSources.factory(photosDirectory: trainer.configuration.photosDirectory,
                                                          cropSize: trainer.configuration.cropSize)
-        let result = try trainer.run(sources: sources, checkpointPath: checkpoint, progress: TrainingProgress(), stop: stop)
+        let result = try trainer.run(sources: sources, checkpointPath: checkpoint, progress: TrainingProgress(), stop: stop,
+                                     stopAt: stopAt)
         print(String(format: "%@ after %d iterations, %.1f min of training, %.1f samples/s (synthesis %.1f ms/sample/worker, loop starved %.0f s); checkpoint %@",
-                     result.interrupted ? "stopped" : "finished", result.iterations, result.trainingSeconds / 60,
+                     result.interrupted || result.iterations == stopAt ? "stopped" : "finished", result.iterations, result.trainingSeconds / 60,
                      result.samplesPerSecond, result.synthesisSecondsPerSample * 1000, result.starvedSeconds, checkpoint))
         if let metrics = result.validation {
             print(String(format: "validation: IoU %.4f  F0.3 %.4f  precision %.4f  recall %.4f  MAE %.4f  AP %.4f",

@@ -86,10 +86,14 @@ public final class Trainer {
         return min(1, fraction)
     }
 
-    /// Trains until the budget is spent or `stop` is requested; writes checkpoints to
-    /// `checkpointPath` (when given) on the configured timer and at the end.
+    /// Trains until the budget is spent, `stop` is requested or iteration `stopAt` is done;
+    /// writes checkpoints to `checkpointPath` (when given) on the configured timer and at the end.
+    ///
+    /// `stopAt` ends the run early while the learning-rate schedule still spans the whole
+    /// budget: the weights are exactly those a checkpoint of the full run has at that iteration,
+    /// so an early-stopped model can be remade by its command alone.
     public func run(sources: SourceFactory, checkpointPath: String?, progress: TrainingProgress? = nil,
-                    stop: StopRequest? = nil) throws -> TrainingResult {
+                    stop: StopRequest? = nil, stopAt: Int? = nil) throws -> TrainingResult {
         let config = configuration
         let outputSize = network.outputSize(height: config.cropSize, width: config.cropSize)
         if normalization == nil {
@@ -122,6 +126,7 @@ public final class Trainer {
                                  config.cropSize, config.workers, iteration))
 
         while budgetFraction < 1 {
+            if let stopAt, iteration >= stopAt { break }
             if stop?.isRequested == true {
                 interrupted = true
                 break
