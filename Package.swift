@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "BlurdPipelineTests",
                     dependencies: ["BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdImaging", "BlurdSegmenter", "BlurdTestSupport"]),
         .testTarget(name: "BlurdOutputTests", dependencies: ["BlurdOutput", "BlurdPipeline", "BlurdMedia", "BlurdImaging", "BlurdTestSupport"]),
-        .testTarget(name: "BlurdServiceTests", dependencies: ["BlurdService", "BlurdPipeline", "BlurdMedia", "BlurdImaging", "BlurdTestSupport"]),
+        .testTarget(name: "BlurdServiceTests", dependencies: ["BlurdService", "BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdImaging", "BlurdTestSupport"]),
         // Runs the built `blurd` binary end to end.
         .testTarget(name: "BlurdCLITests", dependencies: ["BlurdMedia", "BlurdImaging", "BlurdTestSupport"]),
     ],

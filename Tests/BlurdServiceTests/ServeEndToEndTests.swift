@@ -309,3 +309,61 @@ extension ServeEndToEndTests {
         XCTAssertEqual(pictures, 50)
     }
 }
+
+extension ServeEndToEndTests {
+    /// A live source recorded as mp4 in 1.2 s segments with keep_segments 3: segments follow
+    /// the stream, older ones are deleted, and the one open at SIGTERM is finished too (an mp4
+    /// without its trailer does not open).
+    func testLiveRecordingIsSegmentedAndItsLastSegmentFinishedOnSIGTERM() throws {
+        let udpPort = try ServeHarness.freePort(Int32(SOCK_DGRAM.rawValue))
+        let httpPort = try ServeHarness.freePort(Int32(SOCK_STREAM.rawValue))
+        let recordings = directory.appendingPathComponent("rec")
+        try FileManager.default.createDirectory(at: recordings, withIntermediateDirectories: true)
+        let configPath = directory.appendingPathComponent("rec.yaml").path
+        try """
+            http: {listen: "127.0.0.1:\(httpPort)"}
+            streams:
+              - name: cam
+                url: udp://127.0.0.1:\(udpPort)
+                method: classic
+                analysis_size: 160
+                timeout_s: 1.5
+                outputs:
+                  recording: {directory: \(recordings.path), container: mp4, segment_minutes: 0.02, keep_segments: 3}
+            """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let notify = try NotifySocket(abstract: false)
+        let logPath = directory.appendingPathComponent("rec.log").path
+        let daemon = try ServeHarness.serveDaemon(configPath: configPath, notify: notify,
+                                                  watchdogMicroseconds: 0, logPath: logPath)
+        processes.append(try ServeHarness.startSender(port: udpPort))
+        try daemon.run()
+        processes.append(daemon)
+        func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+        // 150 frames at 25 fps: 6 s of stream time, five segments or more.
+        XCTAssertTrue(ServeHarness.waitFor(30) { analysed(ServeHarness.metrics(port: httpPort), "cam") >= 150 },
+                      "no frames analysed; log:\n\(log())")
+        kill(daemon.processIdentifier, SIGTERM)
+        XCTAssertTrue(ServeHarness.waitFor(15) { !daemon.isRunning }, "daemon still running after SIGTERM")
+        daemon.waitUntilExit()
+        XCTAssertEqual(daemon.terminationStatus, 0, log())
+
+        let text = log()
+        XCTAssertGreaterThanOrEqual(text.components(separatedBy: "recording segment").count - 1, 5, text)
+        XCTAssertTrue(text.contains("deleted old recording segment"), text)
+        let files = try FileManager.default.contentsOfDirectory(atPath: recordings.path).sorted()
+        XCTAssertEqual(files.count, 3, "\(files)")
+        var starts: [Double] = []
+        for file in files {
+            XCTAssertTrue(file.hasPrefix("cam-") && file.hasSuffix("Z.mp4"), file)
+            let probe = try ProbeReference(path: recordings.appendingPathComponent(file).path)
+            XCTAssertFalse(probe.frames.isEmpty, file)
+            starts.append(try XCTUnwrap(probe.frames.map(\.pts).min()))
+        }
+        // A segment ends at the first frame at least 1.2 s of stream time after its own first.
+        for (earlier, later) in zip(starts, starts.dropFirst()) {
+            XCTAssertGreaterThanOrEqual(later - earlier, 1.2 - 0.001, "\(starts)")
+            XCTAssertLessThan(later - earlier, 2, "\(starts)")
+        }
+    }
+}

@@ -1,4 +1,5 @@
 @testable import BlurdService
+import Foundation
 import XCTest
 
 final class ServiceConfigTests: XCTestCase {
@@ -118,6 +119,38 @@ final class ServiceConfigTests: XCTestCase {
         XCTAssertThrowsError(try ServiceConfig.load(path: "/nonexistent/blurd.yaml")) { error in
             XCTAssertTrue("\(error)".contains("cannot read /nonexistent/blurd.yaml"), "\(error)")
         }
+    }
+
+    func testRecordingSegmentKeys() throws {
+        let stream = "streams: [{name: a, url: 'udp://h:1', outputs: {recording: {directory: /rec%@}}}]"
+        func yaml(_ keys: String) -> String { stream.replacingOccurrences(of: "%@", with: keys) }
+        let defaults = try XCTUnwrap(try ServiceConfig.parse(yaml: yaml("")).streams[0].outputs.recording)
+        XCTAssertEqual(defaults.segmentMinutes, 10)
+        XCTAssertNil(defaults.keepSegments)
+        let set = try XCTUnwrap(try ServiceConfig.parse(yaml: yaml(", segment_minutes: 0.5, keep_segments: 48"))
+            .streams[0].outputs.recording)
+        XCTAssertEqual(set, RecordingConfig(directory: "/rec", segmentMinutes: 0.5, keepSegments: 48))
+
+        for bad in ["0", "-5", "0.01", ".nan"] {
+            let text = message(yaml(", segment_minutes: \(bad)"))
+            XCTAssertTrue(text.contains("streams[0] (a): outputs.recording.segment_minutes must be a number of minutes of at least 1/60"),
+                          text)
+        }
+        XCTAssertTrue(message(yaml(", keep_segments: 0")).contains("outputs.recording.keep_segments must be at least 1, got 0"))
+        XCTAssertTrue(message(yaml(", keep_segments: two")).contains("keep_segments: expected Int"), message(yaml(", keep_segments: two")))
+        XCTAssertTrue(message(yaml(", segment_minute: 5")).contains("recording.segment_minute: unknown key 'segment_minute'"))
+    }
+
+    func testSegmentFileNames() {
+        let recording = RecordingConfig(directory: "/rec", container: "mkv")
+        let path = recording.path(stream: "cam", start: Date(timeIntervalSince1970: 1_714_564_800))
+        XCTAssertEqual(path, "/rec/cam-20240501T120000Z.mkv")
+        XCTAssertTrue(recording.isSegment("cam-20240501T120000Z.mkv", of: "cam"))
+        XCTAssertFalse(recording.isSegment("cam-2-20240501T120000Z.mkv", of: "cam"))
+        XCTAssertTrue(recording.isSegment("cam-2-20240501T120000Z.mkv", of: "cam-2"))
+        XCTAssertFalse(recording.isSegment("cam-20240501T120000Z.mp4", of: "cam"))
+        XCTAssertFalse(recording.isSegment("cam-20240501-120000Z.mkv", of: "cam"))
+        XCTAssertFalse(recording.isSegment("cam-20240501T120000Z.mkv.part", of: "cam"))
     }
 
     func testReconnectBackoffIsCappedAndJittered() {

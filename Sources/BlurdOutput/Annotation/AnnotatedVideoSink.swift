@@ -16,6 +16,9 @@ public final class AnnotatedVideoSink: FrameSink {
     private var firstSeconds: Double?
     /// Analysed frames whose full-resolution picture had been dropped (drop-oldest only).
     public private(set) var missingFrames = 0
+    /// Audio from this time on (seconds, like `FrameMeta.pts`) is left in the tap for the sink
+    /// that records the following frames, when a recording is cut into files; nil = all audio.
+    public var audioEnd: Double?
 
     /// `crf` applies to encoders that have one (libx264); `preset` likewise.
     public init(path: String, tap: FullFrameTap, codec: String = "libx264", crf: Int = 20,
@@ -54,7 +57,8 @@ public final class AnnotatedVideoSink: FrameSink {
 
     private func writeAudio() throws {
         guard hasAudio, let firstSeconds else { return }
-        for packet in tap.takeAudioPackets() {
+        let packets = audioEnd.map { tap.takeAudioPackets(before: $0) } ?? tap.takeAudioPackets()
+        for packet in packets {
             guard let seconds = packet.seconds, seconds >= firstSeconds else { continue }
             try writer.write(copied: packet, stream: 0)
         }

@@ -78,4 +78,17 @@ public final class FullFrameTap: FrameSource, @unchecked Sendable {
             return audio
         }
     }
+
+    /// The audio packets read so far that start before `seconds` (or have no timestamp), in
+    /// read order; the later ones stay for a later call (the next file of a cut recording).
+    public func takeAudioPackets(before seconds: Double) -> [MediaPacket] {
+        lock.withLock {
+            var taken: [MediaPacket] = [], kept: [MediaPacket] = []
+            for packet in audio {
+                if let start = packet.seconds, start >= seconds { kept.append(packet) } else { taken.append(packet) }
+            }
+            audio = kept
+            return taken
+        }
+    }
 }

@@ -189,8 +189,9 @@ public struct OutputsConfig: Decodable, Equatable, Sendable {
 }
 
 /// An annotated recording: the stream at full resolution with the blur overlay, score and
-/// timecode burnt in (`AnnotatedVideoSink`), one file per connection named
-/// `STREAM-YYYYMMDDTHHMMSSZ.CONTAINER` after the connection's start (UTC). Not rotated by size.
+/// timecode burnt in (`AnnotatedVideoSink`), cut into segments of about `segmentMinutes` of
+/// stream time (`SegmentedRecordingSink`), each a complete file named
+/// `STREAM-YYYYMMDDTHHMMSSZ.CONTAINER` after the segment's start (UTC).
 public struct RecordingConfig: Decodable, Equatable, Sendable {
     public var directory: String
     /// Any libavcodec video encoder.
@@ -199,16 +200,26 @@ public struct RecordingConfig: Decodable, Equatable, Sendable {
     public var crf = 23
     /// File extension, which picks the muxer: mkv (readable even if the daemon is killed), mp4, ts.
     public var container = "mkv"
+    /// Stream time per file, in minutes; at least one second, since file names have one-second
+    /// resolution.
+    public var segmentMinutes: Double = 10
+    /// How many of the stream's newest files to keep when a segment starts; nil = all.
+    public var keepSegments: Int?
 
-    public init(directory: String, codec: String = "libx264", crf: Int = 23, container: String = "mkv") {
+    public init(directory: String, codec: String = "libx264", crf: Int = 23, container: String = "mkv",
+                segmentMinutes: Double = 10, keepSegments: Int? = nil) {
         self.directory = directory
         self.codec = codec
         self.crf = crf
         self.container = container
+        self.segmentMinutes = segmentMinutes
+        self.keepSegments = keepSegments
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case directory, codec, crf, container
+        case segmentMinutes = "segment_minutes"
+        case keepSegments = "keep_segments"
     }
 
     public init(from decoder: Decoder) throws {
@@ -218,13 +229,38 @@ public struct RecordingConfig: Decodable, Equatable, Sendable {
         codec = try container.decode(.codec, default: "libx264")
         crf = try container.decode(.crf, default: 23)
         self.container = try container.decode(.container, default: "mkv")
+        segmentMinutes = try container.decode(.segmentMinutes, default: 10)
+        keepSegments = try container.decodeIfPresent(Int.self, forKey: .keepSegments)
     }
 
-    /// The file for a connection of `stream` that started at `start`.
+    /// The file of a segment of `stream` that started at `start`.
     func path(stream: String, start: Date) -> String {
+        "\(directory)/\(stream)-\(Self.timeFormatter().string(from: start)).\(container)"
+    }
+
+    /// Whether `fileName` (in `directory`) is a segment file of `stream`: the exact shape `path`
+    /// gives, so a stream named `cam` does not claim the files of `cam-2`.
+    func isSegment(_ fileName: String, of stream: String) -> Bool {
+        let prefix = "\(stream)-", suffix = ".\(container)"
+        guard fileName.hasPrefix(prefix), fileName.hasSuffix(suffix),
+              fileName.count == prefix.count + Self.timeLength + suffix.count else { return false }
+        let time = fileName.dropFirst(prefix.count).prefix(Self.timeLength)
+        return time.enumerated().allSatisfy { offset, character in
+            switch offset {
+            case 8: return character == "T"
+            case Self.timeLength - 1: return character == "Z"
+            default: return character.isASCII && character.isNumber
+            }
+        }
+    }
+
+    /// `YYYYMMDDTHHMMSSZ`: fixed width, so names sort by time.
+    private static let timeLength = 16
+
+    private static func timeFormatter() -> ISO8601DateFormatter {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withYear, .withMonth, .withDay, .withTime, .withTimeZone]
-        return "\(directory)/\(stream)-\(formatter.string(from: start)).\(container)"
+        return formatter
     }
 
     func problems() -> [String] {
@@ -233,6 +269,13 @@ public struct RecordingConfig: Decodable, Equatable, Sendable {
         if !(0...51).contains(crf) { problems.append("outputs.recording.crf must be in 0...51") }
         if !["mkv", "mp4", "ts"].contains(container) {
             problems.append("outputs.recording.container must be mkv, mp4 or ts")
+        }
+        if !(segmentMinutes.isFinite && segmentMinutes >= 1.0 / 60) {
+            problems.append("outputs.recording.segment_minutes must be a number of minutes of at least 1/60 "
+                            + "(one second: segment files are named to the second), got \(segmentMinutes)")
+        }
+        if let keepSegments, keepSegments < 1 {
+            problems.append("outputs.recording.keep_segments must be at least 1, got \(keepSegments)")
         }
         return problems
     }

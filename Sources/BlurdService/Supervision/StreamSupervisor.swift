@@ -201,14 +201,13 @@ public final class StreamSupervisor: @unchecked Sendable {
         if let recording = config.outputs.recording {
             // The recording needs each frame at full resolution, kept beside the analysis luma.
             let tap = FullFrameTap(source: source, maxPending: pipelineOptions.effectiveRingCapacity + 2)
-            let path = recording.path(stream: config.name, start: Date())
             do {
-                sinks.append(try AnnotatedVideoSink(path: path, tap: tap, codec: recording.codec, crf: recording.crf))
+                sinks.append(try SegmentedRecordingSink(config: recording, stream: config.name, tap: tap,
+                                                        start: Date(), logger: logger))
             } catch {
-                return .fatal("recording \(path): \(error)")
+                return .fatal("recording: \(error)")
             }
             frameSource = tap
-            logger.info("recording to \(path)")
         }
         let metrics = self.metrics
         let clock = FrameClock()

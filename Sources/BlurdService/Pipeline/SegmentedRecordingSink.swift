@@ -1,0 +1,156 @@
+import BlurdOutput
+import BlurdPipeline
+import Foundation
+import Logging
+
+/// `outputs.recording` of one connection: the annotated video cut into consecutive files, each
+/// a complete `AnnotatedVideoSink` file whose trailer is written as soon as the next one begins
+/// (or when the connection ends). A segment ends before the first frame at least
+/// `segment_minutes` of stream time after the segment's first frame, so the cuts follow the
+/// frames' pts, not the wall clock, and every segment but the connection's last lasts at least
+/// that long. Stream time counts forward only: when the pts go back (a camera that reset its
+/// clock) it continues from where it was, so files stay bounded and their names in order.
+///
+/// A file is named after the connection's start plus the stream time before the segment, which
+/// keeps names distinct and in order even when a file source is analysed faster than real time;
+/// a name that is taken moves on by a second, so no file is ever overwritten. With
+/// `keep_segments`, the oldest files of the stream beyond that count are deleted whenever a
+/// segment starts (files of earlier connections and runs included).
+///
+/// Copied audio follows the cuts: a segment takes the packets that start before the next
+/// segment's first frame, and leaves the later ones in the tap for it.
+final class SegmentedRecordingSink: FrameSink {
+    private let config: RecordingConfig
+    private let stream: String
+    private let tap: FullFrameTap
+    /// The connection's start (wall clock): stream time zero of the file names.
+    private let start: Date
+    private let logger: Logger
+    private let segmentSeconds: Double
+    /// nil only after a segment was finished and the next could not be opened.
+    private var current: AnnotatedVideoSink?
+    private var currentPath: String
+    private var currentStart: Date
+    /// The stream time at which the next segment starts.
+    private var nextCut: Double
+    /// The pts a run of non-decreasing pts began with, and the stream time it began at.
+    private var timeline: (firstPts: Double, elapsed: Double)?
+    private var lastPts = 0.0
+    private var lastElapsed = 0.0
+
+    /// Pts come from integer units times a time base, so a frame a rounding error before the
+    /// cut is at it.
+    private static let cutTolerance = 1e-6
+
+    /// Opens the first segment at once, so a recording that cannot be written fails the
+    /// connection before any frame is read. `start`: the connection's start (wall clock).
+    init(config: RecordingConfig, stream: String, tap: FullFrameTap, start: Date, logger: Logger) throws {
+        self.config = config
+        self.stream = stream
+        self.tap = tap
+        self.start = start
+        self.logger = logger
+        segmentSeconds = config.segmentMinutes * 60
+        nextCut = segmentSeconds
+        currentStart = start
+        currentPath = ""
+        try openSegment(at: start)
+    }
+
+    func write(_ result: FrameResult) throws {
+        let pts = result.meta.pts
+        let elapsed = streamTime(at: pts)
+        if elapsed >= nextCut - Self.cutTolerance {
+            try finishSegment(audioEnd: pts, summary: Self.segmentSummary)
+            // Names have one-second resolution: a segment is named at least a second after the last.
+            try openSegment(at: max(start.addingTimeInterval(elapsed), currentStart.addingTimeInterval(1)))
+            nextCut = elapsed + segmentSeconds
+        }
+        guard let current else {
+            throw OutputError.writeFailed(path: currentPath, reason: "the segment is not open")
+        }
+        // Audio from the coming cut on belongs to the next segment, whatever frame starts it.
+        current.audioEnd = pts + (nextCut - elapsed)
+        try current.write(result)
+    }
+
+    func finish(_ summary: RunSummary) throws {
+        // The connection's last segment takes all remaining audio, as an uncut recording would.
+        try finishSegment(audioEnd: nil, summary: summary)
+    }
+
+    /// Seconds of stream time from the connection's first frame to the frame at `pts`.
+    private func streamTime(at pts: Double) -> Double {
+        let run: (firstPts: Double, elapsed: Double)
+        if let timeline, pts >= lastPts {
+            run = timeline
+        } else {
+            run = (pts, lastElapsed)
+            timeline = run
+        }
+        let elapsed = run.elapsed + (pts - run.firstPts)
+        lastPts = pts
+        lastElapsed = elapsed
+        return elapsed
+    }
+
+    /// Writes the current segment's trailer; its audio ends before `audioEnd` (nil = all).
+    private func finishSegment(audioEnd: Double?, summary: RunSummary) throws {
+        guard let segment = current else { return }
+        current = nil
+        segment.audioEnd = audioEnd
+        do {
+            try segment.finish(summary)
+        } catch {
+            throw OutputError.writeFailed(path: currentPath, reason: "\(error)")
+        }
+    }
+
+    /// `AnnotatedVideoSink.finish` ignores the run's totals; a segment's end has none.
+    private static let segmentSummary = RunSummary(framesDecoded: 0, framesAnalysed: 0, framesDropped: 0,
+                                                   corruptPackets: 0, decodeErrors: 0, noTextureFrames: 0,
+                                                   elapsedSeconds: 0, interrupted: false)
+
+    /// Starts the segment named after `time`, or the first free second after it.
+    private func openSegment(at time: Date) throws {
+        var time = time
+        while FileManager.default.fileExists(atPath: config.path(stream: stream, start: time)) {
+            time.addTimeInterval(1)
+        }
+        let path = config.path(stream: stream, start: time)
+        do {
+            current = try AnnotatedVideoSink(path: path, tap: tap, codec: config.codec, crf: config.crf)
+        } catch {
+            throw OutputError.cannotOpen(path: path, reason: "\(error)")
+        }
+        currentPath = path
+        currentStart = time
+        logger.info("recording segment", metadata: ["path": "\(path)"])
+        if let keep = config.keepSegments { deleteOldSegments(keeping: keep, current: path) }
+    }
+
+    /// Deletes the stream's oldest segment files beyond the newest `keep`, never the one being
+    /// written (a clock set back can give it an older name than earlier files). Failures are
+    /// logged: a file that cannot be deleted must not stop the recording.
+    private func deleteOldSegments(keeping keep: Int, current: String) {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: config.directory)
+        } catch {
+            logger.warning("cannot list old recording segments", metadata: ["directory": "\(config.directory)",
+                                                                             "error": "\(error)"])
+            return
+        }
+        let segments = names.filter { config.isSegment($0, of: stream) }.sorted()
+        for name in segments.dropLast(keep) {
+            let path = "\(config.directory)/\(name)"
+            guard path != current else { continue }
+            do {
+                try FileManager.default.removeItem(atPath: path)
+                logger.info("deleted old recording segment", metadata: ["path": "\(path)"])
+            } catch {
+                logger.warning("cannot delete old recording segment", metadata: ["path": "\(path)", "error": "\(error)"])
+            }
+        }
+    }
+}
