@@ -29,6 +29,10 @@ public struct VideoWriterOptions: Sendable {
     public var timeBase: MediaRational? = nil
     /// Streams passed through unchanged (an input's audio), fed with `write(copied:)`.
     public var copiedStreams: [CopiedStream] = []
+    /// Shift every stream's timestamps so the file starts at 0 (the muxer's `avoid_negative_ts
+    /// make_zero`): a file cut from the middle of a long stream then plays from 0 with its own
+    /// duration instead of starting after an empty gap as long as the stream so far.
+    public var startsAtZero = false
 
     public init(path: String, width: Int, height: Int, frameRate: Int = 25, codec: String = "libx264") {
         self.path = path
@@ -135,6 +139,9 @@ public final class VideoWriter {
                 throw MediaError.encodeFailed("cannot create \(options.path): \(ffmpegErrorString(status))")
             }
             fileOpened = true
+        }
+        if options.startsAtZero {
+            formatContext.pointee.avoid_negative_ts = AVFMT_AVOID_NEG_TS_MAKE_ZERO
         }
         status = avformat_write_header(formatContext, nil)
         guard status >= 0 else {

@@ -16,7 +16,7 @@ public struct ProbeReference {
     public init(path: String) throws {
         let stream = try ExternalTool.output("ffprobe", ["-v", "error", "-select_streams", "v:0",
                                                          "-show_entries", "stream=start_time", "-of", "csv=p=0", path])
-        startTime = stream.split(separator: "\n").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }.first ?? 0
+        startTime = stream.split(separator: "\n").compactMap { Double($0.trimmingCharacters(in: CharacterSet(charactersIn: " ,"))) }.first ?? 0
         let output = try ExternalTool.output("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_frames",
                                                          "-show_entries", "frame=best_effort_timestamp_time,key_frame",
                                                          "-of", "csv=p=0", path])

@@ -20,9 +20,10 @@ public final class AnnotatedVideoSink: FrameSink {
     /// that records the following frames, when a recording is cut into files; nil = all audio.
     public var audioEnd: Double?
 
-    /// `crf` applies to encoders that have one (libx264); `preset` likewise.
+    /// `crf` applies to encoders that have one (libx264); `preset` likewise. `startsAtZero`
+    /// shifts the file's timestamps to start at 0 (`VideoWriterOptions.startsAtZero`).
     public init(path: String, tap: FullFrameTap, codec: String = "libx264", crf: Int = 20,
-                preset: String? = "veryfast") throws {
+                preset: String? = "veryfast", startsAtZero: Bool = false) throws {
         let stream = tap.source.info
         var options = VideoWriterOptions(path: path, width: tap.fullWidth, height: tap.fullHeight, codec: codec)
         timestamps = FrameTimestamps(stream: stream)
@@ -30,6 +31,7 @@ public final class AnnotatedVideoSink: FrameSink {
         options.crf = crf
         options.preset = codec == "libx264" ? preset : nil
         options.gopSize = max(12, options.frameRate * 2)
+        options.startsAtZero = startsAtZero
         if let audio = tap.source.audioStream { options.copiedStreams = [audio] }
         hasAudio = !options.copiedStreams.isEmpty
         writer = try VideoWriter(options: options)

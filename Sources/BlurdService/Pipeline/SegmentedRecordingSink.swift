@@ -119,7 +119,8 @@ final class SegmentedRecordingSink: FrameSink {
         }
         let path = config.path(stream: stream, start: time)
         do {
-            current = try AnnotatedVideoSink(path: path, tap: tap, codec: config.codec, crf: config.crf)
+            current = try AnnotatedVideoSink(path: path, tap: tap, codec: config.codec, crf: config.crf,
+                                             startsAtZero: true)
         } catch {
             throw OutputError.cannotOpen(path: path, reason: "\(error)")
         }
