@@ -1,8 +1,9 @@
 /* Embeds default.blurdmodel in the binary, so blurd runs without a model file beside it.
  * The assembler finds the file through the -I path Package.swift adds for this directory.
- * Build systems do not see .incbin inputs, so this file names the model's CRC-32: replacing the
+ * Build systems do not see .incbin inputs, so this file names the model's stored CRC-32 (its last
+ * four bytes; the whole-file CRC is the same for every model): replacing the
  * model means updating the line below, which rebuilds the embedding (DefaultModelTests checks it).
- * default.blurdmodel CRC-32: 0x2144df1c */
+ * default.blurdmodel CRC-32: 0x6ec579bb */
 #if defined(__APPLE__)
 #define SYMBOL(name) _##name
     .const_data

@@ -10,11 +10,15 @@ final class DefaultModelTests: XCTestCase {
         XCTAssertTrue(embedded.serialized() == [UInt8](onDisk), "the binary embeds a stale default model")
     }
 
-    func testAssemblyNamesTheModelsChecksum() throws {
-        let onDisk = try Data(contentsOf: modelDirectory.appendingPathComponent("default.blurdmodel"))
+    func testAssemblyNamesTheModelsChecksumAndTheBinaryEmbedsTheFileOnDisk() throws {
+        let onDisk = [UInt8](try Data(contentsOf: modelDirectory.appendingPathComponent("default.blurdmodel")))
         let assembly = try String(contentsOf: modelDirectory.appendingPathComponent("default_model.S"), encoding: .utf8)
-        let expected = "default.blurdmodel CRC-32: 0x" + String(CRC32.checksum([UInt8](onDisk)), radix: 16)
+        // The checksum the file stores (of every byte before it); the CRC of the whole file is
+        // the same constant for every valid model, so it could not tell two models apart.
+        let stored = String(format: "0x%08x", CRC32.checksum(Array(onDisk.dropLast(4))))
+        let expected = "default.blurdmodel CRC-32: " + stored
         XCTAssertTrue(assembly.contains(expected), "update default_model.S to say '\(expected)'")
+        XCTAssertEqual(DefaultModel.bytes, onDisk, "the binary embeds a stale model: rebuild after updating default_model.S")
     }
 
     private var modelDirectory: URL {
