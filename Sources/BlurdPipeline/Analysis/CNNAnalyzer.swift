@@ -45,6 +45,8 @@ public final class CNNAnalyzer: FrameAnalyzer {
     private let gate = TextureGate()
     private let octaves = SharpnessScoreOctaves()
     private var grid: TileGrid?
+    /// The gate cell of each output cell (by the output cell's centre pixel), for `grid`.
+    private var gateCellOfOutput: [Int] = []
 
     public init(configuration: Configuration) throws {
         segmenter = try Segmenter(model: configuration.model, precision: configuration.precision,
@@ -57,12 +59,7 @@ public final class CNNAnalyzer: FrameAnalyzer {
         guard texture.state == .ok else { return .noTexture(grid: grid) }
 
         let probabilities = segmenter.probabilities(luma)
-        let stride = segmenter.outputStride
-        // The gate cell of each output cell, by the output cell's centre pixel.
-        let gateCell: (Int, Int) -> Int = { x, y in
-            grid.rowOfPixel[min(y * stride + stride / 2, luma.height - 1)] * grid.width
-                + grid.columnOfPixel[min(x * stride + stride / 2, luma.width - 1)]
-        }
+        let gateCells = gateCells(outputWidth: probabilities.width, outputHeight: probabilities.height, grid: grid)
         var gateSums = [Double](repeating: 0, count: grid.cellCount)
         var gateCounts = [Int](repeating: 0, count: grid.cellCount)
         var texturedCells = 0, blurredCells = 0
@@ -71,7 +68,7 @@ public final class CNNAnalyzer: FrameAnalyzer {
             for x in 0..<probabilities.width {
                 let probability = probabilities[x, y]
                 guard probability.isFinite else { throw CNNAnalyzerError.nonFiniteOutput }
-                let cell = gateCell(x, y)
+                let cell = gateCells[y * probabilities.width + x]
                 guard texture.texturedCells[cell] else { continue }
                 let byte = CNNAnalyzer.byte(probability)
                 gateSums[cell] += Double(byte) / 255
@@ -91,7 +88,7 @@ public final class CNNAnalyzer: FrameAnalyzer {
         var map = BlurMap(width: probabilities.width, height: probabilities.height)
         for y in 0..<probabilities.height {
             for x in 0..<probabilities.width {
-                let cell = gateCell(x, y)
+                let cell = gateCells[y * probabilities.width + x]
                 map[x, y] = covered[cell] ? CNNAnalyzer.byte(probabilities[x, y]) : CNNAnalyzer.byte(Float(filled[cell]))
             }
         }
@@ -110,7 +107,21 @@ public final class CNNAnalyzer: FrameAnalyzer {
         if let grid, grid.imageWidth == luma.width, grid.imageHeight == luma.height { return grid }
         let grid = TileGrid(imageWidth: luma.width, imageHeight: luma.height)
         self.grid = grid
+        gateCellOfOutput = []
         return grid
+    }
+
+    /// `gateCellOfOutput`, made once per frame size.
+    private func gateCells(outputWidth: Int, outputHeight: Int, grid: TileGrid) -> [Int] {
+        if gateCellOfOutput.count == outputWidth * outputHeight { return gateCellOfOutput }
+        let stride = segmenter.outputStride
+        gateCellOfOutput = (0..<outputHeight).flatMap { y in
+            (0..<outputWidth).map { x in
+                grid.rowOfPixel[min(y * stride + stride / 2, grid.imageHeight - 1)] * grid.width
+                    + grid.columnOfPixel[min(x * stride + stride / 2, grid.imageWidth - 1)]
+            }
+        }
+        return gateCellOfOutput
     }
 }
 
