@@ -120,7 +120,8 @@ public final class VideoSource {
     }
 
     /// Like `nextFrame(into:)`, and also writes the frame at full resolution into `fullFrame`
-    /// (reusing its storage). Odd sizes lose their last row or column, as 4:2:0 needs even ones.
+    /// (reusing its storage). An odd side is scaled to the even size below
+    /// it (721×405 → 720×404: a squeeze of one column or row), as 4:2:0 needs even sizes.
     public func nextFrame(into luma: inout GrayImage, fullFrame: inout YUV420Image) throws -> FrameMeta? {
         try nextFrame(into: &luma) { frame in
             let width = max(2, info.width & ~1), height = max(2, info.height & ~1)
