@@ -5,10 +5,10 @@
 /// (`VideoDegradation.sensor`); this curve is the noise-free path, which is what
 /// `BlurObservability` compares layers through.
 public struct ToneCurve: Sendable, Equatable {
-    public var gain: Float = 1
-    public var amplification: Float = 1
-    public var contrast: Float = 1
-    public var brightness: Float = 0
+    public var gain: Float
+    public var amplification: Float
+    public var contrast: Float
+    public var brightness: Float
 
     public init(gain: Float = 1, amplification: Float = 1, contrast: Float = 1, brightness: Float = 0) {
         self.gain = gain
@@ -16,9 +16,6 @@ public struct ToneCurve: Sendable, Equatable {
         self.contrast = contrast
         self.brightness = brightness
     }
-
-    /// True when the curve changes nothing.
-    public var isIdentity: Bool { gain == 1 && amplification == 1 && contrast == 1 && brightness == 0 }
 
     /// The exposed value of a scene value in [0, 1].
     @inlinable public func apply(_ value: Float) -> Float {
