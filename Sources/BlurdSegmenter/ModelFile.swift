@@ -47,6 +47,13 @@ public struct ModelFile: Sendable {
         }
     }
 
+    /// The CRC-32 that ends this model's file (the CRC of every byte before it): it names the
+    /// exact weights. (The CRC of the whole file is the same constant for every model.)
+    public var storedChecksum: UInt32 {
+        let bytes = serialized()
+        return bytes.suffix(4).reversed().reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
     /// The JSON block: architecture and free-form metadata.
     private struct Header: Codable {
         var spec: NetworkSpec

@@ -52,6 +52,10 @@ struct TrainCommand: ParsableCommand {
     var validationSamples = 64
     @Option(help: "Minutes between checkpoints.")
     var checkpointMinutes: Double = 5
+    @Option(name: .customLong("init"), help: ArgumentHelp("Fine-tune: start from this model's weights instead of random ones: a .blurdmodel, a .blurdckpt, or \"default\" for the model built into blurd.", valueName: "model"))
+    var initialModel: String?
+    @Option(help: ArgumentHelp("JSON object of synthesis settings laid over the defaults, e.g. {\"hazeProbability\": 0.3} (names: SynthesisConfig in Sources/BlurdTraining/Synthesis; stored in the checkpoint).", valueName: "file"))
+    var synthesis: String?
 
     func validate() throws {
         if resume == nil && minutes == nil && iterations == nil {
@@ -59,6 +63,9 @@ struct TrainCommand: ParsableCommand {
         }
         guard threads > 0 else { throw ValidationError("--threads must be positive") }
         if let stopAt, stopAt <= 0 { throw ValidationError("--stop-at must be positive") }
+        if resume != nil && (initialModel != nil || synthesis != nil) {
+            throw ValidationError("--resume keeps the checkpoint's weights and settings; --init and --synthesis start a new run")
+        }
     }
 
     func run() throws {
@@ -74,14 +81,16 @@ struct TrainCommand: ParsableCommand {
                 FileHandle.standardError.write("note: --resume keeps the checkpoint's budget and settings\n".data(using: .utf8)!)
             }
         } else {
+            let synthesisConfig = try synthesis.map { try SynthesisConfig.overriding(contentsOf: $0) } ?? SynthesisConfig()
+            let startingModel = try initialModel.map(Self.loadInitialModel)
             let configuration = TrainingConfiguration(
                 spec: .blurSegDefault, photosDirectory: photos, cropSize: crop, batchSize: batch,
                 schedule: LearningRateSchedule(peak: learningRate, warmupIterations: warmup),
                 loss: SegmentationLoss(diceWeight: diceWeight), gradientClipNorm: clip,
                 iterations: iterations, minutes: minutes, validationInterval: validateEvery,
                 validationSamples: validationSamples, checkpointMinutes: checkpointMinutes,
-                workers: workers, seed: seed)
-            trainer = try Trainer(configuration: configuration, metadata: metadata)
+                workers: workers, seed: seed, synthesis: synthesisConfig, initialModel: startingModel?.description)
+            trainer = try Trainer(configuration: configuration, initialModel: startingModel?.model, metadata: metadata)
         }
         let checkpoint = self.checkpoint ?? resume ?? "data/train/checkpoint.blurdckpt"
         let directory = (checkpoint as NSString).deletingLastPathComponent
@@ -91,7 +100,7 @@ struct TrainCommand: ParsableCommand {
         let stop = StopRequest()
         stop.installSignalHandlers()
         let sources = try SynthesisSampleSources.factory(photosDirectory: trainer.configuration.photosDirectory,
-                                                         cropSize: trainer.configuration.cropSize)
+                                                         config: trainer.configuration.synthesis)
         let result = try trainer.run(sources: sources, checkpointPath: checkpoint, progress: TrainingProgress(), stop: stop,
                                      stopAt: stopAt)
         print(String(format: "%@ after %d iterations, %.1f min of training, %.1f samples/s (synthesis %.1f ms/sample/worker, loop starved %.0f s); checkpoint %@",
@@ -101,5 +110,21 @@ struct TrainCommand: ParsableCommand {
             print(String(format: "validation: IoU %.4f  F0.3 %.4f  precision %.4f  recall %.4f  MAE %.4f  AP %.4f",
                          metrics.iou, metrics.fMeasure, metrics.precision, metrics.recall, metrics.mae, metrics.averagePrecision))
         }
+    }
+
+    /// The `--init` model and how the checkpoint names it (the model's stored CRC pins the weights).
+    private static func loadInitialModel(_ source: String) throws -> (model: ModelFile, description: String) {
+        let model: ModelFile
+        if source == "default" {
+            model = try DefaultModel.load()
+        } else {
+            guard let data = FileManager.default.contents(atPath: source) else {
+                throw ValidationError("cannot read --init model \(source)")
+            }
+            let bytes = [UInt8](data)
+            model = bytes.starts(with: TrainingCheckpoint.magic) ? try TrainingCheckpoint(bytes: bytes).model : try ModelFile(bytes: bytes)
+        }
+        let name = source == "default" ? "the built-in default model" : source
+        return (model, String(format: "%@ (%@, model CRC-32 0x%08x)", name, model.spec.name, model.storedChecksum))
     }
 }

@@ -109,6 +109,41 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertEqual(resumed.network.parameters.map(\.value), weights)
     }
 
+    func testFineTuningStartsFromTheGivenModelAndRecordsItAndItsRecipe() throws {
+        let base = try Trainer(configuration: Self.configuration(iterations: 10))
+        let model = try base.run(sources: factory, checkpointPath: nil).checkpoint.model
+        var configuration = Self.configuration(iterations: 5)
+        configuration.initialModel = "base (test)"
+        configuration.synthesis.hazeProbability = 0.5
+        let tuned = try Trainer(configuration: configuration, initialModel: model)
+        XCTAssertEqual(tuned.network.parameters.map(\.value), base.network.parameters.map(\.value))
+        XCTAssertEqual(tuned.normalization, base.normalization)
+        XCTAssertEqual(tuned.iteration, 0)
+        let result = try tuned.run(sources: factory, checkpointPath: nil)
+        XCTAssertEqual(result.iterations, 5)
+        XCTAssertNotEqual(result.checkpoint.model.tensors, model.tensors)
+        XCTAssertEqual(result.checkpoint.model.metadata["initialized_from"], "base (test)")
+        XCTAssertEqual(result.checkpoint.model.metadata["synthesis_overrides"], #"{"hazeProbability":0.5}"#)
+        XCTAssertEqual(result.checkpoint.header.configuration.synthesis.hazeProbability, 0.5)
+
+        var other = Self.configuration(iterations: 5)
+        other.spec = NetworkSpec(name: "other", inChannels: 1, layers: [.conv(4, s: 4), .conv(1, k: 1, act: .none)])
+        XCTAssertThrowsError(try Trainer(configuration: other, initialModel: model)) { error in
+            XCTAssertTrue("\(error)".contains("architecture"), "\(error)")
+        }
+    }
+
+    func testCheckpointsWrittenBeforeTheRecipeWasStoredStillResume() throws {
+        let configuration = Self.configuration(iterations: 3)
+        var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(configuration)) as! [String: Any]
+        XCTAssertNotNil(object.removeValue(forKey: "synthesis"))
+        let legacy = try JSONDecoder().decode(TrainingConfiguration.self,
+                                              from: JSONSerialization.data(withJSONObject: object))
+        XCTAssertEqual(legacy, configuration)
+        XCTAssertEqual(legacy.synthesis.cropSize, 64)
+        XCTAssertNil(legacy.initialModel)
+    }
+
     func testExportKeepsTheWeightsAndAddsAnAgreeingInt8Form() throws {
         let trainer = try Trainer(configuration: Self.configuration(iterations: 20), metadata: ["command": "test"])
         let result = try trainer.run(sources: factory, checkpointPath: nil)

@@ -3,9 +3,7 @@
 public enum SynthesisSampleSources {
     /// Loads both splits of `photosDirectory` once; each call of the returned factory makes a
     /// synthesizer of its own (its own random stream) over the shared, immutable library.
-    public static func factory(photosDirectory: String, cropSize: Int) throws -> Trainer.SourceFactory {
-        var config = SynthesisConfig()
-        config.cropSize = cropSize
+    public static func factory(photosDirectory: String, config: SynthesisConfig) throws -> Trainer.SourceFactory {
         try config.validate()
         let training = try PhotoLibrary(directory: photosDirectory, split: .train)
         let validation = try PhotoLibrary(directory: photosDirectory, split: .validation)
@@ -16,5 +14,13 @@ public enum SynthesisSampleSources {
             let synthesizer = SampleSynthesizer(library: role == .training ? training : validation, config: config, seed: seed)
             return { synthesizer.next() }
         }
+    }
+
+    /// The factory with the default synthesis settings at `cropSize`: the fixed recipe that
+    /// evaluation and export calibration use whatever recipe a model was trained with.
+    public static func factory(photosDirectory: String, cropSize: Int) throws -> Trainer.SourceFactory {
+        var config = SynthesisConfig()
+        config.cropSize = cropSize
+        return try factory(photosDirectory: photosDirectory, config: config)
     }
 }

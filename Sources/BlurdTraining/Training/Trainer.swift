@@ -43,11 +43,21 @@ public final class Trainer {
     private var lastValidation: SegmentationMetrics?
     private var lastValidationIteration: Int?
 
-    /// A fresh run: He-initialised weights from the run's seed, zero optimizer state.
-    public init(configuration: TrainingConfiguration, metadata: [String: String] = [:]) throws {
+    /// A fresh run with zero optimizer state: He-initialised weights from the run's seed, or,
+    /// to fine-tune, the weights and input normalisation of `initialModel` (whose architecture
+    /// must be the configuration's).
+    public init(configuration: TrainingConfiguration, initialModel: ModelFile? = nil, metadata: [String: String] = [:]) throws {
         try configuration.validate()
         self.configuration = configuration
-        network = Network(spec: configuration.spec, seed: configuration.seed)
+        if let initialModel {
+            guard initialModel.spec == configuration.spec else {
+                throw TrainingError.configuration("the initial model's architecture (\(initialModel.spec.name)) differs from the run's (\(configuration.spec.name))")
+            }
+            network = try Network(model: initialModel)
+            normalization = InputNormalization(mean: initialModel.inputMean, std: initialModel.inputStd)
+        } else {
+            network = Network(spec: configuration.spec, seed: configuration.seed)
+        }
         optimizer = AdamOptimizer(parameterCounts: network.parameters.map(\.value.count))
         iteration = 0
         trainingSeconds = 0
@@ -204,6 +214,8 @@ public final class Trainer {
         metadata["samples_seen"] = String(samplesSeen)
         metadata["training_seconds"] = String(format: "%.0f", trainingSeconds)
         metadata["batch"] = "\(configuration.batchSize)x\(configuration.cropSize)px"
+        metadata["synthesis_overrides"] = configuration.synthesis.overridesJSON
+        if let initialModel = configuration.initialModel { metadata["initialized_from"] = initialModel }
         if let validation = lastValidation {
             let at = lastValidationIteration.map { " at iteration \($0)" } ?? ""
             metadata["validation"] = String(format: "synthetic held-out, %d samples%@: IoU %.4f F0.3 %.4f P %.4f R %.4f MAE %.4f",

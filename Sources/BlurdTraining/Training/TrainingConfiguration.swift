@@ -24,17 +24,50 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Sample-synthesis threads feeding the batch queue.
     public var workers: Int
     public var seed: UInt64
+    /// The sample synthesizer's settings (its `cropSize` is `cropSize`).
+    public var synthesis: SynthesisConfig
+    /// Where the starting weights came from when the run fine-tunes a model (`blurd train
+    /// --init`), else nil: He initialisation from `seed`.
+    public var initialModel: String?
 
     public init(spec: NetworkSpec = .blurSegDefault, photosDirectory: String, cropSize: Int = 192,
                 batchSize: Int = 12, schedule: LearningRateSchedule = LearningRateSchedule(peak: 2e-3, warmupIterations: 200),
                 loss: SegmentationLoss = SegmentationLoss(), gradientClipNorm: Float = 1,
                 iterations: Int? = nil, minutes: Double? = nil, validationInterval: Int = 250,
-                validationSamples: Int = 64, checkpointMinutes: Double = 5, workers: Int = 1, seed: UInt64 = 1) {
+                validationSamples: Int = 64, checkpointMinutes: Double = 5, workers: Int = 1, seed: UInt64 = 1,
+                synthesis: SynthesisConfig = SynthesisConfig(), initialModel: String? = nil) {
         self.spec = spec; self.photosDirectory = photosDirectory; self.cropSize = cropSize
         self.batchSize = batchSize; self.schedule = schedule; self.loss = loss
         self.gradientClipNorm = gradientClipNorm; self.iterations = iterations; self.minutes = minutes
         self.validationInterval = validationInterval; self.validationSamples = validationSamples
         self.checkpointMinutes = checkpointMinutes; self.workers = workers; self.seed = seed
+        self.synthesis = synthesis
+        self.synthesis.cropSize = cropSize
+        self.initialModel = initialModel
+    }
+
+    /// Checkpoints written before `synthesis` and `initialModel` existed ran the defaults from
+    /// scratch, and still resume.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        spec = try c.decode(NetworkSpec.self, forKey: .spec)
+        photosDirectory = try c.decode(String.self, forKey: .photosDirectory)
+        cropSize = try c.decode(Int.self, forKey: .cropSize)
+        batchSize = try c.decode(Int.self, forKey: .batchSize)
+        schedule = try c.decode(LearningRateSchedule.self, forKey: .schedule)
+        loss = try c.decode(SegmentationLoss.self, forKey: .loss)
+        gradientClipNorm = try c.decode(Float.self, forKey: .gradientClipNorm)
+        iterations = try c.decodeIfPresent(Int.self, forKey: .iterations)
+        minutes = try c.decodeIfPresent(Double.self, forKey: .minutes)
+        validationInterval = try c.decode(Int.self, forKey: .validationInterval)
+        validationSamples = try c.decode(Int.self, forKey: .validationSamples)
+        checkpointMinutes = try c.decode(Double.self, forKey: .checkpointMinutes)
+        workers = try c.decode(Int.self, forKey: .workers)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        var defaults = SynthesisConfig()
+        defaults.cropSize = cropSize
+        synthesis = try c.decodeIfPresent(SynthesisConfig.self, forKey: .synthesis) ?? defaults
+        initialModel = try c.decodeIfPresent(String.self, forKey: .initialModel)
     }
 
     /// Rejects settings that cannot train, with the reason.
@@ -58,5 +91,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         guard cropSize >= 2 * stride, cropSize % stride == 0 else {
             throw TrainingError.configuration("crop size \(cropSize) must be a multiple of the net's output stride \(stride)")
         }
+        guard synthesis.cropSize == cropSize else {
+            throw TrainingError.configuration("the synthesis crop size \(synthesis.cropSize) differs from the crop size \(cropSize)")
+        }
+        do { try synthesis.validate() } catch { throw TrainingError.configuration("\(error)") }
     }
 }
