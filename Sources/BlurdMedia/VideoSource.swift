@@ -18,8 +18,9 @@ public final class VideoSource {
     private var codecContext: UnsafeMutablePointer<AVCodecContext>?
     private var packet: UnsafeMutablePointer<AVPacket>?
     private var frame: UnsafeMutablePointer<AVFrame>?
-    /// Heap-allocated so its address stays valid for the AVIOInterruptCB.
-    private let interruptState: UnsafeMutablePointer<BlurdInterrupt>
+    private let interruptState: InputInterrupt
+    /// The reader of a `pipe:` input; freed after `formatContext`, which reads through it.
+    private let pipeInput: PipeInput?
     private let streamIndex: Int32
     private let timeBase: Double
     private let streamStart: Int64
@@ -43,24 +44,23 @@ public final class VideoSource {
 
     public var stats: DecodeStats { statistics }
 
-    public init(options: VideoSourceOptions) throws {
+    /// Opens `options.url`. `interrupt`, when given, can end the opening itself early (the
+    /// initializer then throws); `interrupt()` requests it later on.
+    public init(options: VideoSourceOptions, interrupt: InputInterrupt = InputInterrupt()) throws {
         FFmpegLog.installDefault()
         try options.validate()
         self.options = options
-        let interrupt = UnsafeMutablePointer<BlurdInterrupt>.allocate(capacity: 1)
-        interrupt.initialize(to: BlurdInterrupt(requested: 0, deadline_us: 0))
-        let timeoutMicroseconds = Int64(options.timeoutSeconds * 1_000_000)
+        interruptState = interrupt
+        pipeInput = try PipeInput.descriptor(of: options.url).map { try PipeInput(descriptor: $0, interrupt: interrupt) }
 
         // Until both contexts are open, failures clean up here; afterwards deinit owns them.
         var opened = false
-        defer { if !opened { interrupt.deallocate() } }
-        let formatContext = try Self.openInput(options, interrupt: interrupt, timeoutMicroseconds: timeoutMicroseconds)
+        let formatContext = try Self.openInput(options, interrupt: interrupt, pipeInput: pipeInput)
         var formatOwner: UnsafeMutablePointer<AVFormatContext>? = formatContext
         defer { if !opened { avformat_close_input(&formatOwner) } }
 
         let (codecContext, index) = try Self.openDecoder(formatContext, options)
         opened = true
-        interruptState = interrupt
         self.formatContext = formatContext
         self.codecContext = codecContext
         streamIndex = index
@@ -102,13 +102,12 @@ public final class VideoSource {
 
     deinit {
         release()
-        interruptState.deallocate()
     }
 
     /// Makes a blocked read return promptly; `nextFrame` then delivers what the decoder already
     /// holds and returns nil. Safe to call from any thread (e.g. a SIGTERM handler's queue).
     public func interrupt() {
-        blurd_interrupt_request(interruptState)
+        interruptState.request()
     }
 
     /// Decodes until the next frame that passes sampling and writes its luma (analysis size) into
@@ -210,9 +209,9 @@ public final class VideoSource {
     /// Reads one packet and sends it to the decoder; at the end of input, starts the flush.
     private func feedDecoder() throws {
         guard let formatContext, let codecContext, let packet else { return }
-        blurd_interrupt_arm(interruptState, Int64(options.timeoutSeconds * 1_000_000))
+        interruptState.arm(seconds: options.timeoutSeconds)
         let status = av_read_frame(formatContext, packet)
-        blurd_interrupt_arm(interruptState, 0)
+        interruptState.disarm()
         if status < 0 {
             try handleReadError(status, formatContext)
             return
@@ -239,7 +238,7 @@ public final class VideoSource {
     }
 
     private func handleReadError(_ status: Int32, _ formatContext: UnsafeMutablePointer<AVFormatContext>) throws {
-        if blurd_interrupt_was_requested(interruptState) != 0 || status == blurd_averror_eof() {
+        if interruptState.isRequested || status == blurd_averror_eof() {
             sendFlush()
         } else if status == blurd_averror_eagain() {
             return
@@ -271,9 +270,9 @@ public final class VideoSource {
     private func seek(to seconds: Double) {
         guard let formatContext else { return }
         let target = streamStart + Int64(seconds / timeBase)
-        blurd_interrupt_arm(interruptState, Int64(options.timeoutSeconds * 1_000_000))
+        interruptState.arm(seconds: options.timeoutSeconds)
         let status = avformat_seek_file(formatContext, streamIndex, Int64.min, target, target, 0)
-        blurd_interrupt_arm(interruptState, 0)
+        interruptState.disarm()
         if status < 0 {
             indexAnchored = true
         }
@@ -288,9 +287,10 @@ public final class VideoSource {
 
     // MARK: Opening
 
-    private static func openInput(_ options: VideoSourceOptions, interrupt: UnsafeMutablePointer<BlurdInterrupt>,
-                                  timeoutMicroseconds: Int64) throws -> UnsafeMutablePointer<AVFormatContext> {
+    private static func openInput(_ options: VideoSourceOptions, interrupt: InputInterrupt,
+                                  pipeInput: PipeInput?) throws -> UnsafeMutablePointer<AVFormatContext> {
         let url = options.url
+        let timeoutMicroseconds = Int64(options.timeoutSeconds * 1_000_000)
         if isPlainPath(url), !FileManager.default.fileExists(atPath: url) {
             throw MediaError.fileNotFound(url)
         }
@@ -305,7 +305,9 @@ public final class VideoSource {
         guard var context = avformat_alloc_context() else {
             throw MediaError.openFailed(url: url, reason: "out of memory")
         }
-        context.pointee.interrupt_callback = blurd_interrupt_callback(interrupt)
+        context.pointee.interrupt_callback = interrupt.callback
+        // A custom context is kept by avformat_close_input; `pipeInput` frees it.
+        if let pipeInput { context.pointee.pb = pipeInput.context }
 
         var dictionary: OpaquePointer?
         defer { av_dict_free(&dictionary) }
@@ -316,13 +318,16 @@ public final class VideoSource {
             av_dict_set(&dictionary, "rw_timeout", String(timeoutMicroseconds), 0)
         }
 
-        blurd_interrupt_arm(interrupt, timeoutMicroseconds)
+        interrupt.arm(seconds: options.timeoutSeconds)
         var contextOrNil: UnsafeMutablePointer<AVFormatContext>? = context
         var status = avformat_open_input(&contextOrNil, url, inputFormat, &dictionary)
-        blurd_interrupt_arm(interrupt, 0)
+        interrupt.disarm()
         guard status >= 0, let openedContext = contextOrNil else {
             // avformat_open_input frees the context on failure.
             if status == blurd_averror(ENOENT) { throw MediaError.fileNotFound(url) }
+            if interrupt.isRequested {
+                throw MediaError.openFailed(url: url, reason: "stopped before the input opened")
+            }
             if status == blurd_averror_exit() {
                 throw MediaError.openFailed(url: url, reason: "timed out after \(options.timeoutSeconds) s")
             }
@@ -336,11 +341,14 @@ public final class VideoSource {
             throw MediaError.openFailed(url: url, reason: "a text file, not a video (force a format to read it anyway)")
         }
 
-        blurd_interrupt_arm(interrupt, timeoutMicroseconds)
+        interrupt.arm(seconds: options.timeoutSeconds)
         status = avformat_find_stream_info(context, nil)
-        blurd_interrupt_arm(interrupt, 0)
+        interrupt.disarm()
         guard status >= 0 else {
             avformat_close_input(&contextOrNil)
+            if interrupt.isRequested {
+                throw MediaError.openFailed(url: url, reason: "stopped before the input opened")
+            }
             throw MediaError.openFailed(url: url, reason: "cannot read stream information: \(ffmpegErrorString(status))")
         }
         return context

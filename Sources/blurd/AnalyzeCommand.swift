@@ -126,7 +126,23 @@ struct AnalyzeCommand: ParsableCommand {
         sourceOptions.fps = fps
         sourceOptions.keyframesOnly = keyframesOnly
         sourceOptions.copyAudio = annotate != nil
-        let source = try VideoSource(options: sourceOptions)
+        // Signals are caught before the input opens, so that one arriving while it blocks there
+        // (a pipe with no data yet) also ends the run with a summary and exit 0.
+        let stop = AnalyzeStop()
+        let signals = StopSignals { _ in stop.stop() }
+        defer { withExtendedLifetime(signals) {} }
+        let opening = Date()
+        let source: VideoSource
+        do {
+            source = try VideoSource(options: sourceOptions, interrupt: stop.interrupt)
+        } catch where stop.isRequested {
+            let summary = RunSummary(framesDecoded: 0, framesAnalysed: 0, framesDropped: 0, corruptPackets: 0,
+                                     decodeErrors: 0, noTextureFrames: 0,
+                                     elapsedSeconds: Date().timeIntervalSince(opening), interrupted: true)
+            try makeJSONLinesSink(method).finish(summary)
+            writeSummary(summary)
+            return
+        }
         let pipelineOptions = PipelineOptions(workers: workers, ringCapacity: ringCapacity,
                                               dropPolicy: policy ?? (source.info.isLive ? .dropOldest : .block))
         // The annotated video needs each frame at full resolution, kept beside the analysis luma.
@@ -135,12 +151,7 @@ struct AnalyzeCommand: ParsableCommand {
                          protectedOldest: workers + 1)
         }
 
-        var sinks: [FrameSink] = []
-        if let output {
-            sinks.append(try JSONLinesSink(path: output, method: method.rawValue))
-        } else {
-            sinks.append(JSONLinesSink(method: method.rawValue))
-        }
+        var sinks: [FrameSink] = [try makeJSONLinesSink(method)]
         if let masks { sinks.append(try MaskDirectorySink(directory: masks)) }
         let annotatedSink = try annotate.flatMap { path in
             try tap.map { try AnnotatedVideoSink(path: path, tap: $0, codec: annotateCodec, crf: annotateCrf) }
@@ -160,19 +171,28 @@ struct AnalyzeCommand: ParsableCommand {
             source: tap ?? source, analyzerFactory: method.makeFactory(cnn: cnnConfiguration), sinks: sinks, options: pipelineOptions)
         // A closed output pipe must surface as a write error, not kill the process.
         signal(SIGPIPE, SIG_IGN)
-        let summary = try withExtendedLifetime(StopSignals { _ in pipeline.stop() }) {
-            try pipeline.run()
+        stop.attach(pipeline)
+        let summary = try pipeline.run()
+        writeSummary(summary)
+        if let missing = annotatedSink?.missingFrames, missing > 0 {
+            let note = "blurd: \(missing) analysed frames are missing from --annotate (dropped before they were written)\n"
+            FileHandle.standardError.write(Data(note.utf8))
         }
+    }
+
+    private func makeJSONLinesSink(_ method: AnalysisMethod) throws -> JSONLinesSink {
+        if let output { return try JSONLinesSink(path: output, method: method.rawValue) }
+        return JSONLinesSink(method: method.rawValue)
+    }
+
+    /// The run's one-line summary on stderr.
+    private func writeSummary(_ summary: RunSummary) {
         let timing = String(format: "%.2f s, %.1f fps", summary.elapsedSeconds, summary.fps)
         let line = "blurd: \(summary.framesDecoded) frames decoded, \(summary.framesAnalysed) analysed, "
             + "\(summary.framesDropped) dropped, \(summary.corruptPackets) corrupt packets, "
             + "\(summary.noTextureFrames) no_texture, \(timing)"
             + (summary.interrupted ? " (interrupted)\n" : "\n")
         FileHandle.standardError.write(Data(line.utf8))
-        if let missing = annotatedSink?.missingFrames, missing > 0 {
-            let note = "blurd: \(missing) analysed frames are missing from --annotate (dropped before they were written)\n"
-            FileHandle.standardError.write(Data(note.utf8))
-        }
     }
 
     /// The CNN's model, precision and tile size; one segmenter thread per worker (the workers

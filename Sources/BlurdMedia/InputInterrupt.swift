@@ -1,0 +1,49 @@
+import CFFmpeg
+
+/// The stop request and read deadline of one `VideoSource`, checked by FFmpeg's interrupt
+/// callback and by blurd's own pipe reads. It exists apart from the source so that a stop can be
+/// requested while the source is still opening (a signal handler installed before the input
+/// is opened holds it); a source that is not given one makes its own.
+///
+/// `request()` is safe from any thread; the deadline is armed by the one thread reading.
+public final class InputInterrupt: @unchecked Sendable {
+    /// Heap-allocated so its address stays valid for the AVIOInterruptCB.
+    let state: UnsafeMutablePointer<BlurdInterrupt>
+
+    public init() {
+        state = UnsafeMutablePointer<BlurdInterrupt>.allocate(capacity: 1)
+        state.initialize(to: BlurdInterrupt(requested: 0, deadline_us: 0))
+    }
+
+    deinit {
+        state.deallocate()
+    }
+
+    /// Makes the blocking call in progress, and every later one, return promptly.
+    public func request() {
+        blurd_interrupt_request(state)
+    }
+
+    public var isRequested: Bool {
+        blurd_interrupt_was_requested(state) != 0
+    }
+
+    /// True once a stop was requested or the armed deadline has passed: the test FFmpeg's
+    /// interrupt callback makes.
+    var shouldStop: Bool {
+        blurd_interrupt_callback_fn(state) != 0
+    }
+
+    /// Starts a deadline `seconds` from now for the next blocking call.
+    func arm(seconds: Double) {
+        blurd_interrupt_arm(state, Int64(seconds * 1_000_000))
+    }
+
+    func disarm() {
+        blurd_interrupt_arm(state, 0)
+    }
+
+    var callback: AVIOInterruptCB {
+        blurd_interrupt_callback(state)
+    }
+}
