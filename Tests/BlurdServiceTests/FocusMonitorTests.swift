@@ -87,3 +87,63 @@ final class FocusMonitorTests: XCTestCase {
         XCTAssertEqual(events.map(\.1.kind), [.focusLost, .focusRestored])
     }
 }
+
+/// The learned per-stream baseline (`baseline_minutes`, `baseline_drop`).
+final class FocusBaselineTests: XCTestCase {
+    /// 0.6/0.7 absolute, a 6 s baseline (0.1 min), drop 0.15, no smoothing, 1 s confirmation.
+    private let thresholds = FocusThresholds(focusLost: 0.6, focusRestored: 0.7, minDurationSeconds: 1,
+                                             smoothing: 1, baselineMinutes: 0.1, baselineDrop: 0.15)
+
+    /// Feeds scores at 10 fps from `start` s; returns (frame index, event).
+    private func feed(_ monitor: inout FocusMonitor, _ scores: [Double?], start: Double = 0) -> [(Int, FocusEvent)] {
+        var events: [(Int, FocusEvent)] = []
+        for (index, score) in scores.enumerated() {
+            for event in monitor.observe(pts: start + Double(index) / 10, state: score == nil ? .noTexture : .ok, score: score) {
+                events.append((index, event))
+            }
+        }
+        return events
+    }
+
+    func testASharpCameraThatSoftensAlarmsRelativeToItsNormal() {
+        var monitor = FocusMonitor(thresholds: thresholds)
+        // Normal 0.95–0.99 (median 0.97) for 8 s: learned after 6 s of stream time (frame 60).
+        let normal = (0..<80).map { 0.95 + 0.01 * Double($0 % 5) }
+        let learned = feed(&monitor, normal)
+        XCTAssertEqual(learned.map(\.1.kind), [.baselineLearned])
+        XCTAssertEqual(learned.first?.0, 60)
+        XCTAssertEqual(monitor.baseline ?? 0, 0.97, accuracy: 1e-9)
+        XCTAssertEqual(thresholds.effective(baseline: monitor.baseline).lost, 0.82, accuracy: 1e-9)
+        XCTAssertEqual(thresholds.effective(baseline: monitor.baseline).restored, 0.895, accuracy: 1e-9)
+        // A drift to 0.78: far above the absolute 0.6, but 0.19 below normal.
+        let drift = feed(&monitor, Array(repeating: 0.78, count: 30), start: 8)
+        XCTAssertEqual(drift.map(\.1.kind), [.focusLost])
+        XCTAssertEqual(drift.first?.0, 10)
+        // Back to 0.9 (above 0.895): restored.
+        XCTAssertEqual(feed(&monitor, Array(repeating: 0.9, count: 30), start: 11).map(\.1.kind), [.focusRestored])
+    }
+
+    func testAStreamWhoseNormalIsSoftKeepsTheAbsoluteFloor() {
+        var monitor = FocusMonitor(thresholds: thresholds)
+        // A misty scene that normally reads 0.74: baseline − drop = 0.59 < 0.6, so 0.65 is fine…
+        XCTAssertEqual(feed(&monitor, Array(repeating: 0.74, count: 70)).map(\.1.kind), [.baselineLearned])
+        XCTAssertEqual(feed(&monitor, Array(repeating: 0.65, count: 50), start: 7).count, 0)
+        // …and 0.5 is lost, as without a baseline.
+        XCTAssertEqual(feed(&monitor, Array(repeating: 0.5, count: 20), start: 12).map(\.1.kind), [.focusLost])
+    }
+
+    func testOnlyTexturedStreamTimeCountsAndZeroMinutesLearnsNothing() {
+        var monitor = FocusMonitor(thresholds: thresholds)
+        // 3 s textured, 20 s covered, 2.9 s textured: 5.8 s of textured time, not learned yet.
+        var scores: [Double?] = Array(repeating: 0.9, count: 31)
+        scores += Array(repeating: nil, count: 200)
+        scores += Array(repeating: 0.9, count: 30)
+        XCTAssertFalse(feed(&monitor, scores).contains { $0.1.kind == .baselineLearned })
+        XCTAssertNil(monitor.baseline)
+        XCTAssertEqual(feed(&monitor, [0.9, 0.9, 0.9], start: 26.1).map(\.1.kind), [.baselineLearned])
+
+        var off = FocusMonitor(thresholds: FocusThresholds(baselineMinutes: 0))
+        XCTAssertTrue(feed(&off, Array(repeating: 0.97, count: 20_000)).isEmpty)
+        XCTAssertNil(off.baseline)
+    }
+}

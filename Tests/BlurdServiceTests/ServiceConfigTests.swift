@@ -26,7 +26,7 @@ final class ServiceConfigTests: XCTestCase {
                 workers: 2
                 timeout_s: 3
                 reconnect: {initial_s: 0.2, max_s: 5, jitter: 0, health_budget_s: 20}
-                thresholds: {focus_lost: 0.2, focus_restored: 0.35, min_duration_s: 5, smoothing: 0.1}
+                thresholds: {focus_lost: 0.2, focus_restored: 0.35, min_duration_s: 5, smoothing: 0.1, baseline_minutes: 30, baseline_drop: 0.2}
                 outputs:
                   jsonl: {path: /var/lib/blurd/door.jsonl, max_bytes: 100000, keep: 3}
                   stdout: true
@@ -43,7 +43,8 @@ final class ServiceConfigTests: XCTestCase {
         XCTAssertEqual(door.sampling, SamplingConfig(every: 1, fps: 2, keyframesOnly: true))
         XCTAssertEqual(door.workers, 2)
         XCTAssertEqual(door.reconnect.maxSeconds, 5)
-        XCTAssertEqual(door.thresholds, FocusThresholds(focusLost: 0.2, focusRestored: 0.35, minDurationSeconds: 5, smoothing: 0.1))
+        XCTAssertEqual(door.thresholds, FocusThresholds(focusLost: 0.2, focusRestored: 0.35, minDurationSeconds: 5, smoothing: 0.1,
+                                                      baselineMinutes: 30, baselineDrop: 0.2))
         XCTAssertEqual(door.outputs, OutputsConfig(jsonl: RotatingFileConfig(path: "/var/lib/blurd/door.jsonl", maxBytes: 100_000, keep: 3),
                                                   stdout: true, frames: false))
         XCTAssertEqual(door.sourceOptions.timeoutSeconds, 3)

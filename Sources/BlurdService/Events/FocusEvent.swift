@@ -9,12 +9,16 @@ public struct FocusEvent: Equatable, Sendable {
         case noTexture = "no_texture"
         /// Textured frames again for the minimum duration after `noTexture`.
         case textureRestored = "texture_restored"
+        /// The stream's baseline score is learned (its value is the event's score); the focus
+        /// thresholds follow it from now on.
+        case baselineLearned = "baseline_learned"
     }
 
     public var kind: Kind
     /// Stream time of the frame that confirmed the event, in seconds.
     public var pts: Double
-    /// The smoothed score at that frame; nil before any textured frame was seen.
+    /// The smoothed score at that frame (the baseline, for `baselineLearned`); nil before any
+    /// textured frame was seen.
     public var score: Double?
 
     public init(kind: Kind, pts: Double, score: Double?) {

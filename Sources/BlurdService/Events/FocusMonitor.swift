@@ -8,6 +8,10 @@ import BlurdPipeline
 /// focus change. A run of them lasting the minimum duration raises `noTexture` (a covered lens)
 /// and, once textured frames have lasted as long again, `textureRestored`.
 ///
+/// The stream's baseline (see `FocusThresholds`) is the median score of its first
+/// `baselineMinutes` of textured frames, counted in stream time across reconnects; its
+/// completion raises `baselineLearned`, and from then on the thresholds follow it.
+///
 /// A pure value: feed it frames in order, it returns the events they confirm.
 public struct FocusMonitor: Sendable {
     public let thresholds: FocusThresholds
@@ -18,6 +22,12 @@ public struct FocusMonitor: Sendable {
     public private(set) var inFocus = true
     /// True after `noTexture` until `textureRestored`.
     public private(set) var textureLost = false
+    /// The stream's normal score, once learned; nil while learning or with no baseline.
+    public private(set) var baseline: Double?
+    private var baselineScores: [Double] = []
+    private var baselineSeconds = 0.0
+    /// The previous frame's pts when it was textured, for counting textured stream time.
+    private var lastTexturedPts: Double?
     /// Where a focus change that is not yet confirmed started (stream seconds).
     private var focusChangeSince: Double?
     private var textureChangeSince: Double?
@@ -34,11 +44,18 @@ public struct FocusMonitor: Sendable {
             textureLost.toggle()
             events.append(FocusEvent(kind: textureLost ? .noTexture : .textureRestored, pts: pts, score: smoothedScore))
         }
-        guard textured, let score else { return events }
+        guard textured, let score else {
+            lastTexturedPts = nil
+            return events
+        }
 
         let smoothed = smoothedScore.map { thresholds.smoothing * score + (1 - thresholds.smoothing) * $0 } ?? score
         smoothedScore = smoothed
-        let crossing = inFocus ? smoothed < thresholds.focusLost : smoothed > thresholds.focusRestored
+        if learnBaseline(score: score, pts: pts), let baseline {
+            events.append(FocusEvent(kind: .baselineLearned, pts: pts, score: baseline))
+        }
+        let limits = thresholds.effective(baseline: baseline)
+        let crossing = inFocus ? smoothed < limits.lost : smoothed > limits.restored
         if confirm(change: crossing, since: &focusChangeSince, pts: pts) {
             inFocus.toggle()
             events.append(FocusEvent(kind: inFocus ? .focusRestored : .focusLost, pts: pts, score: smoothed))
@@ -51,6 +68,23 @@ public struct FocusMonitor: Sendable {
     public mutating func restartTiming() {
         focusChangeSince = nil
         textureChangeSince = nil
+        lastTexturedPts = nil
+    }
+
+    /// Adds a textured frame to the baseline while it is being learned; true when this frame
+    /// completes it.
+    private mutating func learnBaseline(score: Double, pts: Double) -> Bool {
+        defer { lastTexturedPts = pts }
+        guard baseline == nil, thresholds.baselineMinutes > 0 else { return false }
+        // Gaps are capped so sparse sampling counts, but a jump in the timestamps does not.
+        if let last = lastTexturedPts, pts > last { baselineSeconds += min(pts - last, 10) }
+        baselineScores.append(score)
+        guard baselineSeconds >= thresholds.baselineMinutes * 60 else { return false }
+        let sorted = baselineScores.sorted()
+        baseline = sorted.count % 2 == 1 ? sorted[sorted.count / 2]
+            : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        baselineScores = []
+        return true
     }
 
     /// Tracks how long `change` has held; true once it has held for the minimum duration.

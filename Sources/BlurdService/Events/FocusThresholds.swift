@@ -1,5 +1,11 @@
 /// When a stream's smoothed score raises focus events. `focusLost` < `focusRestored` gives the
 /// hysteresis band: a score wandering inside it changes nothing.
+///
+/// The absolute thresholds are a floor. Each stream also learns its own baseline (the median
+/// score of its first `baselineMinutes` of textured frames): a camera whose normal is 0.97 has
+/// drifted when it reads 0.8, long before it reaches 0.6, while a misty lake that normally
+/// reads 0.75 must not alarm at once. Once learned, focus is lost below
+/// max(`focusLost`, baseline − `baselineDrop`), and restored above that plus the hysteresis gap.
 public struct FocusThresholds: Decodable, Equatable, Sendable {
     /// The smoothed score must fall below this to lose focus. The defaults suit the cnn score
     /// (sharp footage ≥ 0.8; a defocus of σ 2 px at the analysis size reads about 0.65).
@@ -11,13 +17,30 @@ public struct FocusThresholds: Decodable, Equatable, Sendable {
     public var minDurationSeconds: Double = 2
     /// Weight of the newest score in the exponential moving average, in (0, 1]; 1 = no smoothing.
     public var smoothing: Double = 0.3
+    /// Stream minutes of textured frames the baseline is learned from; 0 = no baseline, the
+    /// absolute thresholds only.
+    public var baselineMinutes: Double = 10
+    /// How far below its baseline a stream's smoothed score may fall before focus is lost.
+    public var baselineDrop: Double = 0.15
 
     public init(focusLost: Double = 0.6, focusRestored: Double = 0.7, minDurationSeconds: Double = 2,
-                smoothing: Double = 0.3) {
+                smoothing: Double = 0.3, baselineMinutes: Double = 10, baselineDrop: Double = 0.15) {
         self.focusLost = focusLost
         self.focusRestored = focusRestored
         self.minDurationSeconds = minDurationSeconds
         self.smoothing = smoothing
+        self.baselineMinutes = baselineMinutes
+        self.baselineDrop = baselineDrop
+    }
+
+    /// The thresholds in force for a stream with this learned baseline (nil: none yet). While
+    /// baseline − drop is below `focusLost` the absolute thresholds hold (a stream learned while
+    /// already soft gains nothing). Above it, the restore threshold keeps the hysteresis gap but
+    /// stays at most halfway up to the baseline, so a stream back at its normal is restored.
+    public func effective(baseline: Double?) -> (lost: Double, restored: Double) {
+        guard let baseline, baseline - baselineDrop > focusLost else { return (focusLost, focusRestored) }
+        let lost = baseline - baselineDrop
+        return (lost, lost + min(focusRestored - focusLost, baselineDrop / 2))
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -25,6 +48,8 @@ public struct FocusThresholds: Decodable, Equatable, Sendable {
         case focusRestored = "focus_restored"
         case minDurationSeconds = "min_duration_s"
         case smoothing
+        case baselineMinutes = "baseline_minutes"
+        case baselineDrop = "baseline_drop"
     }
 
     public init(from decoder: Decoder) throws {
@@ -35,6 +60,8 @@ public struct FocusThresholds: Decodable, Equatable, Sendable {
         focusRestored = try container.decode(.focusRestored, default: defaults.focusRestored)
         minDurationSeconds = try container.decode(.minDurationSeconds, default: defaults.minDurationSeconds)
         smoothing = try container.decode(.smoothing, default: defaults.smoothing)
+        baselineMinutes = try container.decode(.baselineMinutes, default: defaults.baselineMinutes)
+        baselineDrop = try container.decode(.baselineDrop, default: defaults.baselineDrop)
     }
 
     /// Problems with the values, each as a message; empty when valid.
@@ -48,6 +75,8 @@ public struct FocusThresholds: Decodable, Equatable, Sendable {
         }
         if !(minDurationSeconds >= 0) { problems.append("min_duration_s must be >= 0") }
         if !(smoothing > 0 && smoothing <= 1) { problems.append("smoothing must be in (0, 1]") }
+        if !(baselineMinutes >= 0) { problems.append("baseline_minutes must be >= 0") }
+        if !(baselineDrop > 0) { problems.append("baseline_drop must be > 0") }
         return problems
     }
 }

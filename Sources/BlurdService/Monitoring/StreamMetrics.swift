@@ -9,6 +9,7 @@ public final class StreamMetrics: Sendable {
     let sharpness: Gauge
     let smoothedSharpness: Gauge
     let blurredFraction: Gauge
+    let baselineSharpness: Gauge
     let framesAnalysed: Counter
     let framesNoTexture: Counter
     let framesDecoded: Counter
@@ -32,6 +33,7 @@ public final class StreamMetrics: Sendable {
         sharpness = gauge("stream_sharpness", "Sharpness score of the last analysed textured frame (0 blurred .. 1 sharp).")
         smoothedSharpness = gauge("stream_sharpness_smoothed", "Exponential moving average of the sharpness score, as used for focus events.")
         blurredFraction = gauge("stream_blurred_fraction", "Fraction of the last textured frame's cells judged blurred.")
+        baselineSharpness = gauge("stream_sharpness_baseline", "The stream's learned normal sharpness score (set once learned), which the focus thresholds follow.")
         framesAnalysed = counter("stream_frames_analysed", "Frames analysed and written.")
         framesNoTexture = counter("stream_frames_no_texture", "Analysed frames with too little texture to judge.")
         framesDecoded = counter("stream_frames_decoded", "Frames decoded (before sampling).")
@@ -69,7 +71,7 @@ public final class StreamMetrics: Sendable {
 
     /// Removes every series of this stream from the registry.
     func unregister() {
-        for gauge in [sharpness, smoothedSharpness, blurredFraction] + stateGauges.map(\.1) {
+        for gauge in [sharpness, smoothedSharpness, blurredFraction, baselineSharpness] + stateGauges.map(\.1) {
             registry.unregisterGauge(gauge)
         }
         for counter in [framesAnalysed, framesNoTexture, framesDecoded, framesDropped, corruptPackets, reconnects]

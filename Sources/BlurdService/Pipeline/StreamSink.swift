@@ -70,10 +70,14 @@ final class StreamSink: FrameSink, @unchecked Sendable {
         for event in events {
             metrics.record(event: event.kind)
             let score = event.score.map { String(format: "%.3f", $0) } ?? "none"
-            let message: Logger.Message = "\(event.kind.rawValue) at pts \(String(format: "%.3f", event.pts)) s, smoothed score \(score)"
+            let label = event.kind == .baselineLearned ? "baseline" : "smoothed score"
+            let message: Logger.Message = "\(event.kind.rawValue) at pts \(String(format: "%.3f", event.pts)) s, \(label) \(score)"
             switch event.kind {
             case .focusLost, .noTexture: logger.warning(message)
             case .focusRestored, .textureRestored: logger.notice(message)
+            case .baselineLearned:
+                logger.info(message)
+                if let baseline = event.score { metrics.baselineSharpness.set(to: baseline) }
             }
             try output.write(objectLine: StreamOutput.line(for: event))
         }
