@@ -28,8 +28,8 @@ let package = Package(
 
         // Plain image types shared by every stage.
         .target(name: "BlurdImaging"),
-        // FFmpeg: demux/decode/scale, encode/mux, image files.
-        .target(name: "BlurdMedia", dependencies: ["CFFmpeg", "BlurdImaging"]),
+        // FFmpeg: demux/decode/scale, encode/mux, image files; FFmpeg's log into swift-log.
+        .target(name: "BlurdMedia", dependencies: ["CFFmpeg", "BlurdImaging", .product(name: "Logging", package: "swift-log")]),
         // The CNN engine: layers, model file, tiling, int8.
         // The default model file, embedded with .incbin (the -I "." lets the assembler find it).
         .target(name: "CBlurdModel", cSettings: [.headerSearchPath(".")]),
@@ -59,7 +59,8 @@ let package = Package(
         // references, loopback sockets, the built binary.
         .target(name: "BlurdTestSupport", dependencies: ["BlurdMedia", "BlurdImaging"], path: "Tests/BlurdTestSupport"),
         // BlurdSegmenter for its SeededRandom, the one deterministic generator of the tests.
-        .testTarget(name: "BlurdMediaTests", dependencies: ["BlurdMedia", "BlurdImaging", "BlurdSegmenter", "BlurdTestSupport"]),
+        .testTarget(name: "BlurdMediaTests", dependencies: ["BlurdMedia", "BlurdImaging", "BlurdSegmenter", "BlurdTestSupport",
+                                                           .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "BlurdSegmenterTests", dependencies: ["BlurdSegmenter", "BlurdImaging", "BlurdTestSupport"]),
         .testTarget(name: "BlurdTrainingTests", dependencies: ["BlurdTraining", "BlurdSegmenter", "BlurdMedia", "BlurdImaging", "BlurdPipeline", "BlurdTestSupport"]),
         .testTarget(name: "BlurdPipelineTests",

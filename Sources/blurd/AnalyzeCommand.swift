@@ -185,8 +185,10 @@ struct AnalyzeCommand: ParsableCommand {
         return JSONLinesSink(method: method.rawValue)
     }
 
-    /// The run's one-line summary on stderr.
+    /// The run's one-line summary on stderr, after the counts of FFmpeg messages held back by
+    /// the rate limit (otherwise lost at exit), so that it stays the last line.
     private func writeSummary(_ summary: RunSummary) {
+        FFmpegLog.flush()
         let timing = String(format: "%.2f s, %.1f fps", summary.elapsedSeconds, summary.fps)
         let line = "blurd: \(summary.framesDecoded) frames decoded, \(summary.framesAnalysed) analysed, "
             + "\(summary.framesDropped) dropped, \(summary.corruptPackets) corrupt packets, "
@@ -216,8 +218,10 @@ struct AnalyzeCommand: ParsableCommand {
         }
     }
 
-    /// Prints one error line to stderr and returns the exit code to throw.
+    /// Prints one error line to stderr, after any held-back FFmpeg counts, and returns the exit
+    /// code to throw.
     private func fail(_ message: String, code: Int32) -> ExitCode {
+        FFmpegLog.flush()
         FileHandle.standardError.write(Data("blurd: error: \(message)\n".utf8))
         return ExitCode(code)
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BlurdMedia
 import BlurdService
 import Dispatch
 import Foundation
@@ -35,6 +36,10 @@ struct ServeCommand: ParsableCommand {
             handler.logLevel = level
             return handler
         }
+        // libav*'s own messages (a damaged stream's decode errors) join the journal as entries
+        // with priorities, rate-limited, instead of raw stderr lines.
+        FFmpegLog.route(to: Logger(label: "ffmpeg"))
+        defer { FFmpegLog.flush() }
         let logger = Logger(label: "blurd")
         let server: BlurdServer
         do {
