@@ -119,6 +119,29 @@ final class SegmentedRecordingSinkTests: XCTestCase {
         XCTAssertEqual(try kept.map { try ProbeReference(path: path($0)).frames.count }, [50, 25])
     }
 
+    /// A connection that ends before its first frame: the segment opened up front (so an
+    /// unwritable recording fails early) is removed again, is not announced, and did not push
+    /// the older recording out of `keep_segments: 1`.
+    func testAConnectionEndingBeforeItsFirstFrameLeavesNoFile() throws {
+        let clip = try makeClip()
+        let older = "clip-20240101T000000Z.mkv"
+        XCTAssertTrue(FileManager.default.createFile(atPath: path(older), contents: Data("x".utf8)))
+        var options = VideoSourceOptions(url: clip)
+        options.analysisLongSide = 160
+        let tap = FullFrameTap(source: try VideoSource(options: options))
+        let log = CapturedLog()
+        let sink = try SegmentedRecordingSink(config: RecordingConfig(directory: recordings.path, segmentMinutes: twoSeconds,
+                                                                      keepSegments: 1),
+                                              stream: "clip", tap: tap, start: start, logger: log.logger)
+        XCTAssertEqual(try files(), [older, "\(segmentNames[0]).mkv"])
+
+        try sink.finish(RunSummary(framesDecoded: 0, framesAnalysed: 0, framesDropped: 0, corruptPackets: 0,
+                                   decodeErrors: 0, noTextureFrames: 0, elapsedSeconds: 0.1, interrupted: false))
+        XCTAssertEqual(try files(), [older])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path(older))), Data("x".utf8))
+        XCTAssertEqual(log.records.map(\.message), [])
+    }
+
     /// A file that already has a segment's name is left alone: the segment takes the next
     /// free second, and the following segments keep their own names.
     func testAnExistingFileIsNeverOverwritten() throws {

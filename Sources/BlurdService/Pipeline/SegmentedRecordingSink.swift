@@ -17,6 +17,11 @@ import Logging
 /// `keep_segments`, the oldest files of the stream beyond that count are deleted whenever a
 /// segment starts (files of earlier connections and runs included).
 ///
+/// A segment counts as a recording from its first picture on: only then is it announced in the
+/// log and counted against `keep_segments`, and one that ends without a picture (the connection
+/// ended before its first frame) is removed, so a camera that keeps dropping the connection
+/// neither litters the directory with empty files nor pushes real recordings out.
+///
 /// Copied audio follows the cuts: a segment takes the packets that start before the next
 /// segment's first frame, and leaves the later ones in the tap for it.
 final class SegmentedRecordingSink: FrameSink {
@@ -31,6 +36,9 @@ final class SegmentedRecordingSink: FrameSink {
     private var current: AnnotatedVideoSink?
     private var currentPath: String
     private var currentStart: Date
+    /// Pictures written to the current segment (an analysed frame whose full-resolution picture
+    /// was dropped writes none).
+    private var picturesInSegment = 0
     /// The stream time at which the next segment starts.
     private var nextCut: Double
     /// The pts a run of non-decreasing pts began with, and the stream time it began at.
@@ -43,7 +51,8 @@ final class SegmentedRecordingSink: FrameSink {
     private static let cutTolerance = 1e-6
 
     /// Opens the first segment at once, so a recording that cannot be written fails the
-    /// connection before any frame is read. `start`: the connection's start (wall clock).
+    /// connection before any frame is read (the file goes again if no frame comes).
+    /// `start`: the connection's start (wall clock).
     init(config: RecordingConfig, stream: String, tap: FullFrameTap, start: Date, logger: Logger) throws {
         self.config = config
         self.stream = stream
@@ -71,7 +80,9 @@ final class SegmentedRecordingSink: FrameSink {
         }
         // Audio from the coming cut on belongs to the next segment, whatever frame starts it.
         current.audioEnd = pts + (nextCut - elapsed)
+        let missing = current.missingFrames
         try current.write(result)
+        if current.missingFrames == missing { notePicture() }
     }
 
     func finish(_ summary: RunSummary) throws {
@@ -94,11 +105,21 @@ final class SegmentedRecordingSink: FrameSink {
         return elapsed
     }
 
-    /// Writes the current segment's trailer; its audio ends before `audioEnd` (nil = all).
+    /// The segment's first picture makes it a recording.
+    private func notePicture() {
+        picturesInSegment += 1
+        guard picturesInSegment == 1 else { return }
+        logger.info("recording segment", metadata: ["path": "\(currentPath)"])
+        if let keep = config.keepSegments { deleteOldSegments(keeping: keep, current: currentPath) }
+    }
+
+    /// Writes the current segment's trailer; its audio ends before `audioEnd` (nil = all). A
+    /// segment without a picture is removed once closed.
     private func finishSegment(audioEnd: Double?, summary: RunSummary) throws {
         guard let segment = current else { return }
         current = nil
         segment.audioEnd = audioEnd
+        defer { if picturesInSegment == 0 { removeEmptySegment() } }
         do {
             try segment.finish(summary)
         } catch {
@@ -110,6 +131,15 @@ final class SegmentedRecordingSink: FrameSink {
     private static let segmentSummary = RunSummary(framesDecoded: 0, framesAnalysed: 0, framesDropped: 0,
                                                    corruptPackets: 0, decodeErrors: 0, noTextureFrames: 0,
                                                    elapsedSeconds: 0, interrupted: false)
+
+    private func removeEmptySegment() {
+        do {
+            try FileManager.default.removeItem(atPath: currentPath)
+        } catch {
+            logger.warning("cannot remove an empty recording segment", metadata: ["path": "\(currentPath)",
+                                                                                  "error": "\(error)"])
+        }
+    }
 
     /// Starts the segment named after `time`, or the first free second after it.
     private func openSegment(at time: Date) throws {
@@ -126,8 +156,7 @@ final class SegmentedRecordingSink: FrameSink {
         }
         currentPath = path
         currentStart = time
-        logger.info("recording segment", metadata: ["path": "\(path)"])
-        if let keep = config.keepSegments { deleteOldSegments(keeping: keep, current: path) }
+        picturesInSegment = 0
     }
 
     /// Deletes the stream's oldest segment files beyond the newest `keep`, never the one being
