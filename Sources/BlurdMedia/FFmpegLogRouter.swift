@@ -86,7 +86,8 @@ final class FFmpegLogRouter: @unchecked Sendable {
     private func report(_ suppressions: [LogRateLimiter<Kind, Message>.Suppression], to logger: Logger) {
         for suppression in suppressions {
             let first = suppression.first
-            logger.log(level: first.level, "suppressed \(suppression.count) similar messages (first: \(first.text))",
+            let noun = suppression.count == 1 ? "message" : "messages"
+            logger.log(level: first.level, "suppressed \(suppression.count) similar \(noun) (first: \(first.text))",
                        metadata: ["ffmpeg": "\(first.context)"])
         }
     }
