@@ -66,7 +66,8 @@ let package = Package(
         .testTarget(name: "BlurdPipelineTests",
                     dependencies: ["BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdImaging", "BlurdSegmenter", "BlurdTestSupport"]),
         .testTarget(name: "BlurdOutputTests", dependencies: ["BlurdOutput", "BlurdPipeline", "BlurdMedia", "BlurdImaging", "BlurdTestSupport"]),
-        .testTarget(name: "BlurdServiceTests", dependencies: ["BlurdService", "BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdImaging", "BlurdTestSupport"]),
+        .testTarget(name: "BlurdServiceTests", dependencies: ["BlurdService", "BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdImaging", "BlurdTestSupport",
+                                                     .product(name: "Yams", package: "Yams")]),
         // Runs the built `blurd` binary end to end.
         .testTarget(name: "BlurdCLITests", dependencies: ["BlurdMedia", "BlurdImaging", "BlurdTestSupport"]),
     ],

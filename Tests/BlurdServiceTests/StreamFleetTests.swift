@@ -3,6 +3,7 @@ import BlurdTestSupport
 import Logging
 import Prometheus
 import XCTest
+import Yams
 
 /// Reloads on real supervisors whose sources are missing files: each fails at once, so the
 /// fleet's bookkeeping is tested without any media.
@@ -63,6 +64,62 @@ final class StreamFleetTests: XCTestCase {
         XCTAssertEqual(frames.count, 12)
         XCTAssertTrue(frames.allSatisfy { $0.contains("\"method\":\"cnn\"") })
         XCTAssertTrue(registry.emitToString().contains("blurd_stream_frames_analysed_total{stream=\"net\"} 12"))
+    }
+
+    /// A clip that goes out of focus halfway: the focus_lost event is written and the
+    /// `blurd_stream_focus_lost` gauge an alert rule watches reads 1 (systemd/blurd-alerts.yml).
+    func testFocusLossSetsTheAlertGauge() throws {
+        let directory = try TemporaryDirectory.make("blurd-fleet-focus", for: self)
+        let clip = directory.appendingPathComponent("defocus.ts").path
+        let encode = Process()
+        encode.executableURL = try ServeHarness.ffmpeg()
+        encode.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+                            "-vf", "gblur=sigma=8:enable='gte(t,2)'", "-frames:v", "100", "-c:v", "mpeg2video", clip]
+        try encode.run()
+        encode.waitUntilExit()
+        XCTAssertEqual(encode.terminationStatus, 0)
+
+        var config = StreamConfig(name: "f", url: clip)
+        config.method = "classic"
+        config.analysisSize = 160
+        config.thresholds = FocusThresholds(minDurationSeconds: 0.4, smoothing: 1, baselineMinutes: 0)
+        let output = directory.appendingPathComponent("f.jsonl").path
+        config.outputs = OutputsConfig(jsonl: RotatingFileConfig(path: output))
+        let registry = PrometheusCollectorRegistry()
+        let fleet = StreamFleet(config: ServiceConfig(streams: [config]), registry: registry, logger: quietLogger)
+        fleet.start()
+        XCTAssertTrue(waitForStates(fleet, ["f": .stopped]), "\(fleet.statuses.map(\.status))")
+        XCTAssertTrue(fleet.stopAll(deadline: Date().addingTimeInterval(5)))
+        let events = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+            .filter { $0.contains("\"event\":") }
+        XCTAssertEqual(events.count, 1, "\(events)")
+        XCTAssertTrue(events.first?.contains("\"event\":\"focus_lost\"") ?? false, "\(events)")
+        let metrics = registry.emitToString()
+        XCTAssertTrue(metrics.contains("blurd_stream_focus_lost{stream=\"f\"} 1"), metrics)
+        XCTAssertTrue(metrics.contains("blurd_stream_no_texture{stream=\"f\"} 0"), metrics)
+    }
+
+    /// The shipped alert rules parse and name only series blurd exports.
+    func testShippedAlertRulesWatchRealSeries() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("systemd/blurd-alerts.yml"), encoding: .utf8)
+        let document = try XCTUnwrap(try Yams.load(yaml: text) as? [String: Any])
+        let groups = try XCTUnwrap(document["groups"] as? [[String: Any]])
+        let rules = try XCTUnwrap(groups.first?["rules"] as? [[String: Any]])
+        XCTAssertEqual(rules.compactMap { $0["alert"] as? String },
+                       ["BlurdCameraOutOfFocus", "BlurdCameraNoTexture", "BlurdStreamDown", "BlurdFallingBehind"])
+        let registry = PrometheusCollectorRegistry()
+        _ = StreamMetrics(stream: "cam", registry: registry)
+        let exported = registry.emitToString()
+        let names = try NSRegularExpression(pattern: "blurd_[a-z_]+")
+        for rule in rules {
+            let expr = try XCTUnwrap(rule["expr"] as? String)
+            let used = names.matches(in: expr, range: NSRange(expr.startIndex..., in: expr))
+                .map { String(expr[Range($0.range, in: expr)!]) }
+            XCTAssertFalse(used.isEmpty, expr)
+            for name in used { XCTAssertTrue(exported.contains("\n\(name){") || exported.hasPrefix("\(name){"), "\(name) is not exported") }
+        }
     }
 
     func testReloadKeepsUnchangedRestartsChangedAddsAndRemoves() throws {

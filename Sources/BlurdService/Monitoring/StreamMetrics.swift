@@ -10,6 +10,8 @@ public final class StreamMetrics: Sendable {
     let smoothedSharpness: Gauge
     let blurredFraction: Gauge
     let baselineSharpness: Gauge
+    let focusLost: Gauge
+    let noTexture: Gauge
     let framesAnalysed: Counter
     let framesNoTexture: Counter
     let framesDecoded: Counter
@@ -33,6 +35,8 @@ public final class StreamMetrics: Sendable {
         sharpness = gauge("stream_sharpness", "Sharpness score of the last analysed textured frame (0 blurred .. 1 sharp).")
         smoothedSharpness = gauge("stream_sharpness_smoothed", "Exponential moving average of the sharpness score, as used for focus events.")
         blurredFraction = gauge("stream_blurred_fraction", "Fraction of the last textured frame's cells judged blurred.")
+        focusLost = gauge("stream_focus_lost", "1 from a focus_lost event until focus_restored, else 0: what an alert rule watches.")
+        noTexture = gauge("stream_no_texture", "1 from a no_texture event (covered lens, black feed) until texture_restored, else 0.")
         baselineSharpness = gauge("stream_sharpness_baseline", "The stream's learned normal sharpness score (set once learned), which the focus thresholds follow.")
         framesAnalysed = counter("stream_frames_analysed", "Frames analysed and written.")
         framesNoTexture = counter("stream_frames_no_texture", "Analysed frames with too little texture to judge.")
@@ -71,7 +75,8 @@ public final class StreamMetrics: Sendable {
 
     /// Removes every series of this stream from the registry.
     func unregister() {
-        for gauge in [sharpness, smoothedSharpness, blurredFraction, baselineSharpness] + stateGauges.map(\.1) {
+        for gauge in [sharpness, smoothedSharpness, blurredFraction, baselineSharpness, focusLost, noTexture]
+            + stateGauges.map(\.1) {
             registry.unregisterGauge(gauge)
         }
         for counter in [framesAnalysed, framesNoTexture, framesDecoded, framesDropped, corruptPackets, reconnects]

@@ -69,6 +69,11 @@ final class StreamSink: FrameSink, @unchecked Sendable {
         if let latency = clock?.latency(ofWritten: result.meta.index) { metrics.processingLatency.record(latency) }
         for event in events {
             metrics.record(event: event.kind)
+            switch event.kind {
+            case .focusLost, .focusRestored: metrics.focusLost.set(to: event.kind == .focusLost ? 1.0 : 0.0)
+            case .noTexture, .textureRestored: metrics.noTexture.set(to: event.kind == .noTexture ? 1.0 : 0.0)
+            case .baselineLearned: break
+            }
             let score = event.score.map { String(format: "%.3f", $0) } ?? "none"
             let label = event.kind == .baselineLearned ? "baseline" : "smoothed score"
             let message: Logger.Message = "\(event.kind.rawValue) at pts \(String(format: "%.3f", event.pts)) s, \(label) \(score)"
