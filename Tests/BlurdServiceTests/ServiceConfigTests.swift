@@ -66,7 +66,7 @@ final class ServiceConfigTests: XCTestCase {
     func testUnknownKeysAreErrorsWithTheirPath() {
         XCTAssertEqual(message("streams: [{name: a, url: 'udp://h:1', thresholds: {focus_lsot: 0.1}}]"),
                        "config: streams[0].thresholds.focus_lsot: unknown key 'focus_lsot' "
-                       + "(known: focus_lost, focus_restored, min_duration_s, smoothing)")
+                       + "(known: focus_lost, focus_restored, min_duration_s, smoothing, baseline_minutes, baseline_drop)")
         XCTAssertTrue(message("streems: []").hasPrefix("config: streems: unknown key 'streems'"), message("streems: []"))
         XCTAssertTrue(message("http: {port: 1}\nstreams: [{name: a, url: 'udp://h:1'}]").contains("http.port: unknown key"))
     }
