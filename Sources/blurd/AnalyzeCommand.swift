@@ -58,6 +58,9 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(help: "Decode key frames only (cheap monitoring of many streams).")
     var keyframesOnly = false
 
+    @Option(help: "Seconds an input may block (opening, or a live stream or pipe sending nothing) before the run ends.")
+    var timeout: Double = VideoSourceOptions(url: "").timeoutSeconds
+
     @Option(help: "Analysis workers (default: the active core count).")
     var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -125,6 +128,7 @@ struct AnalyzeCommand: ParsableCommand {
         sourceOptions.every = every
         sourceOptions.fps = fps
         sourceOptions.keyframesOnly = keyframesOnly
+        sourceOptions.timeoutSeconds = timeout
         sourceOptions.copyAudio = annotate != nil
         // Signals are caught before the input opens, so that one arriving while it blocks there
         // (a pipe with no data yet) also ends the run with a summary and exit 0.
