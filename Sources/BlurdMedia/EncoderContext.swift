@@ -20,6 +20,9 @@ struct EncoderSettings {
     /// and an input's 1/90000), so outputs can keep an input's timestamps.
     var exactFrameRate: AVRational? = nil
     var timeBase: AVRational? = nil
+    /// Labels the encoder's log messages (`FFmpegLogLabels`); the caller unregisters the
+    /// context before freeing it.
+    var logLabel: String? = nil
 }
 
 /// Opens an encoder context; the caller owns it and frees it with `avcodec_free_context`.
@@ -30,9 +33,11 @@ func openEncoder(_ settings: EncoderSettings) throws -> UnsafeMutablePointer<AVC
     guard let context = avcodec_alloc_context3(codec) else {
         throw MediaError.encodeFailed("cannot allocate an encoder context for \(settings.codecName)")
     }
+    FFmpegLogLabels.shared.register(codec: context, label: settings.logLabel)
     var opened = false
     defer {
         if !opened {
+            FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(context))
             var owned: UnsafeMutablePointer<AVCodecContext>? = context
             avcodec_free_context(&owned)
         }

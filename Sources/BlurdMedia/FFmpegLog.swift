@@ -29,9 +29,11 @@ public enum FFmpegLog {
     /// Writes libav*'s messages to `logger` from now on; until this is called they go to a
     /// swift-log `StreamLogHandler` on standard error. AV_LOG_ERROR maps to `.error`, WARNING to
     /// `.warning`, INFO and VERBOSE to `.debug`; the context's name ("h264", "mpegts") is the
-    /// `ffmpeg` metadata value. Each kind of message (same context class and format string) is
-    /// written at most 5 times in 10 s, the rest counted and reported as one line, "suppressed K
-    /// similar messages (first: …)", so a broken stream cannot flood the log.
+    /// `ffmpeg` metadata value, and messages about a source or writer opened with a `logLabel`
+    /// carry it as `stream` metadata. Each kind of message (same stream, context class and
+    /// format string) is written at most 5 times in 10 s, the rest counted and reported as one
+    /// line, "suppressed K similar messages (first: …)", so a broken stream cannot flood the log
+    /// nor silence another stream's messages.
     public static func route(to logger: Logger) {
         _ = defaultInstalled
         FFmpegLogRouter.shared.route(to: logger)

@@ -4,13 +4,15 @@ import Foundation
 import Logging
 
 /// Receives every libav* log message (installed with av_log_set_callback by `FFmpegLog`) and
-/// writes it to a swift-log `Logger`, rate-limited per kind of message. Called on whichever
-/// thread logs (demuxing, decoder threads), hence the lock.
+/// writes it to a swift-log `Logger`, rate-limited per stream and kind of message. Called on
+/// whichever thread logs (demuxing, decoder threads), hence the lock.
 final class FFmpegLogRouter: @unchecked Sendable {
-    /// Messages of one kind: the same context class (all codec contexts share one) and the same
-    /// format string, so "error while decoding MB 3 4" and "… MB 7 9" are one kind. Both are
-    /// static data of the libav* libraries, compared by address.
+    /// Messages of one kind from one stream: the same context class (all codec contexts share
+    /// one) and the same format string, so "error while decoding MB 3 4" and "… MB 7 9" are one
+    /// kind. Both are static data of the libav* libraries, compared by address. Each stream
+    /// (`FFmpegLogLabels`) has its own windows, so one broken camera cannot suppress another's.
     struct Kind: Hashable {
+        var stream: String?
         var contextClass: UInt
         var format: UInt
     }
@@ -20,7 +22,15 @@ final class FFmpegLogRouter: @unchecked Sendable {
         var level: Logger.Level
         /// The context's name ("h264", "mpegts"), or "libav" for messages without a context.
         var context: String
+        /// The label its context was registered with, if any.
+        var stream: String?
         var text: String
+
+        var metadata: Logger.Metadata {
+            var metadata: Logger.Metadata = ["ffmpeg": "\(context)"]
+            if let stream { metadata["stream"] = "\(stream)" }
+            return metadata
+        }
     }
 
     static let shared = FFmpegLogRouter()
@@ -49,11 +59,12 @@ final class FFmpegLogRouter: @unchecked Sendable {
                  arguments: CVaListPointer) {
         let now = DispatchTime.now().uptimeNanoseconds
         let contextClass = context?.assumingMemoryBound(to: UnsafePointer<AVClass>?.self).pointee
-        let kind = Kind(contextClass: UInt(bitPattern: contextClass), format: UInt(bitPattern: format))
+        let stream = FFmpegLogLabels.shared.label(of: context)
+        let kind = Kind(stream: stream, contextClass: UInt(bitPattern: contextClass), format: UInt(bitPattern: format))
         var message: Message?
         let makeMessage = { () -> Message in
             let made = Message(level: Self.loggerLevel(level), context: Self.name(of: context, contextClass),
-                               text: Self.format(format, arguments))
+                               stream: stream, text: Self.format(format, arguments))
             message = made
             return made
         }
@@ -68,7 +79,7 @@ final class FFmpegLogRouter: @unchecked Sendable {
         guard decision.admitted else { return }
         let written = message ?? makeMessage()
         guard !written.text.isEmpty else { return }
-        logger.log(level: written.level, "\(written.text)", metadata: ["ffmpeg": "\(written.context)"])
+        logger.log(level: written.level, "\(written.text)", metadata: written.metadata)
     }
 
     /// Closes every window and reports what it suppressed so far.
@@ -88,7 +99,7 @@ final class FFmpegLogRouter: @unchecked Sendable {
             let first = suppression.first
             let noun = suppression.count == 1 ? "message" : "messages"
             logger.log(level: first.level, "suppressed \(suppression.count) similar \(noun) (first: \(first.text))",
-                       metadata: ["ffmpeg": "\(first.context)"])
+                       metadata: first.metadata)
         }
     }
 

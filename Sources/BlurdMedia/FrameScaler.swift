@@ -7,18 +7,22 @@ final class FrameScaler {
     let targetWidth: Int
     let targetHeight: Int
     let targetFormat: AVPixelFormat
+    /// Labels the scaler's log messages (`FFmpegLogLabels`).
+    let logLabel: String?
     private var context: OpaquePointer?
     private var sourceWidth: Int32 = 0
     private var sourceHeight: Int32 = 0
     private var sourceFormat: Int32 = -1
 
-    init(targetWidth: Int, targetHeight: Int, targetFormat: AVPixelFormat) {
+    init(targetWidth: Int, targetHeight: Int, targetFormat: AVPixelFormat, logLabel: String? = nil) {
         self.targetWidth = targetWidth
         self.targetHeight = targetHeight
         self.targetFormat = targetFormat
+        self.logLabel = logLabel
     }
 
     deinit {
+        FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(context))
         sws_freeContext(context)
     }
 
@@ -59,11 +63,12 @@ final class FrameScaler {
     private func prepare(for frame: UnsafeMutablePointer<AVFrame>) throws {
         let width = frame.pointee.width, height = frame.pointee.height, format = frame.pointee.format
         if context != nil, width == sourceWidth, height == sourceHeight, format == sourceFormat { return }
+        FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(context))
         sws_freeContext(context)
         context = sws_getContext(width, height, AVPixelFormat(rawValue: format),
                                  Int32(targetWidth), Int32(targetHeight), targetFormat,
                                  SWS_AREA, nil, nil, nil)
-        guard context != nil else {
+        guard let context else {
             sourceFormat = -1
             let name = av_get_pix_fmt_name(AVPixelFormat(rawValue: format)).map { String(cString: $0) } ?? "format \(format)"
             throw MediaError.unsupportedCodec("cannot convert \(width)x\(height) \(name) frames")
@@ -71,6 +76,7 @@ final class FrameScaler {
         sourceWidth = width
         sourceHeight = height
         sourceFormat = format
+        FFmpegLogLabels.shared.register(UnsafeMutableRawPointer(context), label: logLabel)
         keepLumaCodeValues(sourceFormat: AVPixelFormat(rawValue: format))
     }
 

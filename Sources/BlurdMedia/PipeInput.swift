@@ -32,7 +32,8 @@ final class PipeInput {
         return digits.isEmpty ? 0 : Int32(digits)
     }
 
-    init(descriptor: Int32, interrupt: InputInterrupt) throws {
+    /// `logLabel` labels the reader's log messages (`FFmpegLogLabels`).
+    init(descriptor: Int32, interrupt: InputInterrupt, logLabel: String?) throws {
         self.descriptor = descriptor
         self.interrupt = interrupt
         guard let buffer = av_malloc(Self.bufferSize) else {
@@ -46,9 +47,11 @@ final class PipeInput {
             throw MediaError.ioError("out of memory allocating a pipe reader")
         }
         self.context = context
+        FFmpegLogLabels.shared.register(UnsafeMutableRawPointer(context), label: logLabel)
     }
 
     deinit {
+        FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(context))
         // The context may have swapped in a buffer of its own, so its current one is freed.
         if let context { av_freep(&context.pointee.buffer) }
         avio_context_free(&context)

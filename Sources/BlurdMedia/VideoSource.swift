@@ -51,15 +51,28 @@ public final class VideoSource {
         try options.validate()
         self.options = options
         interruptState = interrupt
-        pipeInput = try PipeInput.descriptor(of: options.url).map { try PipeInput(descriptor: $0, interrupt: interrupt) }
+        let pipeInput = try PipeInput.descriptor(of: options.url).map {
+            try PipeInput(descriptor: $0, interrupt: interrupt, logLabel: options.logLabel)
+        }
+        self.pipeInput = pipeInput
 
         // Until both contexts are open, failures clean up here; afterwards deinit owns them.
         var opened = false
-        let formatContext = try Self.openInput(options, interrupt: interrupt, pipeInput: pipeInput)
+        // Opening logs through contexts libav* makes itself (the connection, probing decoders).
+        let formatContext = try FFmpegLogLabels.$callerLabel.withValue(options.logLabel) {
+            try Self.openInput(options, interrupt: interrupt, pipeInput: pipeInput)
+        }
         var formatOwner: UnsafeMutablePointer<AVFormatContext>? = formatContext
-        defer { if !opened { avformat_close_input(&formatOwner) } }
+        defer {
+            if !opened {
+                FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(formatOwner))
+                avformat_close_input(&formatOwner)
+            }
+        }
 
-        let (codecContext, index) = try Self.openDecoder(formatContext, options)
+        let (codecContext, index) = try FFmpegLogLabels.$callerLabel.withValue(options.logLabel) {
+            try Self.openDecoder(formatContext, options)
+        }
         opened = true
         self.formatContext = formatContext
         self.codecContext = codecContext
@@ -86,7 +99,8 @@ public final class VideoSource {
                           durationSeconds: isLive ? nil : duration,
                           codecName: String(cString: avcodec_get_name(codecContext.pointee.codec_id)),
                           isLive: isLive, analysisWidth: analysis.width, analysisHeight: analysis.height)
-        scaler = FrameScaler(targetWidth: analysis.width, targetHeight: analysis.height, targetFormat: AV_PIX_FMT_GRAY8)
+        scaler = FrameScaler(targetWidth: analysis.width, targetHeight: analysis.height, targetFormat: AV_PIX_FMT_GRAY8,
+                             logLabel: options.logLabel)
         sampler = FrameSampler(start: options.start, duration: options.duration, every: options.every, fps: options.fps)
         indexAnchored = (options.start ?? 0) == 0
         (audioStream, audioIndex, audioShift) = Self.selectAudio(formatContext, videoIndex: index,
@@ -125,7 +139,8 @@ public final class VideoSource {
         try nextFrame(into: &luma) { frame in
             let width = max(2, info.width & ~1), height = max(2, info.height & ~1)
             let scaler = fullFrameScaler
-                ?? FrameScaler(targetWidth: width, targetHeight: height, targetFormat: AV_PIX_FMT_YUV420P)
+                ?? FrameScaler(targetWidth: width, targetHeight: height, targetFormat: AV_PIX_FMT_YUV420P,
+                               logLabel: options.logLabel)
             fullFrameScaler = scaler
             if fullFrame.width != width || fullFrame.height != height {
                 fullFrame = YUV420Image(width: width, height: height)
@@ -210,7 +225,7 @@ public final class VideoSource {
     private func feedDecoder() throws {
         guard let formatContext, let codecContext, let packet else { return }
         interruptState.arm(seconds: options.timeoutSeconds)
-        let status = av_read_frame(formatContext, packet)
+        let status = FFmpegLogLabels.$callerLabel.withValue(options.logLabel) { av_read_frame(formatContext, packet) }
         interruptState.disarm()
         if status < 0 {
             try handleReadError(status, formatContext)
@@ -271,7 +286,9 @@ public final class VideoSource {
         guard let formatContext else { return }
         let target = streamStart + Int64(seconds / timeBase)
         interruptState.arm(seconds: options.timeoutSeconds)
-        let status = avformat_seek_file(formatContext, streamIndex, Int64.min, target, target, 0)
+        let status = FFmpegLogLabels.$callerLabel.withValue(options.logLabel) {
+            avformat_seek_file(formatContext, streamIndex, Int64.min, target, target, 0)
+        }
         interruptState.disarm()
         if status < 0 {
             indexAnchored = true
@@ -281,7 +298,9 @@ public final class VideoSource {
     private func release() {
         av_packet_free(&packet)
         av_frame_free(&frame)
+        FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(codecContext))
         avcodec_free_context(&codecContext)
+        FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(formatContext))
         avformat_close_input(&formatContext)
     }
 
@@ -305,6 +324,7 @@ public final class VideoSource {
         guard var context = avformat_alloc_context() else {
             throw MediaError.openFailed(url: url, reason: "out of memory")
         }
+        FFmpegLogLabels.shared.register(UnsafeMutableRawPointer(context), label: options.logLabel)
         context.pointee.interrupt_callback = interrupt.callback
         // A custom context is kept by avformat_close_input; `pipeInput` frees it.
         if let pipeInput { context.pointee.pb = pipeInput.context }
@@ -324,6 +344,7 @@ public final class VideoSource {
         interrupt.disarm()
         guard status >= 0, let openedContext = contextOrNil else {
             // avformat_open_input frees the context on failure.
+            FFmpegLogLabels.shared.unregisterFreed(UnsafeMutableRawPointer(context), label: options.logLabel)
             if status == blurd_averror(ENOENT) { throw MediaError.fileNotFound(url) }
             if interrupt.isRequested {
                 throw MediaError.openFailed(url: url, reason: "stopped before the input opened")
@@ -337,6 +358,7 @@ public final class VideoSource {
         // The tty demuxer claims any .txt/.nfo file by extension and renders it as ANSI-art video;
         // for a blur detector a text file is a wrong input, not a video.
         if options.format == nil, let probed = context.pointee.iformat, String(cString: probed.pointee.name) == "tty" {
+            FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(context))
             avformat_close_input(&contextOrNil)
             throw MediaError.openFailed(url: url, reason: "a text file, not a video (force a format to read it anyway)")
         }
@@ -345,6 +367,7 @@ public final class VideoSource {
         status = avformat_find_stream_info(context, nil)
         interrupt.disarm()
         guard status >= 0 else {
+            FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(context))
             avformat_close_input(&contextOrNil)
             if interrupt.isRequested {
                 throw MediaError.openFailed(url: url, reason: "stopped before the input opened")
@@ -376,10 +399,17 @@ public final class VideoSource {
         guard let context = avcodec_alloc_context3(decoder) else {
             throw MediaError.ioError("out of memory allocating a decoder")
         }
+        FFmpegLogLabels.shared.register(codec: context, label: options.logLabel)
+        var opened = false
+        defer {
+            if !opened {
+                FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(context))
+                var owned: UnsafeMutablePointer<AVCodecContext>? = context
+                avcodec_free_context(&owned)
+            }
+        }
         var status = avcodec_parameters_to_context(context, stream.pointee.codecpar)
         guard status >= 0 else {
-            var owned: UnsafeMutablePointer<AVCodecContext>? = context
-            avcodec_free_context(&owned)
             throw MediaError.unsupportedCodec("codec parameters of \(options.url): \(ffmpegErrorString(status))")
         }
         context.pointee.pkt_timebase = stream.pointee.time_base
@@ -388,16 +418,13 @@ public final class VideoSource {
         if options.keyframesOnly { context.pointee.skip_frame = AVDISCARD_NONKEY }
         status = avcodec_open2(context, decoder, nil)
         guard status >= 0 else {
-            var owned: UnsafeMutablePointer<AVCodecContext>? = context
-            avcodec_free_context(&owned)
             let name = String(cString: avcodec_get_name(stream.pointee.codecpar.pointee.codec_id))
             throw MediaError.unsupportedCodec("cannot open the \(name) decoder: \(ffmpegErrorString(status))")
         }
         guard context.pointee.width > 0, context.pointee.height > 0 else {
-            var owned: UnsafeMutablePointer<AVCodecContext>? = context
-            avcodec_free_context(&owned)
             throw MediaError.openFailed(url: options.url, reason: "the video stream has no frame size")
         }
+        opened = true
         return (context, index)
     }
 

@@ -24,6 +24,9 @@ public struct VideoSourceOptions: Sendable {
     /// Keep the best audio stream's packets for pass-through (`VideoSource.audioPacketHandler`)
     /// instead of discarding them in the demuxer.
     public var copyAudio: Bool = false
+    /// Names the stream in libav*'s log messages about it (`stream` metadata, see `FFmpegLog`);
+    /// nil = unnamed.
+    public var logLabel: String? = nil
 
     public init(url: String) {
         self.url = url

@@ -33,6 +33,9 @@ public struct VideoWriterOptions: Sendable {
     /// make_zero`): a file cut from the middle of a long stream then plays from 0 with its own
     /// duration instead of starting after an empty gap as long as the stream so far.
     public var startsAtZero = false
+    /// Names the stream being recorded in libav*'s log messages about this file (`stream`
+    /// metadata, see `FFmpegLog`); nil = unnamed.
+    public var logLabel: String? = nil
 
     public init(path: String, width: Int, height: Int, frameRate: Int = 25, codec: String = "libx264") {
         self.path = path
@@ -76,8 +79,10 @@ public final class VideoWriter {
         guard status >= 0, let formatContext else {
             throw MediaError.encodeFailed("no output format for \(options.path): \(ffmpegErrorString(status))")
         }
+        FFmpegLogLabels.shared.register(UnsafeMutableRawPointer(formatContext), label: options.logLabel)
         self.formatContext = formatContext
         guard let stream = avformat_new_stream(formatContext, nil) else {
+            FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(formatContext))
             avformat_free_context(formatContext)
             throw MediaError.encodeFailed("cannot add a video stream to \(options.path)")
         }
@@ -105,7 +110,8 @@ public final class VideoWriter {
             qscale: options.qscale ?? (usesQuantiser ? 3 : nil), preset: options.preset,
             globalHeader: (formatContext.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER) != 0,
             exactFrameRate: options.exactFrameRate.map { AVRational(num: $0.numerator, den: $0.denominator) },
-            timeBase: options.timeBase.map { AVRational(num: $0.numerator, den: $0.denominator) })
+            timeBase: options.timeBase.map { AVRational(num: $0.numerator, den: $0.denominator) },
+            logLabel: options.logLabel)
         let codecContext = try openEncoder(settings)
         self.codecContext = codecContext
 
@@ -139,6 +145,7 @@ public final class VideoWriter {
                 throw MediaError.encodeFailed("cannot create \(options.path): \(ffmpegErrorString(status))")
             }
             fileOpened = true
+            FFmpegLogLabels.shared.register(UnsafeMutableRawPointer(formatContext.pointee.pb), label: options.logLabel)
         }
         if options.startsAtZero {
             formatContext.pointee.avoid_negative_ts = AVFMT_AVOID_NEG_TS_MAKE_ZERO
@@ -278,9 +285,14 @@ public final class VideoWriter {
     private func release() {
         av_frame_free(&frame)
         av_packet_free(&packet)
+        FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(codecContext))
         avcodec_free_context(&codecContext)
         if let formatContext {
-            if fileOpened { avio_closep(&formatContext.pointee.pb) }
+            if fileOpened {
+                FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(formatContext.pointee.pb))
+                avio_closep(&formatContext.pointee.pb)
+            }
+            FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(formatContext))
             avformat_free_context(formatContext)
             self.formatContext = nil
         }

@@ -55,14 +55,7 @@ final class FFmpegLogTests: XCTestCase {
     /// unchanged: frames come out and the damage is counted.
     func testADamagedClipLogsThroughSwiftLogRateLimited() throws {
         let directory = try TemporaryDirectory.make("blurd-log", for: self)
-        let path = try TestMedia.makeClip(at: directory.appendingPathComponent("damaged.ts").path, frames: 100)
-        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-        var generator = SeededRandom(seed: 11)
-        for chunk in 0..<30 {
-            let offset = bytes.count * (20 + chunk * 2) / 100
-            for i in offset..<(offset + 300) { bytes[i] = UInt8(truncatingIfNeeded: generator.next()) }
-        }
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let path = try makeDamagedClip(named: "damaged.ts", in: directory, seed: 11)
 
         let log = CapturedLog()
         FFmpegLog.route(to: log.logger)
@@ -97,6 +90,71 @@ final class FFmpegLogTests: XCTestCase {
         XCTAssertGreaterThan(count, 0)
         XCTAssertEqual(decoding.count, 5, "more than 5 were made, so 5 were written")
         XCTAssertTrue(records.allSatisfy { !$0.context.isEmpty && !$0.message.contains("@ 0x") }, "\(records)")
+        XCTAssertTrue(records.allSatisfy { $0.stream == nil }, "a source without a label: \(records)")
+    }
+
+    /// Two damaged clips decoded at the same time by sources labelled "a" and "b", with frame
+    /// threads (whose copies of the codec context log the decoding errors): every message of
+    /// each names its stream, and each stream gets its own 5 "error while decoding MB" lines
+    /// and its own "suppressed" count, so one broken stream does not silence the other.
+    func testEachSourcesMessagesCarryItsLabelAndAreLimitedPerStream() throws {
+        let directory = try TemporaryDirectory.make("blurd-log-labels", for: self)
+        let labels = ["a", "b"]
+        let log = CapturedLog()
+        FFmpegLog.route(to: log.logger)
+        var sources: [VideoSource] = []
+        for (index, label) in labels.enumerated() {
+            var options = VideoSourceOptions(url: try makeDamagedClip(named: "\(label).ts", in: directory,
+                                                                      seed: UInt64(21 + index)))
+            options.decoderThreads = 2
+            options.logLabel = label
+            sources.append(try VideoSource(options: options))
+        }
+        let frames = Counts(count: labels.count)
+        DispatchQueue.concurrentPerform(iterations: labels.count) { index in
+            var luma = GrayImage(width: 0, height: 0)
+            while (try? sources[index].nextFrame(into: &luma)) != nil { frames.increment(index) }
+        }
+        sources.removeAll()
+        FFmpegLog.route(to: Logger(label: "ffmpeg", factory: { _ in SwiftLogNoOpLogHandler() }))
+
+        XCTAssertTrue(frames.values.allSatisfy { $0 > 30 && $0 < 100 }, "\(frames.values)")
+        let records = log.records
+        XCTAssertTrue(records.allSatisfy { $0.stream.map(labels.contains) ?? false }, "\(records)")
+        for label in labels {
+            let own = records.filter { $0.stream == label }
+            let decoding = own.filter { $0.message.hasPrefix("error while decoding MB ") }
+            XCTAssertEqual(decoding.count, 5, "stream \(label): \(own)")
+            let suppressed = own.filter { $0.message.hasPrefix("suppressed ") && $0.message.contains("(first: error while decoding MB ") }
+            XCTAssertEqual(suppressed.count, 1, "stream \(label): \(own)")
+        }
+    }
+
+    /// A refused connection is logged by the tcp protocol's own context, which libav* makes
+    /// inside avformat_open_input: it is labelled from the opening thread.
+    func testAConnectionMadeInsideLibavIsLabelledFromTheOpeningThread() throws {
+        let log = CapturedLog()
+        FFmpegLog.route(to: log.logger)
+        var options = VideoSourceOptions(url: "tcp://127.0.0.1:9")
+        options.timeoutSeconds = 2
+        options.logLabel = "door"
+        XCTAssertThrowsError(try VideoSource(options: options))
+        let refused = log.records.filter { $0.context == "tcp" && $0.message.contains("127.0.0.1:9") }
+        XCTAssertFalse(refused.isEmpty, "\(log.records)")
+        XCTAssertTrue(refused.allSatisfy { $0.stream == "door" }, "\(refused)")
+    }
+
+    /// A 100-frame clip with a third of its bytes overwritten mid-file.
+    private func makeDamagedClip(named name: String, in directory: URL, seed: UInt64) throws -> String {
+        let path = try TestMedia.makeClip(at: directory.appendingPathComponent(name).path, frames: 100)
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        var generator = SeededRandom(seed: seed)
+        for chunk in 0..<30 {
+            let offset = bytes.count * (20 + chunk * 2) / 100
+            for i in offset..<(offset + 300) { bytes[i] = UInt8(truncatingIfNeeded: generator.next()) }
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
     }
 
     /// Runs `body` with file descriptor 2 sent to a file, and returns what was written to it.
@@ -122,6 +180,7 @@ private final class CapturedLog: @unchecked Sendable {
         var level: Logger.Level
         var message: String
         var context: String
+        var stream: String?
     }
 
     private let lock = NSLock()
@@ -145,7 +204,20 @@ private final class CapturedLog: @unchecked Sendable {
 
         func log(event: LogEvent) {
             log.append(Record(level: event.level, message: event.message.description,
-                              context: event.metadata?["ffmpeg"].map { "\($0)" } ?? ""))
+                              context: event.metadata?["ffmpeg"].map { "\($0)" } ?? "",
+                              stream: event.metadata?["stream"].map { "\($0)" }))
         }
     }
+}
+
+/// Frames decoded per source, counted from several threads.
+private final class Counts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [Int]
+
+    init(count: Int) { stored = Array(repeating: 0, count: count) }
+
+    var values: [Int] { lock.withLock { stored } }
+
+    func increment(_ index: Int) { lock.withLock { stored[index] += 1 } }
 }

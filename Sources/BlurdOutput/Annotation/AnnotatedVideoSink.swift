@@ -32,6 +32,7 @@ public final class AnnotatedVideoSink: FrameSink {
         options.preset = codec == "libx264" ? preset : nil
         options.gopSize = max(12, options.frameRate * 2)
         options.startsAtZero = startsAtZero
+        options.logLabel = tap.source.options.logLabel
         if let audio = tap.source.audioStream { options.copiedStreams = [audio] }
         hasAudio = !options.copiedStreams.isEmpty
         writer = try VideoWriter(options: options)

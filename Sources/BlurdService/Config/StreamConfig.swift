@@ -113,6 +113,7 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
         options.fps = sampling.fps
         options.keyframesOnly = sampling.keyframesOnly
         options.timeoutSeconds = timeoutSeconds
+        options.logLabel = name
         return options
     }
 }
