@@ -15,15 +15,30 @@
 # the clip's size), focus-pull.csv (frame,sigma) and cases.csv, the manifest read by blurd:
 #   name,kind,video,mask,sigmas      kind: sharp | region | covered | flat | focus
 # Idempotent: the .deb is fetched and unpacked once; clips are rebuilt every run (a few seconds).
+#
+# With --selection it builds instead the set `blurd train --select-on` picks checkpoints with:
+# only sharp and blurred-region cases, from three photographs of the training split that the
+# robustness set does not use (a forest path, boats on a lake, a street), no city footage, in
+# data/selection/. Disjoint from the robustness set, so choosing a checkpoint on it leaves the
+# robustness figures a test.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 data="$root/data"
 out="$data/robustness"
+photos=(opencv-building plasma-summer1am opencv-scenetext04)
+selection=0
+if [[ "${1:-}" == "--selection" ]]; then
+    selection=1
+    out="$data/selection"
+    photos=(plasma-path plasma-eveningglow opencv-leuven)
+elif [[ $# -gt 0 ]]; then
+    echo "usage: $0 [--selection]" >&2
+    exit 2
+fi
 mkdir -p "$out"
 
-city="$("$root/scripts/fetch-city-clip.sh")"
-photos=(opencv-building plasma-summer1am opencv-scenetext04)
+((selection)) || city="$("$root/scripts/fetch-city-clip.sh")"
 for photo in "${photos[@]}"; do
     [[ -f "$data/photos/$photo.png" ]] || { echo "missing data/photos/$photo.png: run scripts/fetch-photos.sh" >&2; exit 1; }
 done
@@ -39,16 +54,19 @@ fps=25
 # Sharp sources, losslessly kept as intermediate clips: the city footage scaled to 640x360
 # (two segments, different content), and each photograph cropped to 16:9 and panned with
 # zoompan (a 1.25x zoom: the video is a downscale of the photograph, as camera video is).
-ff -ss 0.6 -i "$city" -frames:v $frames -vf "scale=$width:$height:flags=area,format=gray" \
-    -c:v ffv1 "$out/src-city1.mkv"
-ff -ss 4.6 -i "$city" -frames:v $frames -vf "scale=$width:$height:flags=area,format=gray" \
-    -c:v ffv1 "$out/src-city2.mkv"
+if ((!selection)); then
+    ff -ss 0.6 -i "$city" -frames:v $frames -vf "scale=$width:$height:flags=area,format=gray" \
+        -c:v ffv1 "$out/src-city1.mkv"
+    ff -ss 4.6 -i "$city" -frames:v $frames -vf "scale=$width:$height:flags=area,format=gray" \
+        -c:v ffv1 "$out/src-city2.mkv"
+fi
 for photo in "${photos[@]}"; do
     ff -i "$data/photos/$photo.png" -vf "crop=iw:trunc(iw*9/32)*2,zoompan=z=1.25:d=$frames:fps=$fps:\
 x='(iw-iw/zoom)*on/$((frames - 1))':y='(ih-ih/zoom)/2':s=${width}x$height,format=gray" \
         -frames:v $frames -c:v ffv1 "$out/src-$photo.mkv"
 done
-sources=(city1 city2 "${photos[@]}")
+sources=("${photos[@]}")
+((selection)) || sources=(city1 city2 "${photos[@]}")
 
 # Ground-truth regions at the clip size: a rectangle and a blob (an ellipse).
 ff -f lavfi -i "color=black:s=${width}x$height:d=1,format=gray" -frames:v 1 \
@@ -92,6 +110,12 @@ for source in "${sources[@]}"; do
         index=$((index + 1))
     done
 done
+
+if ((selection)); then
+    rm -f "$out"/src-*.mkv
+    echo "selection set: $(($(wc -l < "$out/cases.csv") - 1)) cases in $out"
+    exit 0
+fi
 
 # A covered lens: light through a hand or a cap, a dark, almost uniform, slightly noisy frame.
 ff -i "$out/src-city1.mkv" -vf "gblur=sigma=60,eq=contrast=0.25:brightness=-0.3,noise=alls=5:allf=t,format=yuv420p" \

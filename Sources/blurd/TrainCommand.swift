@@ -54,6 +54,12 @@ struct TrainCommand: ParsableCommand {
     var checkpointMinutes: Double = 5
     @Option(name: .customLong("init"), help: ArgumentHelp("Fine-tune: start from this model's weights instead of random ones: a .blurdmodel, a .blurdckpt, or \"default\" for the model built into blurd.", valueName: "model"))
     var initialModel: String?
+    @Option(help: ArgumentHelp("Choose the checkpoint to keep on real video: a robustness-format set of sharp and blurred-region clips (scripts/make-robustness-set.sh --selection), scored every --select-every iterations; the best goes to --best-checkpoint.", valueName: "set"))
+    var selectOn: String?
+    @Option(help: "Iterations between checkpoint-selection scores.")
+    var selectEvery = 1000
+    @Option(help: "Where the best checkpoint by --select-on goes (default: the checkpoint's name with -best).")
+    var bestCheckpoint: String?
     @Option(help: ArgumentHelp("JSON object of synthesis settings laid over the defaults, e.g. {\"hazeProbability\": 0.3} (names: SynthesisConfig in Sources/BlurdTraining/Synthesis; stored in the checkpoint).", valueName: "file"))
     var synthesis: String?
 
@@ -63,6 +69,7 @@ struct TrainCommand: ParsableCommand {
         }
         guard threads > 0 else { throw ValidationError("--threads must be positive") }
         if let stopAt, stopAt <= 0 { throw ValidationError("--stop-at must be positive") }
+        guard selectEvery > 0 else { throw ValidationError("--select-every must be positive") }
         if resume != nil && (initialModel != nil || synthesis != nil) {
             throw ValidationError("--resume keeps the checkpoint's weights and settings; --init and --synthesis start a new run")
         }
@@ -97,15 +104,24 @@ struct TrainCommand: ParsableCommand {
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
+        let selector = try selectOn.map { directory -> CheckpointSelector in
+            let selection = try CheckpointSelection(directory: directory)
+            let best = bestCheckpoint ?? ((checkpoint as NSString).deletingPathExtension + "-best.blurdckpt")
+            return CheckpointSelector(interval: selectEvery, bestPath: best) { try selection.score($0) }
+        }
         let stop = StopRequest()
         stop.installSignalHandlers()
         let sources = try SynthesisSampleSources.factory(photosDirectory: trainer.configuration.photosDirectory,
                                                          config: trainer.configuration.synthesis)
         let result = try trainer.run(sources: sources, checkpointPath: checkpoint, progress: TrainingProgress(), stop: stop,
-                                     stopAt: stopAt)
+                                     stopAt: stopAt, selector: selector)
         print(String(format: "%@ after %d iterations, %.1f min of training, %.1f samples/s (synthesis %.1f ms/sample/worker, loop starved %.0f s); checkpoint %@",
                      result.interrupted || result.iterations == stopAt ? "stopped" : "finished", result.iterations, result.trainingSeconds / 60,
                      result.samplesPerSecond, result.synthesisSecondsPerSample * 1000, result.starvedSeconds, checkpoint))
+        if let selector, let best = trainer.bestSelection, let at = trainer.bestSelectionIteration {
+            print(String(format: "best on real video at iteration %d: region IoU %.4f, sharp blurred fraction %.4f; checkpoint %@",
+                         at, best.regionIoU, best.sharpBlurredFraction, selector.bestPath))
+        }
         if let metrics = result.validation {
             print(String(format: "validation: IoU %.4f  F0.3 %.4f  precision %.4f  recall %.4f  MAE %.4f  AP %.4f",
                          metrics.iou, metrics.fMeasure, metrics.precision, metrics.recall, metrics.mae, metrics.averagePrecision))

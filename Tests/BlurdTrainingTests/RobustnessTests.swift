@@ -1,6 +1,7 @@
 import BlurdImaging
 import BlurdMedia
 import BlurdPipeline
+import BlurdSegmenter
 import BlurdTestSupport
 @testable import BlurdTraining
 import Foundation
@@ -121,6 +122,23 @@ final class RobustnessTests: XCTestCase {
         XCTAssertNil(flat.meanScore)
         // The classic score saturates past σ ≈ 1.5 px, so its ranking of the last frames is loose.
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(pull.focusSpearman), 0.75)
+
+        // Checkpoint selection reads the same set, keeps the sharp and region cases, and ranks
+        // the built-in model above one whose output is a constant "blurred".
+        let selection = try CheckpointSelection(directory: directory.path, analysisLongSide: Self.width)
+        XCTAssertEqual(selection.cases.map(\.name), ["sharp", "region"])
+        let good = try selection.score(try DefaultModel.load())
+        var constant = try DefaultModel.load()
+        for (name, tensor) in constant.tensors where tensor.dtype == .f32 {
+            constant.tensors[name] = StoredTensor(f32: tensor.f32.map { _ in 0 }, shape: tensor.shape)
+        }
+        let lastBias = try XCTUnwrap(constant.tensors.keys.filter { $0.hasSuffix(".bias") }
+            .max { Int($0.split(separator: ".")[1])! < Int($1.split(separator: ".")[1])! })
+        constant.tensors[lastBias] = StoredTensor(f32: [5], shape: constant.tensors[lastBias]!.shape)
+        let bad = try selection.score(constant)
+        XCTAssertLessThan(good.sharpBlurredFraction, 0.05)
+        XCTAssertGreaterThan(bad.sharpBlurredFraction, 0.95)
+        XCTAssertGreaterThan(good.value, bad.value + 0.3, "good \(good), bad \(bad)")
 
         let report = RobustnessReport(set: directory.path, methods: ["classic"], results: results)
         XCTAssertEqual(report.targets[0].sharpNoTextureFrames, 0)

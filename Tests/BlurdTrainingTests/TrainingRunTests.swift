@@ -133,6 +133,37 @@ final class TrainingRunTests: XCTestCase {
         }
     }
 
+    func testTheSelectorKeepsTheBestScoredCheckpointAndResumeRemembersIt() throws {
+        let directory = try TemporaryDirectory.make("blurd-select", for: self)
+        let best = directory.appendingPathComponent("best.ckpt").path
+        // A made-up score that peaks at iteration 10 of 0, 5, …, 20.
+        var scored: [Int] = []
+        var trainer = try Trainer(configuration: Self.configuration(iterations: 20))
+        let selector = CheckpointSelector(interval: 5, bestPath: best) { model in
+            let at = Int(model.metadata["iterations"]!)!
+            scored.append(at)
+            return SelectionScore(regionIoU: 1 - abs(Double(at) - 10) / 20, sharpBlurredFraction: 0.1)
+        }
+        let result = try trainer.run(sources: factory, checkpointPath: nil, selector: selector)
+        XCTAssertEqual(scored, [5, 10, 15, 20], "a run from scratch is not scored before its first step")
+        XCTAssertEqual(trainer.bestSelectionIteration, 10)
+        let saved = try TrainingCheckpoint.read(contentsOf: best)
+        XCTAssertEqual(saved.header.iteration, 10)
+        XCTAssertEqual(saved.header.bestSelectionIteration, 10)
+        XCTAssertEqual(saved.header.bestSelection?.value ?? 0, 0.9, accuracy: 1e-12)
+        XCTAssertTrue(saved.model.metadata["selection"]?.contains("best at iteration 10") == true)
+        XCTAssertEqual(result.checkpoint.header.bestSelectionIteration, 10)
+
+        // A fine-tune is scored before its first step too, and a stop off the grid at the end.
+        var configuration = Self.configuration(iterations: 7)
+        configuration.initialModel = "test"
+        trainer = try Trainer(configuration: configuration, initialModel: result.checkpoint.model)
+        scored = []
+        _ = try trainer.run(sources: factory, checkpointPath: nil, selector: selector)
+        XCTAssertEqual(scored, [0, 5, 7])
+        XCTAssertEqual(try Trainer(resuming: trainer.makeCheckpoint()).bestSelectionIteration, trainer.bestSelectionIteration)
+    }
+
     func testCheckpointsWrittenBeforeTheRecipeWasStoredStillResume() throws {
         let configuration = Self.configuration(iterations: 3)
         var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(configuration)) as! [String: Any]

@@ -23,6 +23,21 @@ public struct TrainingResult {
     public var starvedSeconds: Double
 }
 
+/// Keeps the checkpoint a score of the model itself likes best (`CheckpointSelection`: real
+/// video), scored every `interval` iterations, at the end, and at the start of a fine-tune.
+public struct CheckpointSelector {
+    public var interval: Int
+    /// Where the best checkpoint so far is written.
+    public var bestPath: String
+    public var score: (ModelFile) throws -> SelectionScore
+
+    public init(interval: Int, bestPath: String, score: @escaping (ModelFile) throws -> SelectionScore) {
+        self.interval = interval
+        self.bestPath = bestPath
+        self.score = score
+    }
+}
+
 /// The training loop: batches from a `SampleStream`, forward, BCE + Dice, backward, global-norm
 /// clipping, Adam with warm-up and cosine decay; validation every few iterations and resumable
 /// checkpoints on a timer, at the end and on a stop request.
@@ -42,6 +57,8 @@ public final class Trainer {
     private let optimizer: AdamOptimizer
     private var lastValidation: SegmentationMetrics?
     private var lastValidationIteration: Int?
+    public private(set) var bestSelection: SelectionScore?
+    public private(set) var bestSelectionIteration: Int?
 
     /// A fresh run with zero optimizer state: He-initialised weights from the run's seed, or,
     /// to fine-tune, the weights and input normalisation of `initialModel` (whose architecture
@@ -85,6 +102,8 @@ public final class Trainer {
         normalization = InputNormalization(mean: checkpoint.model.inputMean, std: checkpoint.model.inputStd)
         lastValidation = header.validation
         lastValidationIteration = header.validationIteration
+        bestSelection = header.bestSelection
+        bestSelectionIteration = header.bestSelectionIteration
         self.metadata = checkpoint.model.metadata.merging(metadata) { _, new in new }
     }
 
@@ -103,7 +122,7 @@ public final class Trainer {
     /// budget: the weights are exactly those a checkpoint of the full run has at that iteration,
     /// so an early-stopped model can be remade by its command alone.
     public func run(sources: SourceFactory, checkpointPath: String?, progress: TrainingProgress? = nil,
-                    stop: StopRequest? = nil, stopAt: Int? = nil) throws -> TrainingResult {
+                    stop: StopRequest? = nil, stopAt: Int? = nil, selector: CheckpointSelector? = nil) throws -> TrainingResult {
         let config = configuration
         let outputSize = network.outputSize(height: config.cropSize, width: config.cropSize)
         if normalization == nil {
@@ -135,6 +154,11 @@ public final class Trainer {
                                  network.outputStride, network.flops(height: 360, width: 640) / 1e9, config.batchSize,
                                  config.cropSize, config.workers, iteration))
 
+        var lastSelected: Int?
+        if let selector, iteration == 0, configuration.initialModel != nil {
+            try select(selector, progress: progress)
+            lastSelected = iteration
+        }
         while budgetFraction < 1 {
             if let stopAt, iteration >= stopAt { break }
             if stop?.isRequested == true {
@@ -176,6 +200,11 @@ public final class Trainer {
                                          metrics.mae, smoothedLoss!))
                 segmentStart = Self.now()
             }
+            if let selector, iteration % selector.interval == 0 {
+                try select(selector, progress: progress)
+                lastSelected = iteration
+                segmentStart = Self.now()
+            }
             if let checkpointPath, Self.now() - lastCheckpoint >= config.checkpointMinutes * 60 {
                 try makeCheckpoint().write(to: checkpointPath)
                 progress?.message("checkpoint at it \(iteration): \(checkpointPath)")
@@ -191,6 +220,7 @@ public final class Trainer {
         progress?.message(String(format: "final validation at it %d: IoU %.4f  F0.3 %.4f  P %.4f  R %.4f  MAE %.4f  AP %.4f",
                                  iteration, metrics.iou, metrics.fMeasure, metrics.precision, metrics.recall,
                                  metrics.mae, metrics.averagePrecision))
+        if let selector, lastSelected != iteration { try select(selector, progress: progress) }
         let checkpoint = makeCheckpoint()
         if let checkpointPath {
             try checkpoint.write(to: checkpointPath)
@@ -205,6 +235,20 @@ public final class Trainer {
                               starvedSeconds: statistics.consumerWaitSeconds)
     }
 
+    /// Scores the current weights; when they beat the best so far, writes them to the best path.
+    private func select(_ selector: CheckpointSelector, progress: TrainingProgress?) throws {
+        let score = try selector.score(makeCheckpoint().model)
+        let improved = bestSelection.map { score.value > $0.value } ?? true
+        progress?.message(String(format: "selection at it %d: region IoU %.4f  sharp blurred %.4f  score %.4f%@",
+                                 iteration, score.regionIoU, score.sharpBlurredFraction, score.value,
+                                 improved ? "  (best so far)" : ""))
+        guard improved else { return }
+        bestSelection = score
+        bestSelectionIteration = iteration
+        try makeCheckpoint().write(to: selector.bestPath)
+        progress?.message("best checkpoint at it \(iteration): \(selector.bestPath)")
+    }
+
     /// The current state as a checkpoint whose model metadata records the run so far.
     public func makeCheckpoint() -> TrainingCheckpoint {
         let normalization = self.normalization ?? InputNormalization(mean: 0.5, std: 0.25)
@@ -216,6 +260,10 @@ public final class Trainer {
         metadata["batch"] = "\(configuration.batchSize)x\(configuration.cropSize)px"
         metadata["synthesis_overrides"] = configuration.synthesis.overridesJSON
         if let initialModel = configuration.initialModel { metadata["initialized_from"] = initialModel }
+        if let best = bestSelection, let at = bestSelectionIteration {
+            metadata["selection"] = String(format: "real video: best at iteration %d, region IoU %.4f, sharp blurred fraction %.4f",
+                                           at, best.regionIoU, best.sharpBlurredFraction)
+        }
         if let validation = lastValidation {
             let at = lastValidationIteration.map { " at iteration \($0)" } ?? ""
             metadata["validation"] = String(format: "synthetic held-out, %d samples%@: IoU %.4f F0.3 %.4f P %.4f R %.4f MAE %.4f",
@@ -226,7 +274,8 @@ public final class Trainer {
         let header = TrainingCheckpoint.Header(configuration: configuration, iteration: iteration,
                                                trainingSeconds: trainingSeconds, samplesSeen: samplesSeen,
                                                adamStep: optimizer.step, validation: lastValidation,
-                                               validationIteration: lastValidationIteration)
+                                               validationIteration: lastValidationIteration,
+                                               bestSelection: bestSelection, bestSelectionIteration: bestSelectionIteration)
         return TrainingCheckpoint(header: header, model: model, firstMoments: optimizer.firstMoments,
                                   secondMoments: optimizer.secondMoments)
     }

@@ -21,6 +21,9 @@ public struct TrainingCheckpoint {
         public var validation: SegmentationMetrics?
         /// The iteration `validation` was measured at (absent in checkpoints of older builds).
         public var validationIteration: Int?
+        /// The best checkpoint-selection score so far and its iteration (runs with a selector).
+        public var bestSelection: SelectionScore?
+        public var bestSelectionIteration: Int?
     }
 
     public var header: Header
