@@ -56,8 +56,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Helpers shared by the test targets: scratch directories, blurs, clip encoding, ffprobe
-        // references, loopback sockets, the built binary.
-        .target(name: "BlurdTestSupport", dependencies: ["BlurdMedia", "BlurdImaging"], path: "Tests/BlurdTestSupport"),
+        // references, loopback sockets, the built binary, captured logs.
+        .target(name: "BlurdTestSupport", dependencies: ["BlurdMedia", "BlurdImaging", .product(name: "Logging", package: "swift-log")],
+                path: "Tests/BlurdTestSupport"),
         // BlurdSegmenter for its SeededRandom, the one deterministic generator of the tests.
         .testTarget(name: "BlurdMediaTests", dependencies: ["BlurdMedia", "BlurdImaging", "BlurdSegmenter", "BlurdTestSupport",
                                                            .product(name: "Logging", package: "swift-log")]),

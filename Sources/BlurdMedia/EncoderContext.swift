@@ -25,7 +25,8 @@ struct EncoderSettings {
     var logLabel: String? = nil
 }
 
-/// Opens an encoder context; the caller owns it and frees it with `avcodec_free_context`.
+/// Opens an encoder context; the caller owns it and frees it with
+/// `FFmpegLogLabels.shared.freeCodecContext`.
 func openEncoder(_ settings: EncoderSettings) throws -> UnsafeMutablePointer<AVCodecContext> {
     guard let codec = avcodec_find_encoder_by_name(settings.codecName) else {
         throw MediaError.unsupportedCodec("no encoder named \(settings.codecName) in this FFmpeg build")
@@ -37,9 +38,8 @@ func openEncoder(_ settings: EncoderSettings) throws -> UnsafeMutablePointer<AVC
     var opened = false
     defer {
         if !opened {
-            FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(context))
             var owned: UnsafeMutablePointer<AVCodecContext>? = context
-            avcodec_free_context(&owned)
+            FFmpegLogLabels.shared.freeCodecContext(&owned)
         }
     }
 

@@ -44,6 +44,13 @@ final class FFmpegLogLabels: @unchecked Sendable {
         lock.withLock { labels[UInt(bitPattern: context)] = nil }
     }
 
+    /// Forgets a codec context's label and frees it (nil is ignored): the one way blurd frees
+    /// the codec contexts it registered.
+    func freeCodecContext(_ context: inout UnsafeMutablePointer<AVCodecContext>?) {
+        unregister(context.map { UnsafeMutableRawPointer($0) })
+        avcodec_free_context(&context)
+    }
+
     /// Forgets `context` after libav* freed it itself (avformat_open_input on failure): by then
     /// the address may already be another stream's context, whose entry is left alone.
     func unregisterFreed(_ context: UnsafeMutableRawPointer, label: String?) {

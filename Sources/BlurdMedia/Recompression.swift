@@ -31,7 +31,7 @@ public enum Recompression {
         let encoder = try openEncoder(settings)
         defer {
             var owned: UnsafeMutablePointer<AVCodecContext>? = encoder
-            avcodec_free_context(&owned)
+            FFmpegLogLabels.shared.freeCodecContext(&owned)
         }
         let frame = try allocateFrame(format: settings.pixelFormat, width: paddedWidth, height: paddedHeight)
         defer {

@@ -298,8 +298,7 @@ public final class VideoSource {
     private func release() {
         av_packet_free(&packet)
         av_frame_free(&frame)
-        FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(codecContext))
-        avcodec_free_context(&codecContext)
+        FFmpegLogLabels.shared.freeCodecContext(&codecContext)
         FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(formatContext))
         avformat_close_input(&formatContext)
     }
@@ -403,9 +402,8 @@ public final class VideoSource {
         var opened = false
         defer {
             if !opened {
-                FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(context))
                 var owned: UnsafeMutablePointer<AVCodecContext>? = context
-                avcodec_free_context(&owned)
+                FFmpegLogLabels.shared.freeCodecContext(&owned)
             }
         }
         var status = avcodec_parameters_to_context(context, stream.pointee.codecpar)

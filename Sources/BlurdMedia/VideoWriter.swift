@@ -285,8 +285,7 @@ public final class VideoWriter {
     private func release() {
         av_frame_free(&frame)
         av_packet_free(&packet)
-        FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(codecContext))
-        avcodec_free_context(&codecContext)
+        FFmpegLogLabels.shared.freeCodecContext(&codecContext)
         if let formatContext {
             if fileOpened {
                 FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(formatContext.pointee.pb))

@@ -80,17 +80,17 @@ final class FFmpegLogTests: XCTestCase {
         let records = log.records
         let decoding = records.filter { $0.message.hasPrefix("error while decoding MB ") }
         XCTAssertFalse(decoding.isEmpty, "\(records)")
-        XCTAssertTrue(decoding.allSatisfy { $0.level == .error && $0.context == "h264" }, "\(decoding)")
+        XCTAssertTrue(decoding.allSatisfy { $0.level == .error && $0.metadata["ffmpeg"] == "h264" }, "\(decoding)")
         let suppressed = records.filter { $0.message.hasPrefix("suppressed ") }
         let decodingSuppressed = try XCTUnwrap(suppressed.first { $0.message.contains("(first: error while decoding MB ") },
                                                "\(records)")
         XCTAssertEqual(decodingSuppressed.level, .error)
-        XCTAssertEqual(decodingSuppressed.context, "h264")
+        XCTAssertEqual(decodingSuppressed.metadata["ffmpeg"], "h264")
         let count = try XCTUnwrap(Int(decodingSuppressed.message.split(separator: " ")[1]))
         XCTAssertGreaterThan(count, 0)
         XCTAssertEqual(decoding.count, 5, "more than 5 were made, so 5 were written")
-        XCTAssertTrue(records.allSatisfy { !$0.context.isEmpty && !$0.message.contains("@ 0x") }, "\(records)")
-        XCTAssertTrue(records.allSatisfy { $0.stream == nil }, "a source without a label: \(records)")
+        XCTAssertTrue(records.allSatisfy { $0.metadata["ffmpeg"] != nil && !$0.message.contains("@ 0x") }, "\(records)")
+        XCTAssertTrue(records.allSatisfy { $0.metadata["stream"] == nil }, "a source without a label: \(records)")
     }
 
     /// Two damaged clips decoded at the same time by sources labelled "a" and "b", with frame
@@ -120,9 +120,9 @@ final class FFmpegLogTests: XCTestCase {
 
         XCTAssertTrue(frames.values.allSatisfy { $0 > 30 && $0 < 100 }, "\(frames.values)")
         let records = log.records
-        XCTAssertTrue(records.allSatisfy { $0.stream.map(labels.contains) ?? false }, "\(records)")
+        XCTAssertTrue(records.allSatisfy { $0.metadata["stream"].map(labels.contains) ?? false }, "\(records)")
         for label in labels {
-            let own = records.filter { $0.stream == label }
+            let own = records.filter { $0.metadata["stream"] == label }
             let decoding = own.filter { $0.message.hasPrefix("error while decoding MB ") }
             XCTAssertEqual(decoding.count, 5, "stream \(label): \(own)")
             let suppressed = own.filter { $0.message.hasPrefix("suppressed ") && $0.message.contains("(first: error while decoding MB ") }
@@ -139,9 +139,9 @@ final class FFmpegLogTests: XCTestCase {
         options.timeoutSeconds = 2
         options.logLabel = "door"
         XCTAssertThrowsError(try VideoSource(options: options))
-        let refused = log.records.filter { $0.context == "tcp" && $0.message.contains("127.0.0.1:9") }
+        let refused = log.records.filter { $0.metadata["ffmpeg"] == "tcp" && $0.message.contains("127.0.0.1:9") }
         XCTAssertFalse(refused.isEmpty, "\(log.records)")
-        XCTAssertTrue(refused.allSatisfy { $0.stream == "door" }, "\(refused)")
+        XCTAssertTrue(refused.allSatisfy { $0.metadata["stream"] == "door" }, "\(refused)")
     }
 
     /// A 100-frame clip with a third of its bytes overwritten mid-file.
@@ -171,42 +171,6 @@ final class FFmpegLogTests: XCTestCase {
         }
         try body()
         return try String(contentsOfFile: path, encoding: .utf8)
-    }
-}
-
-/// Keeps the level, message and `ffmpeg` metadata of every log record.
-private final class CapturedLog: @unchecked Sendable {
-    struct Record {
-        var level: Logger.Level
-        var message: String
-        var context: String
-        var stream: String?
-    }
-
-    private let lock = NSLock()
-    private var stored: [Record] = []
-
-    var records: [Record] { lock.withLock { stored } }
-
-    var logger: Logger { Logger(label: "ffmpeg") { _ in Handler(log: self) } }
-
-    fileprivate func append(_ record: Record) { lock.withLock { stored.append(record) } }
-
-    private struct Handler: LogHandler {
-        let log: CapturedLog
-        var logLevel: Logger.Level = .trace
-        var metadata: Logger.Metadata = [:]
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            log.append(Record(level: event.level, message: event.message.description,
-                              context: event.metadata?["ffmpeg"].map { "\($0)" } ?? "",
-                              stream: event.metadata?["stream"].map { "\($0)" }))
-        }
     }
 }
 

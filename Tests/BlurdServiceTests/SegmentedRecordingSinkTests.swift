@@ -99,7 +99,7 @@ final class SegmentedRecordingSinkTests: XCTestCase {
         XCTAssertEqual(probed, [50, 50, 25])
         XCTAssertEqual(probed.reduce(0, +), try ProbeReference(path: clip).frames.count)
         XCTAssertEqual(try names.map { try decodedFrames(path($0)) }, [50, 50, 25])
-        XCTAssertEqual(log.records.filter { $0.level == .info && $0.message == "recording segment" }.map(\.path),
+        XCTAssertEqual(log.records.filter { $0.level == .info && $0.message == "recording segment" }.map { $0.metadata["path"] },
                        names.map { path($0) })
     }
 
@@ -212,39 +212,5 @@ final class SegmentedRecordingSinkTests: XCTestCase {
         let expected = try audioPacketTimes(clip).filter { $0 >= videoStart - 0.0005 }.count
         XCTAssertGreaterThan(expected, 200)
         XCTAssertEqual(written, expected)
-    }
-}
-
-/// Keeps the level, message and `path` metadata of every log record.
-private final class CapturedLog: @unchecked Sendable {
-    struct Record {
-        var level: Logger.Level
-        var message: String
-        var path: String?
-    }
-
-    private let lock = NSLock()
-    private var stored: [Record] = []
-
-    var records: [Record] { lock.withLock { stored } }
-
-    var logger: Logger { Logger(label: "test") { _ in Handler(log: self) } }
-
-    fileprivate func append(_ record: Record) { lock.withLock { stored.append(record) } }
-
-    private struct Handler: LogHandler {
-        let log: CapturedLog
-        var logLevel: Logger.Level = .trace
-        var metadata: Logger.Metadata = [:]
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            log.append(Record(level: event.level, message: event.message.description,
-                              path: event.metadata?["path"].map { "\($0)" }))
-        }
     }
 }
