@@ -109,6 +109,15 @@ final class AnalyzeCommandTests: XCTestCase {
         XCTAssertEqual(try BlurdProcess.run(["analyze", clip, "--every", "0"]).status, 2)
     }
 
+    func testASilentPipeEndsAfterTheGivenTimeout() throws {
+        let silent = Pipe()
+        defer { try? silent.fileHandleForWriting.close() }
+        let outcome = try BlurdProcess.run(["analyze", "pipe:0", "--timeout", "0.5"], input: silent)
+        XCTAssertEqual(outcome.status, 4, outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains("timed out after 0.5 s"), outcome.stderr)
+        XCTAssertEqual(try BlurdProcess.run(["analyze", "pipe:0", "--timeout", "0"]).status, 2)
+    }
+
     func testTruncatedFileStillYieldsFrames() throws {
         let clip = try makeClip("clip.ts", frames: 60)
         let data = try Data(contentsOf: URL(fileURLWithPath: clip))

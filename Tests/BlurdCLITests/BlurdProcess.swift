@@ -11,22 +11,22 @@ enum BlurdProcess {
         var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
     }
 
-    /// Starts `blurd arguments` with stdout and stderr piped.
-    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+    /// Starts `blurd arguments` with stdout and stderr piped, stdin from `input` (default: empty).
+    static func start(_ arguments: [String], input: Any = FileHandle.nullDevice) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = try BlurdExecutable.url()
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = input
         try process.run()
         return (process, out, err)
     }
 
     /// Runs to completion.
-    static func run(_ arguments: [String]) throws -> Outcome {
-        let (process, out, err) = try start(arguments)
+    static func run(_ arguments: [String], input: Any = FileHandle.nullDevice) throws -> Outcome {
+        let (process, out, err) = try start(arguments, input: input)
         // Read stderr on the side so neither pipe can fill up and block the child.
         let errorData = DataBox()
         let errorDone = DispatchSemaphore(value: 0)
