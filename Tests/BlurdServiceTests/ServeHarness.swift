@@ -29,11 +29,11 @@ enum ServeHarness {
     }
 
     /// Encodes `frames` frames of ffmpeg's sharp `testsrc2` pattern as MPEG-2 into `path`.
-    static func makeTestClip(at path: String, width: Int, height: Int, frames: Int) throws {
+    static func makeTestClip(at path: String, width: Int, height: Int, frames: Int, filter: String? = nil) throws {
         let encode = Process()
         encode.executableURL = try ffmpeg()
-        encode.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=\(width)x\(height):rate=25",
-                            "-frames:v", String(frames), "-c:v", "mpeg2video", path]
+        encode.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=\(width)x\(height):rate=25"]
+            + (filter.map { ["-vf", $0] } ?? []) + ["-frames:v", String(frames), "-c:v", "mpeg2video", path]
         try encode.run()
         encode.waitUntilExit()
         guard encode.terminationStatus == 0 else {

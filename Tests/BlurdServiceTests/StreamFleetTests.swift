@@ -41,6 +41,19 @@ final class StreamFleetTests: XCTestCase {
         XCTAssertTrue(fleet.stopAll(deadline: Date().addingTimeInterval(5)))
     }
 
+    /// Runs one file stream to its end; returns its JSON Lines and the metrics text.
+    private func runToEnd(_ config: StreamConfig, in directory: URL) throws -> (lines: [Substring], metrics: String) {
+        var config = config
+        let output = directory.appendingPathComponent("\(config.name).jsonl").path
+        config.outputs = OutputsConfig(jsonl: RotatingFileConfig(path: output))
+        let registry = PrometheusCollectorRegistry()
+        let fleet = StreamFleet(config: ServiceConfig(streams: [config]), registry: registry, logger: quietLogger)
+        fleet.start()
+        XCTAssertTrue(waitForStates(fleet, [config.name: .stopped]), "\(fleet.statuses.map(\.status))")
+        XCTAssertTrue(fleet.stopAll(deadline: Date().addingTimeInterval(5)))
+        return (try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n"), registry.emitToString())
+    }
+
     /// A file source through the CNN (the built-in model at fp32): every frame is analysed and
     /// written, then the stream stops at the end of the file.
     func testFileThroughCNNIsAnalysedAndStops() throws {
@@ -52,18 +65,11 @@ final class StreamFleetTests: XCTestCase {
         config.method = "cnn"
         config.precision = "fp32"
         config.analysisSize = 160
-        let output = directory.appendingPathComponent("net.jsonl").path
-        config.outputs = OutputsConfig(jsonl: RotatingFileConfig(path: output))
-        let registry = PrometheusCollectorRegistry()
-        let fleet = StreamFleet(config: ServiceConfig(streams: [config]), registry: registry, logger: quietLogger)
-        fleet.start()
-        XCTAssertTrue(waitForStates(fleet, ["net": .stopped]), "\(fleet.statuses.map(\.status))")
-        XCTAssertTrue(fleet.stopAll(deadline: Date().addingTimeInterval(5)))
-        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        let (lines, metrics) = try runToEnd(config, in: directory)
         let frames = lines.filter { $0.contains("\"frame\":") }
         XCTAssertEqual(frames.count, 12)
         XCTAssertTrue(frames.allSatisfy { $0.contains("\"method\":\"cnn\"") })
-        XCTAssertTrue(registry.emitToString().contains("blurd_stream_frames_analysed_total{stream=\"net\"} 12"))
+        XCTAssertTrue(metrics.contains("blurd_stream_frames_analysed_total{stream=\"net\"} 12"))
     }
 
     /// A clip that goes out of focus halfway: the focus_lost event is written and the
@@ -71,30 +77,16 @@ final class StreamFleetTests: XCTestCase {
     func testFocusLossSetsTheAlertGauge() throws {
         let directory = try TemporaryDirectory.make("blurd-fleet-focus", for: self)
         let clip = directory.appendingPathComponent("defocus.ts").path
-        let encode = Process()
-        encode.executableURL = try ServeHarness.ffmpeg()
-        encode.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
-                            "-vf", "gblur=sigma=8:enable='gte(t,2)'", "-frames:v", "100", "-c:v", "mpeg2video", clip]
-        try encode.run()
-        encode.waitUntilExit()
-        XCTAssertEqual(encode.terminationStatus, 0)
+        try ServeHarness.makeTestClip(at: clip, width: 320, height: 240, frames: 100, filter: "gblur=sigma=8:enable='gte(t,2)'")
 
         var config = StreamConfig(name: "f", url: clip)
         config.method = "classic"
         config.analysisSize = 160
         config.thresholds = FocusThresholds(minDurationSeconds: 0.4, smoothing: 1, baselineMinutes: 0)
-        let output = directory.appendingPathComponent("f.jsonl").path
-        config.outputs = OutputsConfig(jsonl: RotatingFileConfig(path: output))
-        let registry = PrometheusCollectorRegistry()
-        let fleet = StreamFleet(config: ServiceConfig(streams: [config]), registry: registry, logger: quietLogger)
-        fleet.start()
-        XCTAssertTrue(waitForStates(fleet, ["f": .stopped]), "\(fleet.statuses.map(\.status))")
-        XCTAssertTrue(fleet.stopAll(deadline: Date().addingTimeInterval(5)))
-        let events = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
-            .filter { $0.contains("\"event\":") }
+        let (lines, metrics) = try runToEnd(config, in: directory)
+        let events = lines.filter { $0.contains("\"event\":") }
         XCTAssertEqual(events.count, 1, "\(events)")
         XCTAssertTrue(events.first?.contains("\"event\":\"focus_lost\"") ?? false, "\(events)")
-        let metrics = registry.emitToString()
         XCTAssertTrue(metrics.contains("blurd_stream_focus_lost{stream=\"f\"} 1"), metrics)
         XCTAssertTrue(metrics.contains("blurd_stream_no_texture{stream=\"f\"} 0"), metrics)
     }
