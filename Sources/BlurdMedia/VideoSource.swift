@@ -65,8 +65,7 @@ public final class VideoSource {
         var formatOwner: UnsafeMutablePointer<AVFormatContext>? = formatContext
         defer {
             if !opened {
-                FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(formatOwner))
-                avformat_close_input(&formatOwner)
+                FFmpegLogLabels.shared.closeInput(&formatOwner)
             }
         }
 
@@ -299,8 +298,7 @@ public final class VideoSource {
         av_packet_free(&packet)
         av_frame_free(&frame)
         FFmpegLogLabels.shared.freeCodecContext(&codecContext)
-        FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(formatContext))
-        avformat_close_input(&formatContext)
+        FFmpegLogLabels.shared.closeInput(&formatContext)
     }
 
     // MARK: Opening
@@ -357,8 +355,7 @@ public final class VideoSource {
         // The tty demuxer claims any .txt/.nfo file by extension and renders it as ANSI-art video;
         // for a blur detector a text file is a wrong input, not a video.
         if options.format == nil, let probed = context.pointee.iformat, String(cString: probed.pointee.name) == "tty" {
-            FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(context))
-            avformat_close_input(&contextOrNil)
+            FFmpegLogLabels.shared.closeInput(&contextOrNil)
             throw MediaError.openFailed(url: url, reason: "a text file, not a video (force a format to read it anyway)")
         }
 
@@ -366,8 +363,7 @@ public final class VideoSource {
         status = avformat_find_stream_info(context, nil)
         interrupt.disarm()
         guard status >= 0 else {
-            FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(context))
-            avformat_close_input(&contextOrNil)
+            FFmpegLogLabels.shared.closeInput(&contextOrNil)
             if interrupt.isRequested {
                 throw MediaError.openFailed(url: url, reason: "stopped before the input opened")
             }

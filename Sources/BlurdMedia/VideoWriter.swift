@@ -82,8 +82,7 @@ public final class VideoWriter {
         FFmpegLogLabels.shared.register(UnsafeMutableRawPointer(formatContext), label: options.logLabel)
         self.formatContext = formatContext
         guard let stream = avformat_new_stream(formatContext, nil) else {
-            FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(formatContext))
-            avformat_free_context(formatContext)
+            FFmpegLogLabels.shared.freeOutput(formatContext)
             throw MediaError.encodeFailed("cannot add a video stream to \(options.path)")
         }
         self.stream = stream
@@ -291,8 +290,7 @@ public final class VideoWriter {
                 FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(formatContext.pointee.pb))
                 avio_closep(&formatContext.pointee.pb)
             }
-            FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(formatContext))
-            avformat_free_context(formatContext)
+            FFmpegLogLabels.shared.freeOutput(formatContext)
             self.formatContext = nil
         }
         fileOpened = false
