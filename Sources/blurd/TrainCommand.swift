@@ -62,6 +62,8 @@ struct TrainCommand: ParsableCommand {
     var bestCheckpoint: String?
     @Option(help: ArgumentHelp("JSON object of synthesis settings laid over the defaults, e.g. {\"hazeProbability\": 0.3} (names: SynthesisConfig in Sources/BlurdTraining/Synthesis; stored in the checkpoint).", valueName: "file"))
     var synthesis: String?
+    @Option(help: ArgumentHelp("Validate, select and export an exponential moving average of the weights with this decay per step (e.g. 0.9995) instead of the raw weights.", valueName: "decay"))
+    var averageWeights: Float?
 
     func validate() throws {
         if resume == nil && minutes == nil && iterations == nil {
@@ -70,8 +72,11 @@ struct TrainCommand: ParsableCommand {
         guard threads > 0 else { throw ValidationError("--threads must be positive") }
         if let stopAt, stopAt <= 0 { throw ValidationError("--stop-at must be positive") }
         guard selectEvery > 0 else { throw ValidationError("--select-every must be positive") }
-        if resume != nil && (initialModel != nil || synthesis != nil) {
-            throw ValidationError("--resume keeps the checkpoint's weights and settings; --init and --synthesis start a new run")
+        if resume != nil && (initialModel != nil || synthesis != nil || averageWeights != nil) {
+            throw ValidationError("--resume keeps the checkpoint's weights and settings; --init, --synthesis and --average-weights start a new run")
+        }
+        if let averageWeights, !(averageWeights > 0 && averageWeights < 1) {
+            throw ValidationError("--average-weights must lie strictly between 0 and 1")
         }
     }
 
@@ -96,7 +101,8 @@ struct TrainCommand: ParsableCommand {
                 loss: SegmentationLoss(diceWeight: diceWeight), gradientClipNorm: clip,
                 iterations: iterations, minutes: minutes, validationInterval: validateEvery,
                 validationSamples: validationSamples, checkpointMinutes: checkpointMinutes,
-                workers: workers, seed: seed, synthesis: synthesisConfig, initialModel: startingModel?.description)
+                workers: workers, seed: seed, synthesis: synthesisConfig, initialModel: startingModel?.description,
+                weightAverageDecay: averageWeights)
             trainer = try Trainer(configuration: configuration, initialModel: startingModel?.model, metadata: metadata)
         }
         let checkpoint = self.checkpoint ?? resume ?? "data/train/checkpoint.blurdckpt"
@@ -138,7 +144,7 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("cannot read --init model \(source)")
             }
             let bytes = [UInt8](data)
-            model = bytes.starts(with: TrainingCheckpoint.magic) ? try TrainingCheckpoint(bytes: bytes).model : try ModelFile(bytes: bytes)
+            model = bytes.starts(with: TrainingCheckpoint.magic) ? try TrainingCheckpoint(bytes: bytes).deployableModel : try ModelFile(bytes: bytes)
         }
         let name = source == "default" ? "the built-in default model" : source
         return (model, String(format: "%@ (%@, model CRC-32 0x%08x)", name, model.spec.name, model.storedChecksum))

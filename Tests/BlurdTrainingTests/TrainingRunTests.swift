@@ -63,14 +63,14 @@ final class TrainingRunTests: XCTestCase {
                               checkpointMinutes: 60, seed: 7)
     }
 
-    let factory: Trainer.SourceFactory = { role, seed in
+    static let factory: Trainer.SourceFactory = { role, seed in
         TrainingRunTests.source(seed: role == .validation ? seed ^ 0xFFFF : seed)
     }
 
     func testATinyRunLowersTheLossAndLearnsTheMask() throws {
         let trainer = try Trainer(configuration: Self.configuration(iterations: 60))
         let before = trainer.makeCheckpoint()
-        let result = try trainer.run(sources: factory, checkpointPath: nil)
+        let result = try trainer.run(sources: Self.factory, checkpointPath: nil)
         XCTAssertEqual(result.iterations, 60)
         XCTAssertEqual(result.lossHistory.count, 60)
         let first = result.lossHistory.prefix(5).reduce(0, +) / 5
@@ -84,7 +84,7 @@ final class TrainingRunTests: XCTestCase {
     func testCheckpointRoundTripsAndResumeContinuesTheRun() throws {
         let path = try TemporaryDirectory.make("blurd-ckpt", for: self).appendingPathComponent("run.ckpt").path
         let trainer = try Trainer(configuration: Self.configuration(iterations: 4), metadata: ["command": "test"])
-        _ = try trainer.run(sources: factory, checkpointPath: path)
+        _ = try trainer.run(sources: Self.factory, checkpointPath: path)
 
         let saved = try TrainingCheckpoint.read(contentsOf: path)
         XCTAssertEqual(saved.header.iteration, 4)
@@ -103,7 +103,7 @@ final class TrainingRunTests: XCTestCase {
         let weights = resumed.network.parameters.map(\.value)
         XCTAssertEqual(weights, trainer.network.parameters.map(\.value))
         // The budget is spent: resuming runs no step and leaves the weights as they were.
-        let again = try resumed.run(sources: factory, checkpointPath: nil)
+        let again = try resumed.run(sources: Self.factory, checkpointPath: nil)
         XCTAssertEqual(again.iterations, 4)
         XCTAssertTrue(again.lossHistory.isEmpty)
         XCTAssertEqual(resumed.network.parameters.map(\.value), weights)
@@ -111,7 +111,7 @@ final class TrainingRunTests: XCTestCase {
 
     func testFineTuningStartsFromTheGivenModelAndRecordsItAndItsRecipe() throws {
         let base = try Trainer(configuration: Self.configuration(iterations: 10))
-        let model = try base.run(sources: factory, checkpointPath: nil).checkpoint.model
+        let model = try base.run(sources: Self.factory, checkpointPath: nil).checkpoint.model
         var configuration = Self.configuration(iterations: 5)
         configuration.initialModel = "base (test)"
         configuration.synthesis.hazeProbability = 0.5
@@ -119,7 +119,7 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertEqual(tuned.network.parameters.map(\.value), base.network.parameters.map(\.value))
         XCTAssertEqual(tuned.normalization, base.normalization)
         XCTAssertEqual(tuned.iteration, 0)
-        let result = try tuned.run(sources: factory, checkpointPath: nil)
+        let result = try tuned.run(sources: Self.factory, checkpointPath: nil)
         XCTAssertEqual(result.iterations, 5)
         XCTAssertNotEqual(result.checkpoint.model.tensors, model.tensors)
         XCTAssertEqual(result.checkpoint.model.metadata["initialized_from"], "base (test)")
@@ -144,7 +144,7 @@ final class TrainingRunTests: XCTestCase {
             scored.append(at)
             return SelectionScore(regionIoU: 1 - abs(Double(at) - 10) / 20, sharpBlurredFraction: 0.1)
         }
-        let result = try trainer.run(sources: factory, checkpointPath: nil, selector: selector)
+        let result = try trainer.run(sources: Self.factory, checkpointPath: nil, selector: selector)
         XCTAssertEqual(scored, [5, 10, 15, 20], "a run from scratch is not scored before its first step")
         XCTAssertEqual(trainer.bestSelectionIteration, 10)
         let saved = try TrainingCheckpoint.read(contentsOf: best)
@@ -159,7 +159,7 @@ final class TrainingRunTests: XCTestCase {
         configuration.initialModel = "test"
         trainer = try Trainer(configuration: configuration, initialModel: result.checkpoint.model)
         scored = []
-        _ = try trainer.run(sources: factory, checkpointPath: nil, selector: selector)
+        _ = try trainer.run(sources: Self.factory, checkpointPath: nil, selector: selector)
         XCTAssertEqual(scored, [0, 5, 7])
         XCTAssertEqual(try Trainer(resuming: trainer.makeCheckpoint()).bestSelectionIteration, trainer.bestSelectionIteration)
     }
@@ -177,7 +177,7 @@ final class TrainingRunTests: XCTestCase {
 
     func testExportKeepsTheWeightsAndAddsAnAgreeingInt8Form() throws {
         let trainer = try Trainer(configuration: Self.configuration(iterations: 20), metadata: ["command": "test"])
-        let result = try trainer.run(sources: factory, checkpointPath: nil)
+        let result = try trainer.run(sources: Self.factory, checkpointPath: nil)
         var model = try ModelExport.foldedModel(from: result.checkpoint, metadata: ["export_command": "export test"])
         XCTAssertEqual(model.tensors, result.checkpoint.model.tensors)
         XCTAssertEqual(model.metadata["command"], "test")
@@ -208,7 +208,7 @@ final class TrainingRunTests: XCTestCase {
         let trainer = try Trainer(configuration: Self.configuration(iterations: 1000))
         let stop = StopRequest()
         stop.request()
-        let result = try trainer.run(sources: factory, checkpointPath: nil, stop: stop)
+        let result = try trainer.run(sources: Self.factory, checkpointPath: nil, stop: stop)
         XCTAssertTrue(result.interrupted)
         XCTAssertEqual(result.iterations, 0)
         XCTAssertEqual(result.checkpoint.header.iteration, 0)

@@ -6,10 +6,11 @@ import BlurdSegmenter
 /// Loading the checkpoint's weights through `Network(model:)` folds any batch norm that follows
 /// a linear convolution into it; the model written from that network therefore has no `bn`
 /// layer left to run (blurseg-v1 has none to begin with). Normalisation and the run's metadata
-/// are carried over; `metadata` adds to them (export command, calibration).
+/// are carried over; `metadata` adds to them (export command, calibration). A run that averages
+/// its weights exports the average (`TrainingCheckpoint.deployableModel`).
 public enum ModelExport {
     public static func foldedModel(from checkpoint: TrainingCheckpoint, metadata: [String: String]) throws -> ModelFile {
-        let network = try Network(model: checkpoint.model)
+        let network = try Network(model: checkpoint.deployableModel)
         var merged = checkpoint.model.metadata.merging(metadata) { _, new in new }
         merged["iterations"] = String(checkpoint.header.iteration)
         merged["seed"] = String(checkpoint.header.configuration.seed)

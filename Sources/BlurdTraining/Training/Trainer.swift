@@ -55,6 +55,8 @@ public final class Trainer {
     /// Merged into the model file's metadata at every checkpoint (command, data sources, …).
     public var metadata: [String: String]
     private let optimizer: AdamOptimizer
+    /// The average of the weights when the configuration asks for one.
+    public private(set) var weightAverage: WeightAverage?
     private var lastValidation: SegmentationMetrics?
     private var lastValidationIteration: Int?
     public private(set) var bestSelection: SelectionScore?
@@ -76,6 +78,8 @@ public final class Trainer {
             network = Network(spec: configuration.spec, seed: configuration.seed)
         }
         optimizer = AdamOptimizer(parameterCounts: network.parameters.map(\.value.count))
+        let parameters = network.parameters
+        weightAverage = configuration.weightAverageDecay.map { WeightAverage(decay: $0, parameters: parameters) }
         iteration = 0
         trainingSeconds = 0
         samplesSeen = 0
@@ -95,6 +99,15 @@ public final class Trainer {
                                       secondMoments: checkpoint.secondMoments)
         guard network.parameters.map(\.value.count) == checkpoint.firstMoments.map(\.count) else {
             throw TrainingError.checkpoint("optimizer state does not match the network's parameters")
+        }
+        switch (header.configuration.weightAverageDecay, checkpoint.averagedWeights) {
+        case let (decay?, values?):
+            // One average update per optimizer step, so Adam's step is the average's too.
+            weightAverage = WeightAverage(decay: decay, updates: header.adamStep, values: values)
+        case (nil, nil):
+            weightAverage = nil
+        default:
+            throw TrainingError.checkpoint("the run's weight-average setting and the saved average disagree")
         }
         iteration = header.iteration
         trainingSeconds = header.trainingSeconds
@@ -178,6 +191,7 @@ public final class Trainer {
             GradientClipping.clip(parameters, maxNorm: config.gradientClipNorm)
             let learningRate = config.schedule.rate(iteration: iteration, progress: budgetFraction)
             try optimizer.update(parameters, learningRate: learningRate)
+            weightAverage?.update(from: parameters)
 
             iteration += 1
             samplesSeen += config.batchSize
@@ -192,7 +206,7 @@ public final class Trainer {
                              loss: smoothedLoss!, learningRate: learningRate, now: now)
 
             if iteration % config.validationInterval == 0 {
-                let metrics = try validationSet.evaluate(network)
+                let metrics = try validationSet.evaluate(try deployableNetwork())
                 lastValidation = metrics
                 lastValidationIteration = iteration
                 progress?.message(String(format: "validation at it %d: IoU %.4f  F0.3 %.4f  P %.4f  R %.4f  MAE %.4f  (train loss %.4f)",
@@ -214,7 +228,7 @@ public final class Trainer {
         }
 
         // Scored again even when interrupted, so the checkpoint's numbers are those of its weights.
-        let metrics = try validationSet.evaluate(network)
+        let metrics = try validationSet.evaluate(try deployableNetwork())
         lastValidation = metrics
         lastValidationIteration = iteration
         progress?.message(String(format: "final validation at it %d: IoU %.4f  F0.3 %.4f  P %.4f  R %.4f  MAE %.4f  AP %.4f",
@@ -237,7 +251,7 @@ public final class Trainer {
 
     /// Scores the current weights; when they beat the best so far, writes them to the best path.
     private func select(_ selector: CheckpointSelector, progress: TrainingProgress?) throws {
-        let score = try selector.score(makeCheckpoint().model)
+        let score = try selector.score(makeCheckpoint().deployableModel)
         let improved = bestSelection.map { score.value > $0.value } ?? true
         progress?.message(String(format: "selection at it %d: region IoU %.4f  sharp blurred %.4f  score %.4f%@",
                                  iteration, score.regionIoU, score.sharpBlurredFraction, score.value,
@@ -247,6 +261,13 @@ public final class Trainer {
         bestSelectionIteration = iteration
         try makeCheckpoint().write(to: selector.bestPath)
         progress?.message("best checkpoint at it \(iteration): \(selector.bestPath)")
+    }
+
+    /// The net a checkpoint of this moment would export: the averaged weights when the run keeps
+    /// an average, else the trained network itself.
+    private func deployableNetwork() throws -> Network {
+        guard weightAverage != nil else { return network }
+        return try Network(model: makeCheckpoint().deployableModel)
     }
 
     /// The current state as a checkpoint whose model metadata records the run so far.
@@ -260,6 +281,10 @@ public final class Trainer {
         metadata["batch"] = "\(configuration.batchSize)x\(configuration.cropSize)px"
         metadata["synthesis_overrides"] = configuration.synthesis.overridesJSON
         if let initialModel = configuration.initialModel { metadata["initialized_from"] = initialModel }
+        if let average = weightAverage {
+            metadata["weight_average"] = String(format: "exponential moving average of the weights, decay %g, over %d steps",
+                                                 average.decay, average.updates)
+        }
         if let best = bestSelection, let at = bestSelectionIteration {
             metadata["selection"] = String(format: "real video: best at iteration %d, region IoU %.4f, sharp blurred fraction %.4f",
                                            at, best.regionIoU, best.sharpBlurredFraction)
@@ -277,7 +302,7 @@ public final class Trainer {
                                                validationIteration: lastValidationIteration,
                                                bestSelection: bestSelection, bestSelectionIteration: bestSelectionIteration)
         return TrainingCheckpoint(header: header, model: model, firstMoments: optimizer.firstMoments,
-                                  secondMoments: optimizer.secondMoments)
+                                  secondMoments: optimizer.secondMoments, averagedWeights: weightAverage?.values)
     }
 
     private static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }

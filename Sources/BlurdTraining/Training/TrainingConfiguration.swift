@@ -29,13 +29,17 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Where the starting weights came from when the run fine-tunes a model (`blurd train
     /// --init`), else nil: He initialisation from `seed`.
     public var initialModel: String?
+    /// Decay of the weight average (`WeightAverage`) the run validates, selects and exports, or
+    /// nil to use the raw weights.
+    public var weightAverageDecay: Float?
 
     public init(spec: NetworkSpec = .blurSegDefault, photosDirectory: String, cropSize: Int = 192,
                 batchSize: Int = 12, schedule: LearningRateSchedule = LearningRateSchedule(peak: 2e-3, warmupIterations: 200),
                 loss: SegmentationLoss = SegmentationLoss(), gradientClipNorm: Float = 1,
                 iterations: Int? = nil, minutes: Double? = nil, validationInterval: Int = 250,
                 validationSamples: Int = 64, checkpointMinutes: Double = 5, workers: Int = 1, seed: UInt64 = 1,
-                synthesis: SynthesisConfig = SynthesisConfig(), initialModel: String? = nil) {
+                synthesis: SynthesisConfig = SynthesisConfig(), initialModel: String? = nil,
+                weightAverageDecay: Float? = nil) {
         self.spec = spec; self.photosDirectory = photosDirectory; self.cropSize = cropSize
         self.batchSize = batchSize; self.schedule = schedule; self.loss = loss
         self.gradientClipNorm = gradientClipNorm; self.iterations = iterations; self.minutes = minutes
@@ -44,10 +48,11 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         self.synthesis = synthesis
         self.synthesis.cropSize = cropSize
         self.initialModel = initialModel
+        self.weightAverageDecay = weightAverageDecay
     }
 
-    /// Checkpoints written before `synthesis` and `initialModel` existed ran the defaults from
-    /// scratch, and still resume.
+    /// Checkpoints written before `synthesis`, `initialModel` and `weightAverageDecay` existed
+    /// ran the defaults from scratch without an average, and still resume.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         spec = try c.decode(NetworkSpec.self, forKey: .spec)
@@ -68,6 +73,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         defaults.cropSize = cropSize
         synthesis = try c.decodeIfPresent(SynthesisConfig.self, forKey: .synthesis) ?? defaults
         initialModel = try c.decodeIfPresent(String.self, forKey: .initialModel)
+        weightAverageDecay = try c.decodeIfPresent(Float.self, forKey: .weightAverageDecay)
     }
 
     /// Rejects settings that cannot train, with the reason.
@@ -87,6 +93,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             throw TrainingError.configuration("learning rate must be positive")
         }
         guard gradientClipNorm > 0 else { throw TrainingError.configuration("gradient clip norm must be positive") }
+        if let weightAverageDecay, !(weightAverageDecay > 0 && weightAverageDecay < 1) {
+            throw TrainingError.configuration("the weight-average decay must lie strictly between 0 and 1")
+        }
         let stride = Network(spec: spec, seed: 0).outputStride
         guard cropSize >= 2 * stride, cropSize % stride == 0 else {
             throw TrainingError.configuration("crop size \(cropSize) must be a multiple of the net's output stride \(stride)")
