@@ -5,17 +5,22 @@ import Glibc
 import Darwin
 #endif
 
-/// The read end of a `pipe:N` input (standard input for `pipe:` and `pipe:0`, as FFmpeg reads
-/// it) as a custom AVIOContext that a stop request or the read deadline can end.
+/// The read end of a pipe as a custom AVIOContext that a stop request or the read deadline can
+/// end: a `pipe:N` input (standard input for `pipe:` and `pipe:0`, as FFmpeg reads it), or a
+/// path that names a FIFO (`mkfifo`, or `/dev/stdin` when standard input is a pipe).
 ///
-/// FFmpeg's own pipe protocol blocks in read(2): its interrupt callback is consulted only
-/// between reads, and blurd ignores SIGINT/SIGTERM while it runs (`StopSignals`), so no signal
-/// ends the read with EINTR either: a pipe that stays open and silent hung the process. Here
-/// each read first waits with poll(2) in short slices and checks `InputInterrupt` between them.
-/// The descriptor is left as it is (blocking, open): it belongs to whoever passed it.
+/// FFmpeg's pipe and file protocols block in read(2) (and a FIFO already in open(2), until a
+/// writer comes): the interrupt callback is consulted only between reads, and blurd ignores
+/// SIGINT/SIGTERM while it runs (`StopSignals`), so no signal ends the read with EINTR either:
+/// a pipe that stays open and silent hung the process. Here each read first waits with poll(2)
+/// in short slices and checks `InputInterrupt` between them. A `pipe:N` descriptor is left as
+/// it is (blocking, open): it belongs to whoever passed it. A FIFO path is opened here without
+/// blocking (no writer needed yet) and closed with the reader.
 final class PipeInput {
     private(set) var context: UnsafeMutablePointer<AVIOContext>?
     private let descriptor: Int32
+    /// Whether `descriptor` was opened here (a FIFO path) and is closed with the reader.
+    private let ownsDescriptor: Bool
     private let interrupt: InputInterrupt
 
     /// How long one poll(2) waits before the interrupt is checked again: the worst-case delay of
@@ -32,11 +37,34 @@ final class PipeInput {
         return digits.isEmpty ? 0 : Int32(digits)
     }
 
+    /// Whether `url` is a path to a FIFO (following symbolic links, so `/dev/stdin` on a pipe is one).
+    static func isFIFOPath(_ url: String) -> Bool {
+        guard !url.contains("://"), !url.hasPrefix("pipe:") else { return false }
+        var status = stat()
+        return stat(url, &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO
+    }
+
+    /// A reader for `url` when it is a pipe (`pipe:N` or a FIFO path), else nil.
     /// `logLabel` labels the reader's log messages (`FFmpegLogLabels`).
-    init(descriptor: Int32, interrupt: InputInterrupt, logLabel: String?) throws {
+    static func reader(for url: String, interrupt: InputInterrupt, logLabel: String?) throws -> PipeInput? {
+        if let descriptor = descriptor(of: url) {
+            return try PipeInput(descriptor: descriptor, owned: false, interrupt: interrupt, logLabel: logLabel)
+        }
+        guard isFIFOPath(url) else { return nil }
+        // O_NONBLOCK: open(2) of a FIFO would otherwise wait for a writer, beyond any stop request.
+        let descriptor = open(url, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw MediaError.openFailed(url: url, reason: String(cString: strerror(errno)))
+        }
+        return try PipeInput(descriptor: descriptor, owned: true, interrupt: interrupt, logLabel: logLabel)
+    }
+
+    private init(descriptor: Int32, owned: Bool, interrupt: InputInterrupt, logLabel: String?) throws {
         self.descriptor = descriptor
+        self.ownsDescriptor = owned
         self.interrupt = interrupt
         guard let buffer = av_malloc(Self.bufferSize) else {
+            if owned { close(descriptor) }
             throw MediaError.ioError("out of memory allocating a pipe buffer")
         }
         // `self` is passed unretained: the context never outlives this object (deinit frees it).
@@ -44,6 +72,7 @@ final class PipeInput {
         guard let context = avio_alloc_context(buffer.assumingMemoryBound(to: UInt8.self), Int32(Self.bufferSize),
                                                0, opaque, pipeInputRead, nil, nil) else {
             av_free(buffer)
+            if owned { close(descriptor) }
             throw MediaError.ioError("out of memory allocating a pipe reader")
         }
         self.context = context
@@ -55,6 +84,7 @@ final class PipeInput {
         // The context may have swapped in a buffer of its own, so its current one is freed.
         if let context { av_freep(&context.pointee.buffer) }
         avio_context_free(&context)
+        if ownsDescriptor { close(descriptor) }
     }
 
     /// One read for the AVIOContext: bytes read, AVERROR_EOF when the writer closed the pipe,
@@ -66,7 +96,8 @@ final class PipeInput {
             let ready = poll(&waiter, 1, Self.pollSliceMilliseconds)
             if ready == 0 || (ready < 0 && errno == EINTR) { continue }
             if ready < 0 { return blurd_averror(errno) }
-            // Readable, hung up or in error: read(2) tells which without blocking.
+            // Readable, hung up or in error: read(2) tells which without blocking. (A FIFO
+            // reports no hang-up before its first writer, so an early reader waits for one.)
             let count = read(descriptor, buffer, capacity)
             if count > 0 { return Int32(count) }
             if count == 0 { return blurd_averror_eof() }

@@ -51,9 +51,7 @@ public final class VideoSource {
         try options.validate()
         self.options = options
         interruptState = interrupt
-        let pipeInput = try PipeInput.descriptor(of: options.url).map {
-            try PipeInput(descriptor: $0, interrupt: interrupt, logLabel: options.logLabel)
-        }
+        let pipeInput = try PipeInput.reader(for: options.url, interrupt: interrupt, logLabel: options.logLabel)
         self.pipeInput = pipeInput
 
         // Until both contexts are open, failures clean up here; afterwards deinit owns them.
@@ -457,7 +455,7 @@ public final class VideoSource {
 
     private static func isLive(_ options: VideoSourceOptions, _ formatContext: UnsafeMutablePointer<AVFormatContext>) -> Bool {
         let url = options.url
-        if url.hasPrefix("pipe:") || url.hasPrefix("/dev/") { return true }
+        if url.hasPrefix("pipe:") || url.hasPrefix("/dev/") || PipeInput.isFIFOPath(url) { return true }
         if url.contains("://") && !url.hasPrefix("file://") { return true }
         if let inputFormat = formatContext.pointee.iformat, (inputFormat.pointee.flags & AVFMT_NOFILE) != 0 { return true }
         return false

@@ -4,8 +4,9 @@ import BlurdTestSupport
 import Foundation
 import XCTest
 
-/// `pipe:N` inputs: read through blurd's polling reader, they decode like files, and a pipe that
-/// stays open and silent no longer blocks forever: a stop request or the read timeout ends it.
+/// `pipe:N` inputs and FIFO paths: read through blurd's polling reader, they decode like files,
+/// and a pipe that stays open and silent no longer blocks forever: a stop request or the read
+/// timeout ends it.
 final class PipeInputTests: XCTestCase {
     /// Far beyond every wait below; reached only when a blocked read was not ended.
     private let hangDeadline: TimeInterval = 30
@@ -123,6 +124,49 @@ final class PipeInputTests: XCTestCase {
         }
         guard case .failure(let error)? = outcome else { return XCTFail("ended without error: \(String(describing: outcome))") }
         XCTAssertEqual(error as? MediaError, .ioError("no data from \(options.url) for 1.0 s"))
+    }
+
+    /// A named FIFO given as a path: the reader opens it without waiting for a writer, waits for
+    /// one that comes later, and decodes what it writes like the file.
+    func testANamedFIFODecodesWhatAWriterThatComesLaterSends() throws {
+        let bytes = try clipBytes(frames: 50)
+        let fifo = try TemporaryDirectory.make("blurd-fifo", for: self).appendingPathComponent("camera.ts").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) {
+            guard let writer = FileHandle(forWritingAtPath: fifo) else { return }
+            writer.write(bytes)
+            try? writer.close()
+        }
+        let outcome = finishes("decoding a FIFO", unblock: { _ = FileHandle(forWritingAtPath: fifo) }) {
+            Result { () -> (live: Bool, indices: [Int]) in
+                let source = try VideoSource(options: VideoSourceOptions(url: fifo))
+                var luma = GrayImage(width: 0, height: 0)
+                var indices: [Int] = []
+                while let meta = try source.nextFrame(into: &luma) { indices.append(meta.index) }
+                return (source.info.isLive, indices)
+            }
+        }
+        let decoded = try XCTUnwrap(outcome).get()
+        XCTAssertTrue(decoded.live)
+        XCTAssertEqual(decoded.indices, Array(0..<50))
+    }
+
+    /// A FIFO that no writer ever opens: FFmpeg's file protocol blocked in open(2) forever; now
+    /// the stop request ends the opening.
+    func testAStopRequestEndsTheOpeningOfAFIFOWithoutAWriter() throws {
+        let fifo = try TemporaryDirectory.make("blurd-fifo", for: self).appendingPathComponent("silent").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        var options = VideoSourceOptions(url: fifo)
+        options.timeoutSeconds = 3600
+        let interrupt = InputInterrupt()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { interrupt.request() }
+        let outcome = finishes("opening a FIFO without a writer", unblock: {
+            if let writer = FileHandle(forWritingAtPath: fifo) { try? writer.close() }
+        }) { [options] in
+            Result { try VideoSource(options: options, interrupt: interrupt) }
+        }
+        guard case .failure(let error)? = outcome else { return XCTFail("opened: \(String(describing: outcome))") }
+        XCTAssertEqual(error as? MediaError, .openFailed(url: fifo, reason: "stopped before the input opened"))
     }
 
     /// `blurd analyze pipe:0` with a standard input that stays open and silent: SIGTERM ends it
