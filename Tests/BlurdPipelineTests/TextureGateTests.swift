@@ -49,6 +49,22 @@ final class TextureGateTests: XCTestCase {
         XCTAssertGreaterThan(result.texturedFraction, 0.5)
     }
 
+    /// The same 8-level structure is detail on a dim surface but not on a bright one, where it
+    /// is under 4 % of the level (white fur, a sunlit wall): exposure scales structure.
+    func testFaintStructureCountsRelativeToTheSurfaceBrightness() {
+        let bright = SyntheticFrames.blocks(width: width, height: height, block: 8, low: 214, high: 222, seed: 6)
+        let brightResult = measure(bright)
+        XCTAssertEqual(brightResult.state, .noTexture)
+        XCTAssertLessThan(brightResult.texturedFraction, 0.01)
+        let dim = SyntheticFrames.blocks(width: width, height: height, block: 8, low: 40, high: 48, seed: 6)
+        let dimResult = measure(dim)
+        XCTAssertEqual(dimResult.state, .ok)
+        XCTAssertGreaterThan(dimResult.texturedFraction, 0.3)
+        // Six times the contrast is detail at either brightness.
+        let strong = SyntheticFrames.blocks(width: width, height: height, block: 8, low: 170, high: 218, seed: 6)
+        XCTAssertGreaterThan(measure(strong).texturedFraction, 0.5)
+    }
+
     func testNoisyTexturedFrameIsOk() {
         let scene = SyntheticFrames.blocks(width: width, height: height, block: 8, low: 40, high: 200, seed: 2)
         XCTAssertEqual(measure(SyntheticFrames.addNoise(scene, sigma: 10, seed: 4)).state, .ok)

@@ -23,9 +23,11 @@ public struct TextureMeasurement: Sendable, Equatable {
 /// 2. Structure: the frame is averaged over 4×4 blocks (white noise drops to σ/4 while real
 ///    structure survives) and each cell's mean squared block-to-block gradient g² is computed.
 ///    Noise alone gives E[g²] = σ²/4.
-/// 3. A cell is textured when g² > max((1 + k²) σ²/4, floor²): its structure stands k noise
-///    standard deviations out, and is above `structureFloor` levels per block step whatever the
-///    noise (a noiseless lighting ramp on a wall is not detail).
+/// 3. A cell is textured when g² > max((1 + k²) σ²/4, floor², (r · m)²), m the cell's mean
+///    level: its structure stands k noise standard deviations out, is above `structureFloor`
+///    levels per block step whatever the noise (a noiseless lighting ramp on a wall is not
+///    detail), and above `relativeStructureFloor` of the cell's brightness (faint ripples on
+///    a bright surface are not either).
 /// 4. The frame is `ok` when at least `minimumTexturedFraction` of the cells are textured.
 ///
 /// One instance per worker: it keeps its scratch buffers between frames.
@@ -40,6 +42,12 @@ public final class TextureGate {
     /// levels per step (99th percentile over cells), dark and misty in-focus scenes of the
     /// robustness set keep ≥ 15 % of their cells above 3.
     public static let structureFloor = 3.0
+    /// Minimum RMS coarse gradient of a textured cell relative to the cell's mean level. An
+    /// exposure change scales a scene's gradients with its brightness (in gamma-coded video as
+    /// in linear light), so a bright cell needs proportionally more structure: white fur, a
+    /// sunlit wall or a hazy lake with a few levels of ripple hold no blur evidence, while a
+    /// dark scene keeps the absolute floor.
+    public static let relativeStructureFloor = 0.04
     /// Minimum share of textured cells for a frame to be `ok`.
     public static let minimumTexturedFraction = 0.05
 
@@ -50,6 +58,7 @@ public final class TextureGate {
     private var cellSigmas: [Double] = []
     private var gradientSums: [Float] = []
     private var gradientCounts: [Int] = []
+    private var brightnessSums: [Float] = []
     private var blockRows: [Float] = []
 
     public init() {}
@@ -64,7 +73,9 @@ public final class TextureGate {
         var textured = [Bool](repeating: false, count: grid.cellCount)
         var texturedCount = 0
         for cell in 0..<grid.cellCount where gradientCounts[cell] > 0 {
-            if Double(gradientSums[cell]) / Double(gradientCounts[cell]) > threshold {
+            let count = Double(gradientCounts[cell])
+            let relativeFloor = TextureGate.relativeStructureFloor * Double(brightnessSums[cell]) / count
+            if Double(gradientSums[cell]) / count > max(threshold, relativeFloor * relativeFloor) {
                 textured[cell] = true
                 texturedCount += 1
             }
@@ -126,6 +137,7 @@ public final class TextureGate {
         let blocksWide = luma.width / block, blocksHigh = luma.height / block
         reset(&gradientSums, count: grid.cellCount, to: 0)
         reset(&gradientCounts, count: grid.cellCount, to: 0)
+        reset(&brightnessSums, count: grid.cellCount, to: 0)
         guard blocksWide >= 2, blocksHigh >= 2 else { return }
         reset(&blockRows, count: 2 * blocksWide, to: 0)
         let width = luma.width
@@ -153,6 +165,7 @@ public final class TextureGate {
                             let cell = cellRow + grid.columnOfPixel[blockX * block]
                             gradientSums[cell] += dx * dx + dy * dy
                             gradientCounts[cell] += 1
+                            brightnessSums[cell] += previous[blockX]
                         }
                     }
                     swap(&previous, &current)
