@@ -143,7 +143,21 @@ final class RobustnessTests: XCTestCase {
         let report = RobustnessReport(set: directory.path, methods: ["classic"], results: results)
         XCTAssertEqual(report.targets[0].sharpNoTextureFrames, 0)
         XCTAssertEqual(report.targets[0].worstNoTextureRate, 1)
+        XCTAssertEqual(report.targets[0].sharpCases, 1)
+        XCTAssertEqual(report.targets[0].sharpCasesMeetingBlurredFraction, 1)
+        XCTAssertEqual(report.targets[0].regionCasesMeetingIoU, 1)
+        XCTAssertEqual(try XCTUnwrap(report.targets[0].meanRegionIoU), try XCTUnwrap(region.texturedRegionIoU), accuracy: 1e-12)
         XCTAssertTrue(report.table.contains("| sharp |"), report.table)
+        XCTAssertTrue(report.table.contains("| classic | 1 / 1 | "), report.table)
+
+        // Counting: of two region cases, one under the target, one meets it; the mean is of both.
+        var weak = region
+        weak.texturedRegionIoU = 0.5
+        weak.name = "weak"
+        let counted = RobustnessTargets(method: "classic", results: [sharp, region, weak])
+        XCTAssertEqual(counted.regionCases, 2)
+        XCTAssertEqual(counted.regionCasesMeetingIoU, 1)
+        XCTAssertEqual(try XCTUnwrap(counted.meanRegionIoU), (try XCTUnwrap(region.texturedRegionIoU) + 0.5) / 2, accuracy: 1e-12)
         let json = try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any]
         XCTAssertEqual((json?["results"] as? [[String: Any]])?.count, 4)
     }

@@ -66,6 +66,14 @@ public struct RobustnessReport: Sendable, Codable {
                 + " | \(target.worstNoTextureRate.map(Self.percent) ?? "–") | \(Self.format(target.worstFocusSpearman))"
                 + " | \(target.allMet ? "yes" : "no") |\n"
         }
+        out += "\nCounted over the set\n\n"
+        out += "| method | sharp bf ≤ 0.05 | mean sharp bf | sharp score ≥ 0.8 | region IoU ≥ 0.7 | mean region IoU |\n"
+        out += "|---|---|---|---|---|---|\n"
+        for target in targets {
+            out += "| \(target.method) | \(target.sharpCasesMeetingBlurredFraction) / \(target.sharpCases)"
+                + " | \(Self.format(target.meanSharpBlurredFraction)) | \(target.sharpCasesMeetingScore) / \(target.sharpCases)"
+                + " | \(target.regionCasesMeetingIoU) / \(target.regionCases) | \(Self.format(target.meanRegionIoU)) |\n"
+        }
         return out
     }
 

@@ -22,6 +22,21 @@ public struct RobustnessTargets: Sendable, Equatable, Codable {
     /// Lowest focus-pull Spearman ρ (target ≥ 0.98).
     public var worstFocusSpearman: Double?
 
+    // How many cases meet each target, and the means: the worst case alone hides whether a
+    // change helped the rest of the set (a model is shipped only if it is no worse on these).
+
+    /// Sharp cases, and how many have a mean blurred fraction ≤ 0.05 and a mean score ≥ 0.8.
+    public var sharpCases: Int
+    public var sharpCasesMeetingBlurredFraction: Int
+    public var sharpCasesMeetingScore: Int
+    /// Mean over the sharp cases of their mean blurred fraction.
+    public var meanSharpBlurredFraction: Double?
+    /// Region cases, and how many reach a textured-cell IoU ≥ 0.7.
+    public var regionCases: Int
+    public var regionCasesMeetingIoU: Int
+    /// Mean textured-cell IoU over the region cases.
+    public var meanRegionIoU: Double?
+
     public init(method: String, results: [RobustnessCaseResult]) {
         let mine = results.filter { $0.method == method }
         func of(_ kinds: RobustnessCase.Kind...) -> [RobustnessCaseResult] {
@@ -40,6 +55,16 @@ public struct RobustnessTargets: Sendable, Equatable, Codable {
         worstNoTextureRate = blind.isEmpty ? nil : blind.map(\.noTextureRate).min()
         let focus = of(.focus)
         worstFocusSpearman = focus.isEmpty ? nil : focus.map { $0.focusSpearman ?? -1 }.min()
+
+        let sharpFractions = sharp.map { $0.meanBlurredFraction ?? 1 }
+        sharpCases = sharp.count
+        sharpCasesMeetingBlurredFraction = sharpFractions.filter { $0 <= Self.maxSharpBlurredFraction }.count
+        sharpCasesMeetingScore = sharp.filter { ($0.meanScore ?? 0) >= Self.minSharpScore }.count
+        meanSharpBlurredFraction = sharp.isEmpty ? nil : sharpFractions.reduce(0, +) / Double(sharp.count)
+        let regionIoUs = regions.map { $0.texturedRegionIoU ?? 0 }
+        regionCases = regions.count
+        regionCasesMeetingIoU = regionIoUs.filter { $0 >= Self.minRegionIoU }.count
+        meanRegionIoU = regions.isEmpty ? nil : regionIoUs.reduce(0, +) / Double(regions.count)
     }
 
     /// Every target with a value is met.
@@ -61,5 +86,12 @@ public struct RobustnessTargets: Sendable, Equatable, Codable {
         case worstAllCellsRegionIoU = "worst_region_iou"
         case worstNoTextureRate = "worst_no_texture_rate"
         case worstFocusSpearman = "worst_focus_spearman"
+        case sharpCases = "sharp_cases"
+        case sharpCasesMeetingBlurredFraction = "sharp_cases_meeting_blurred_fraction"
+        case sharpCasesMeetingScore = "sharp_cases_meeting_score"
+        case meanSharpBlurredFraction = "mean_sharp_blurred_fraction"
+        case regionCases = "region_cases"
+        case regionCasesMeetingIoU = "region_cases_meeting_iou"
+        case meanRegionIoU = "mean_textured_region_iou"
     }
 }
