@@ -7,6 +7,7 @@ import ServiceLifecycle
 /// endpoint, systemd notification, SIGHUP reload and SIGTERM drain.
 public final class BlurdServer: Sendable {
     private let configPath: String
+    private let environment: [String: String]
     private let config: ServiceConfig
     private let notifier: SystemdNotifier?
     private let logger: Logger
@@ -15,7 +16,8 @@ public final class BlurdServer: Sendable {
     public init(configPath: String, environment: [String: String] = ProcessInfo.processInfo.environment,
                 logger: Logger) throws {
         self.configPath = configPath
-        self.config = try ServiceConfig.load(path: configPath)
+        self.environment = environment
+        self.config = try ServiceConfig.load(path: configPath, environment: environment)
         self.notifier = try SystemdNotifier(environment: environment)
         self.logger = logger
     }
@@ -39,8 +41,10 @@ public final class BlurdServer: Sendable {
                 logger.error("\(error)")
             }
         }
-        let control = FleetService(fleet: fleet, configPath: configPath, notifier: notifier, logger: logger)
-        logger.notice("starting \(config.streams.count) stream(s) from \(configPath)")
+        let control = FleetService(fleet: fleet, configPath: configPath, environment: environment, notifier: notifier,
+                                   logger: logger)
+        let kept = config.stateDirectory.map { "; baselines kept in \($0)" } ?? "; baselines not kept (no state_dir)"
+        logger.notice("starting \(config.streams.count) stream(s) from \(configPath)\(kept)")
         fleet.start()
         // Graceful shutdown runs in reverse order: the streams drain first, then HTTP stops,
         // so /metrics stays up while they flush.

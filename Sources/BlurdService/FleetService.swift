@@ -9,14 +9,16 @@ import UnixSignals
 final class FleetService: Service, @unchecked Sendable {
     private let fleet: StreamFleet
     private let configPath: String
+    private let environment: [String: String]
     private let notifier: SystemdNotifier?
     private let logger: Logger
     private var lastStatus = ""
     private var watchdogWithheld = false
 
-    init(fleet: StreamFleet, configPath: String, notifier: SystemdNotifier?, logger: Logger) {
+    init(fleet: StreamFleet, configPath: String, environment: [String: String], notifier: SystemdNotifier?, logger: Logger) {
         self.fleet = fleet
         self.configPath = configPath
+        self.environment = environment
         self.notifier = notifier
         self.logger = logger
     }
@@ -57,7 +59,7 @@ final class FleetService: Service, @unchecked Sendable {
         logger.notice("SIGHUP: reloading \(configPath)")
         let config: ServiceConfig
         do {
-            config = try ServiceConfig.load(path: configPath)
+            config = try ServiceConfig.load(path: configPath, environment: environment)
         } catch {
             logger.error("reload rejected, keeping the configuration in force: \(error)")
             send("STATUS=reload rejected: \(String(describing: error).prefix(200))")
@@ -65,6 +67,9 @@ final class FleetService: Service, @unchecked Sendable {
         }
         if config.listen != fleet.current.listen {
             logger.warning("http.listen changed to \(config.listen); the listener moves only on restart")
+        }
+        if config.stateDirectory != fleet.current.stateDirectory {
+            logger.warning("state_dir changed to \(config.stateDirectory ?? "none"); the baselines move only on restart")
         }
         let changes = fleet.apply(config)
         logger.notice("reloaded", metadata: [

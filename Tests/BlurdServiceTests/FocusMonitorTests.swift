@@ -31,7 +31,7 @@ final class FocusMonitorTests: XCTestCase {
         XCTAssertEqual(events.map(\.0), [42, 74])
         XCTAssertEqual(events[0].1.score ?? 1, 0.125, accuracy: 0.001)
         XCTAssertEqual(events[1].1.score ?? 0, 0.792, accuracy: 0.001)
-        XCTAssertEqual(events[0].1.pts, 4.2, accuracy: 1e-9)
+        XCTAssertEqual(events[0].1.pts ?? 0, 4.2, accuracy: 1e-9)
     }
 
     func testHysteresisBandChangesNothing() {
@@ -145,5 +145,42 @@ final class FocusBaselineTests: XCTestCase {
         var off = FocusMonitor(thresholds: FocusThresholds(baselineMinutes: 0))
         XCTAssertTrue(feed(&off, Array(repeating: 0.97, count: 20_000)).isEmpty)
         XCTAssertNil(off.baseline)
+    }
+
+    /// A baseline restored from an earlier run holds from the first frame: a drift to 0.78,
+    /// which the absolute 0.6 alone never notices, is lost after the 1 s confirmation, and
+    /// nothing is learned however long the stream runs.
+    func testARestoredBaselineHoldsFromTheFirstFrameAndIsNotLearnedAgain() {
+        var restored = FocusMonitor(thresholds: thresholds, baseline: 0.97)
+        XCTAssertEqual(restored.baseline, 0.97)
+        let events = feed(&restored, Array(repeating: 0.78, count: 200))
+        XCTAssertEqual(events.map(\.1.kind), [.focusLost], "\(events)")
+        XCTAssertEqual(events.first?.0, 10)
+        XCTAssertEqual(restored.baseline, 0.97)
+
+        // The same frames without the restored baseline: 20 s, long enough to learn 0.78 as
+        // the normal, and never below the absolute floor.
+        var fresh = FocusMonitor(thresholds: thresholds)
+        XCTAssertEqual(feed(&fresh, Array(repeating: 0.78, count: 200)).map(\.1.kind), [.baselineLearned])
+
+        // With baselines off, a restored value is ignored.
+        var off = FocusMonitor(thresholds: FocusThresholds(focusLost: 0.6, focusRestored: 0.7, minDurationSeconds: 1,
+                                                           smoothing: 1, baselineMinutes: 0), baseline: 0.97)
+        XCTAssertNil(off.baseline)
+        XCTAssertTrue(feed(&off, Array(repeating: 0.78, count: 200)).isEmpty)
+    }
+
+    /// `relearnBaseline` (a re-aimed camera) forgets the baseline, keeps the focus state and
+    /// learns the new normal over the next `baseline_minutes`.
+    func testRelearningForgetsTheBaselineAndLearnsTheNewNormal() {
+        var monitor = FocusMonitor(thresholds: thresholds, baseline: 0.97)
+        XCTAssertEqual(feed(&monitor, Array(repeating: 0.78, count: 20)).map(\.1.kind), [.focusLost])
+        monitor.relearnBaseline()
+        XCTAssertNil(monitor.baseline)
+        XCTAssertFalse(monitor.inFocus)
+        // 0.78 for 6 s: learned as the new normal; above the absolute 0.7, so focus is restored too.
+        let events = feed(&monitor, Array(repeating: 0.78, count: 70), start: 2)
+        XCTAssertEqual(events.map(\.1.kind), [.focusRestored, .baselineLearned], "\(events)")
+        XCTAssertEqual(monitor.baseline ?? 0, 0.78, accuracy: 1e-9)
     }
 }

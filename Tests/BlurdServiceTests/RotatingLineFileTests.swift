@@ -57,5 +57,8 @@ final class RotatingLineFileTests: XCTestCase {
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(covered.utf8)) as? [String: Any])
         XCTAssertEqual(object["event"] as? String, "no_texture")
         XCTAssertTrue(object["score"] is NSNull)
+        // A restored baseline precedes every frame: no pts.
+        let restored = StreamOutput.line(for: FocusEvent(kind: .baselineRestored, pts: nil, score: 0.97412))
+        XCTAssertEqual(restored, "{\"event\":\"baseline_restored\",\"pts\":null,\"score\":0.9741}\n")
     }
 }

@@ -1,4 +1,5 @@
 @testable import BlurdService
+import BlurdTestSupport
 import Foundation
 import XCTest
 
@@ -61,6 +62,34 @@ final class ServiceConfigTests: XCTestCase {
         XCTAssertEqual(config.shutdownTimeoutSeconds, 10)
         XCTAssertEqual(config.streams[0].analysisSize, 640)
         XCTAssertNil(config.streams[0].outputs.jsonl)
+    }
+
+    /// `state_dir` from the file, else `$STATE_DIRECTORY` (systemd's StateDirectory=), else none;
+    /// it must be an existing directory, and a misspelling is still an unknown key.
+    func testStateDirectory() throws {
+        let directory = try TemporaryDirectory.make("blurd-config-state", for: self)
+        let file = directory.appendingPathComponent("file")
+        try Data().write(to: file)
+        let streams = "streams: [{name: a, url: 'udp://h:1'}]"
+        XCTAssertNil(try ServiceConfig.parse(yaml: streams).stateDirectory)
+        XCTAssertEqual(try ServiceConfig.parse(yaml: "state_dir: \(directory.path)\n" + streams).stateDirectory, directory.path)
+        XCTAssertEqual(try ServiceConfig.parse(yaml: streams, environment: ["STATE_DIRECTORY": directory.path]).stateDirectory,
+                       directory.path)
+        // Several StateDirectory= entries arrive joined by ':'; the file's key wins over the environment.
+        XCTAssertEqual(try ServiceConfig.parse(yaml: streams, environment: ["STATE_DIRECTORY": "\(directory.path):/var/lib/other"])
+                        .stateDirectory, directory.path)
+        XCTAssertEqual(try ServiceConfig.parse(yaml: "state_dir: \(directory.path)\n" + streams,
+                                               environment: ["STATE_DIRECTORY": "/nonexistent"]).stateDirectory, directory.path)
+
+        XCTAssertEqual(message("state_dir: \(file.path)\n" + streams), "config: state_dir '\(file.path)': not a directory")
+        XCTAssertEqual(message("state_dir: /nonexistent/blurd\n" + streams), "config: state_dir '/nonexistent/blurd': no such directory")
+        XCTAssertEqual(message("state_dir: ''\n" + streams), "config: state_dir '': empty")
+        XCTAssertTrue(message("state_dir: [a]\n" + streams).hasPrefix("config: state_dir: expected"), message("state_dir: [a]\n" + streams))
+        XCTAssertTrue(message("state_directory: /var/lib/blurd\n" + streams)
+            .hasPrefix("config: state_directory: unknown key 'state_directory' (known: http, shutdown_timeout_s, state_dir, streams)"))
+        XCTAssertThrowsError(try ServiceConfig.parse(yaml: streams, environment: ["STATE_DIRECTORY": file.path])) { error in
+            XCTAssertEqual("\(error)", "config: state_dir (default: $STATE_DIRECTORY) '\(file.path)': not a directory")
+        }
     }
 
     func testUnknownKeysAreErrorsWithTheirPath() {

@@ -41,13 +41,16 @@ final class StreamFleetTests: XCTestCase {
         XCTAssertTrue(fleet.stopAll(deadline: Date().addingTimeInterval(5)))
     }
 
-    /// Runs one file stream to its end; returns its JSON Lines and the metrics text.
-    private func runToEnd(_ config: StreamConfig, in directory: URL) throws -> (lines: [Substring], metrics: String) {
+    /// Runs one file stream to its end (a daemon with `stateDirectory` as its state_dir);
+    /// returns its JSON Lines and the metrics text.
+    private func runToEnd(_ config: StreamConfig, in directory: URL,
+                          stateDirectory: String? = nil) throws -> (lines: [Substring], metrics: String) {
         var config = config
         let output = directory.appendingPathComponent("\(config.name).jsonl").path
         config.outputs = OutputsConfig(jsonl: RotatingFileConfig(path: output))
         let registry = PrometheusCollectorRegistry()
-        let fleet = StreamFleet(config: ServiceConfig(streams: [config]), registry: registry, logger: quietLogger)
+        let fleet = StreamFleet(config: ServiceConfig(streams: [config], stateDirectory: stateDirectory),
+                                registry: registry, logger: quietLogger)
         fleet.start()
         XCTAssertTrue(waitForStates(fleet, [config.name: .stopped]), "\(fleet.statuses.map(\.status))")
         XCTAssertTrue(fleet.stopAll(deadline: Date().addingTimeInterval(5)))
@@ -89,6 +92,52 @@ final class StreamFleetTests: XCTestCase {
         XCTAssertTrue(events.first?.contains("\"event\":\"focus_lost\"") ?? false, "\(events)")
         XCTAssertTrue(metrics.contains("blurd_stream_focus_lost{stream=\"f\"} 1"), metrics)
         XCTAssertTrue(metrics.contains("blurd_stream_no_texture{stream=\"f\"} 0"), metrics)
+    }
+
+    /// A file stream learns its baseline and saves it in the state directory; the next run (a
+    /// restarted daemon, a new fleet) restores it: a baseline_restored line instead of
+    /// baseline_learned, and the gauge set before any frame could have taught it.
+    func testBaselineSurvivesARestart() throws {
+        let directory = try TemporaryDirectory.make("blurd-fleet-baseline", for: self)
+        let clip = directory.appendingPathComponent("clip.ts").path
+        try ServeHarness.makeTestClip(at: clip, width: 320, height: 240, frames: 50)
+        let state = directory.appendingPathComponent("state")
+        let firstRun = directory.appendingPathComponent("first"), secondRun = directory.appendingPathComponent("second")
+        for folder in [state, firstRun, secondRun] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false) }
+
+        var config = StreamConfig(name: "b", url: clip)
+        config.method = "classic"
+        config.analysisSize = 160
+        config.thresholds = FocusThresholds(baselineMinutes: 0.01)  // 0.6 s of the 2 s clip
+        func baselineEvents(_ lines: [Substring]) throws -> [(kind: String, score: Double)] {
+            try lines.compactMap { line in
+                let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                guard let kind = object["event"] as? String, kind.hasPrefix("baseline_") else { return nil }
+                return (kind, try XCTUnwrap(object["score"] as? Double))
+            }
+        }
+
+        let (firstLines, _) = try runToEnd(config, in: firstRun, stateDirectory: state.path)
+        let learned = try baselineEvents(firstLines)
+        XCTAssertEqual(learned.map(\.kind), ["baseline_learned"])
+        let file = try Data(contentsOf: state.appendingPathComponent("baselines.json"))
+        let stored = try XCTUnwrap((try JSONSerialization.jsonObject(with: file) as? [String: Any])?["streams"] as? [String: [String: Any]])
+        let entry = try XCTUnwrap(stored["b"], "\(stored)")
+        XCTAssertEqual(entry["url"] as? String, clip)
+        XCTAssertEqual(entry["method"] as? String, "classic")
+        XCTAssertTrue(entry["model"] is NSNull)
+        XCTAssertEqual(entry["analysis_size"] as? Int, 160)
+        let baseline = try XCTUnwrap(entry["baseline"] as? Double)
+        XCTAssertEqual(baseline, try XCTUnwrap(learned.first?.score), accuracy: 1e-4)
+        XCTAssertGreaterThan(baseline, 0)
+
+        let (secondLines, metrics) = try runToEnd(config, in: secondRun, stateDirectory: state.path)
+        let restored = try baselineEvents(secondLines)
+        XCTAssertEqual(restored.map(\.kind), ["baseline_restored"])
+        XCTAssertEqual(restored.first?.score ?? 0, baseline, accuracy: 1e-4)
+        XCTAssertTrue(secondLines.first?.contains("\"event\":\"baseline_restored\",\"pts\":null") ?? false, "\(secondLines.prefix(1))")
+        XCTAssertTrue(metrics.contains("blurd_stream_sharpness_baseline{stream=\"b\"} \(baseline)\n"), metrics)
+        XCTAssertTrue(metrics.contains("blurd_stream_events_total{stream=\"b\",event=\"baseline_learned\"} 0\n"), metrics)
     }
 
     /// The shipped alert rules parse and name only series blurd exports.

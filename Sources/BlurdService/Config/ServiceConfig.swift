@@ -7,18 +7,24 @@ public struct ServiceConfig: Decodable, Equatable, Sendable {
     public var listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 9464)
     /// On SIGTERM the streams have this long to drain and flush before the daemon gives up.
     public var shutdownTimeoutSeconds: Double = 10
+    /// Where the daemon keeps state across restarts (the streams' learned baselines,
+    /// `BaselineStore`); nil = nothing persists. Defaults to `$STATE_DIRECTORY`, which systemd
+    /// sets from `StateDirectory=`.
+    public var stateDirectory: String?
     public var streams: [StreamConfig]
 
     public init(streams: [StreamConfig], listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 9464),
-                shutdownTimeoutSeconds: Double = 10) {
+                shutdownTimeoutSeconds: Double = 10, stateDirectory: String? = nil) {
         self.streams = streams
         self.listen = listen
         self.shutdownTimeoutSeconds = shutdownTimeoutSeconds
+        self.stateDirectory = stateDirectory
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case http
         case shutdownTimeoutSeconds = "shutdown_timeout_s"
+        case stateDirectory = "state_dir"
         case streams
     }
 
@@ -43,11 +49,13 @@ public struct ServiceConfig: Decodable, Equatable, Sendable {
             }
         }
         shutdownTimeoutSeconds = try container.decode(.shutdownTimeoutSeconds, default: 10)
+        stateDirectory = try container.decodeIfPresent(String.self, forKey: .stateDirectory)
         streams = try container.decode([StreamConfig].self, forKey: .streams)
     }
 
-    /// Reads and validates a configuration file.
-    public static func load(path: String) throws -> ServiceConfig {
+    /// Reads and validates a configuration file; `environment` supplies the default `state_dir`.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> ServiceConfig {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -55,15 +63,16 @@ public struct ServiceConfig: Decodable, Equatable, Sendable {
             throw ServiceError.config("cannot read \(path): \(error.localizedDescription)")
         }
         do {
-            return try parse(yaml: text)
+            return try parse(yaml: text, environment: environment)
         } catch let ServiceError.config(message) {
             throw ServiceError.config("\(path): \(message)")
         }
     }
 
-    /// Parses and validates YAML text; every error names the offending key path.
-    public static func parse(yaml: String) throws -> ServiceConfig {
-        let config: ServiceConfig
+    /// Parses and validates YAML text; every error names the offending key path. Without a
+    /// `state_dir` key, `environment["STATE_DIRECTORY"]` (its first entry) is the state directory.
+    public static func parse(yaml: String, environment: [String: String] = [:]) throws -> ServiceConfig {
+        var config: ServiceConfig
         do {
             config = try YAMLDecoder().decode(ServiceConfig.self, from: yaml)
         } catch let error as DecodingError {
@@ -71,7 +80,15 @@ public struct ServiceConfig: Decodable, Equatable, Sendable {
         } catch let error as YamlError {
             throw ServiceError.config("not valid YAML: \(error)")
         }
-        let problems = config.problems()
+        var problems = config.problems()
+        // systemd joins several StateDirectory= entries with ':'; blurd's unit sets one.
+        if config.stateDirectory == nil,
+           let fromEnvironment = environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init) {
+            if let problem = directoryProblem(fromEnvironment) {
+                problems.append("state_dir (default: $STATE_DIRECTORY) '\(fromEnvironment)': \(problem)")
+            }
+            config.stateDirectory = fromEnvironment
+        }
         guard problems.isEmpty else { throw ServiceError.config(problems.joined(separator: "; ")) }
         return config
     }
@@ -81,6 +98,9 @@ public struct ServiceConfig: Decodable, Equatable, Sendable {
         var problems: [String] = []
         if streams.isEmpty { problems.append("streams: at least one stream is needed") }
         if !(shutdownTimeoutSeconds > 0) { problems.append("shutdown_timeout_s must be positive") }
+        if let stateDirectory, let problem = Self.directoryProblem(stateDirectory) {
+            problems.append("state_dir '\(stateDirectory)': \(problem)")
+        }
         var names = Set<String>(), paths = Set<String>()
         for (index, stream) in streams.enumerated() {
             let label = "streams[\(index)] (\(stream.name))"
@@ -91,6 +111,15 @@ public struct ServiceConfig: Decodable, Equatable, Sendable {
             }
         }
         return problems
+    }
+
+    /// Why `path` cannot be the state directory, or nil. Checked at load, so `--check` reports
+    /// it; whether files can be written there shows only when the first baseline is saved.
+    private static func directoryProblem(_ path: String) -> String? {
+        if path.isEmpty { return "empty" }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "no such directory" }
+        return isDirectory.boolValue ? nil : "not a directory"
     }
 
     private static func describe(_ error: DecodingError) -> String {

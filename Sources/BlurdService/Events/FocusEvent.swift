@@ -1,4 +1,5 @@
-/// A change in what a stream shows, raised by `FocusMonitor`.
+/// A change in what a stream shows, raised by `FocusMonitor` (`baselineRestored` by the
+/// stream's sink, which restores the baseline before any frame).
 public struct FocusEvent: Equatable, Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         /// The smoothed score stayed below `focus_lost` for the minimum duration.
@@ -12,16 +13,20 @@ public struct FocusEvent: Equatable, Sendable {
         /// The stream's baseline score is learned (its value is the event's score); the focus
         /// thresholds follow it from now on.
         case baselineLearned = "baseline_learned"
+        /// A baseline learned by an earlier run was restored from the state directory
+        /// (`BaselineStore`); its value is the event's score, and nothing is learned.
+        case baselineRestored = "baseline_restored"
     }
 
     public var kind: Kind
-    /// Stream time of the frame that confirmed the event, in seconds.
-    public var pts: Double
-    /// The smoothed score at that frame (the baseline, for `baselineLearned`); nil before any
-    /// textured frame was seen.
+    /// Stream time of the frame that confirmed the event, in seconds; nil for
+    /// `baselineRestored`, which precedes every frame.
+    public var pts: Double?
+    /// The smoothed score at that frame (the baseline, for `baselineLearned` and
+    /// `baselineRestored`); nil before any textured frame was seen.
     public var score: Double?
 
-    public init(kind: Kind, pts: Double, score: Double?) {
+    public init(kind: Kind, pts: Double?, score: Double?) {
         self.kind = kind
         self.pts = pts
         self.score = score

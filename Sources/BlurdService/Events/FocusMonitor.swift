@@ -10,7 +10,9 @@ import BlurdPipeline
 ///
 /// The stream's baseline (see `FocusThresholds`) is the median score of its first
 /// `baselineMinutes` of textured frames, counted in stream time across reconnects; its
-/// completion raises `baselineLearned`, and from then on the thresholds follow it.
+/// completion raises `baselineLearned`, and from then on the thresholds follow it. A monitor
+/// started with a baseline (one an earlier run learned, see `BaselineStore`) follows it from
+/// the first frame and learns nothing.
 ///
 /// A pure value: feed it frames in order, it returns the events they confirm.
 public struct FocusMonitor: Sendable {
@@ -22,7 +24,8 @@ public struct FocusMonitor: Sendable {
     public private(set) var inFocus = true
     /// True after `noTexture` until `textureRestored`.
     public private(set) var textureLost = false
-    /// The stream's normal score, once learned; nil while learning or with no baseline.
+    /// The stream's normal score, once learned or restored; nil while learning or with no
+    /// baseline.
     public private(set) var baseline: Double?
     private var baselineScores: [Double] = []
     private var baselineSeconds = 0.0
@@ -32,8 +35,11 @@ public struct FocusMonitor: Sendable {
     private var focusChangeSince: Double?
     private var textureChangeSince: Double?
 
-    public init(thresholds: FocusThresholds) {
+    /// `baseline`: the stream's normal score from an earlier run; ignored when
+    /// `thresholds.baselineMinutes` is 0 (baselines off).
+    public init(thresholds: FocusThresholds, baseline: Double? = nil) {
         self.thresholds = thresholds
+        self.baseline = thresholds.baselineMinutes > 0 ? baseline : nil
     }
 
     /// Feeds one analysed frame; returns the events it confirms (usually none).
@@ -69,6 +75,14 @@ public struct FocusMonitor: Sendable {
         focusChangeSince = nil
         textureChangeSince = nil
         lastTexturedPts = nil
+    }
+
+    /// Drops the baseline and learns it again from the coming textured frames, keeping the
+    /// focus state: for a camera whose normal changed (re-aimed).
+    public mutating func relearnBaseline() {
+        baseline = nil
+        baselineScores = []
+        baselineSeconds = 0
     }
 
     /// Adds a textured frame to the baseline while it is being learned; true when this frame

@@ -37,7 +37,7 @@ public final class StreamMetrics: Sendable {
         blurredFraction = gauge("stream_blurred_fraction", "Fraction of the last textured frame's cells judged blurred.")
         focusLost = gauge("stream_focus_lost", "1 from a focus_lost event until focus_restored, else 0: what an alert rule watches.")
         noTexture = gauge("stream_no_texture", "1 from a no_texture event (covered lens, black feed) until texture_restored, else 0.")
-        baselineSharpness = gauge("stream_sharpness_baseline", "The stream's learned normal sharpness score (set once learned), which the focus thresholds follow.")
+        baselineSharpness = gauge("stream_sharpness_baseline", "The stream's learned normal sharpness score (set once learned or restored), which the focus thresholds follow.")
         framesAnalysed = counter("stream_frames_analysed", "Frames analysed and written.")
         framesNoTexture = counter("stream_frames_no_texture", "Analysed frames with too little texture to judge.")
         framesDecoded = counter("stream_frames_decoded", "Frames decoded (before sampling).")

@@ -30,7 +30,7 @@ final class StreamOutput {
 
     /// The line for a focus event.
     static func line(for event: FocusEvent) -> String {
-        "{\"event\":\"\(event.kind.rawValue)\",\"pts\":\(number(event.pts, scale: 1e6)),"
+        "{\"event\":\"\(event.kind.rawValue)\",\"pts\":\(event.pts.map { number($0, scale: 1e6) } ?? "null"),"
             + "\"score\":\(event.score.map { number($0, scale: 1e4) } ?? "null")}\n"
     }
 

@@ -5,27 +5,45 @@ import Logging
 
 /// The sink of one stream's pipelines, kept across reconnects: updates the metrics, runs the
 /// focus monitor, writes frame, event and summary lines, and beats the stream's heartbeat.
+/// With a `BaselineStore` it starts from the stream's saved baseline and saves a learned one.
 final class StreamSink: FrameSink, @unchecked Sendable {
+    private let stream: StreamConfig
     private let method: String
+    private let baselines: BaselineStore?
     private let output: StreamOutput
     private let writesFrames: Bool
     private let metrics: StreamMetrics
     private let logger: Logger
     private let lock = NSLock()
     private var monitor: FocusMonitor
+    /// True while the monitor's baseline is the store's entry (restored or saved): only then
+    /// does a missing entry mean that an operator deleted it.
+    private var baselineStored = false
     private var progress = ContinuousClock.now
     private var connectionFrames = 0
     /// Drops of the current connection already added to the metric.
     private var connectionDropsCounted = 0
     private var clock: FrameClock?
 
-    init(config: StreamConfig, metrics: StreamMetrics, logger: Logger) throws {
+    init(config: StreamConfig, metrics: StreamMetrics, baselines: BaselineStore?, logger: Logger) throws {
+        stream = config
         method = config.method
+        self.baselines = baselines
         output = try StreamOutput(stream: config.name, config: config.outputs)
         writesFrames = config.outputs.frames
-        monitor = FocusMonitor(thresholds: config.thresholds)
+        let restored = config.thresholds.baselineMinutes > 0 ? baselines?.entry(for: config) : nil
+        monitor = FocusMonitor(thresholds: config.thresholds, baseline: restored?.baseline)
+        baselineStored = restored != nil
         self.metrics = metrics
         self.logger = logger
+        if let restored {
+            metrics.baselineSharpness.set(to: restored.baseline)
+            metrics.record(event: .baselineRestored)
+            let learned = ISO8601DateFormatter().string(from: restored.learnedAt)
+            logger.info("baseline restored: \(String(format: "%.3f", restored.baseline)) (learned \(learned))")
+            try output.write(objectLine: StreamOutput.line(for: FocusEvent(kind: .baselineRestored, pts: nil,
+                                                                            score: restored.baseline)))
+        }
     }
 
     /// When a frame was last written (or the current connection began): the pipeline's
@@ -44,6 +62,17 @@ final class StreamSink: FrameSink, @unchecked Sendable {
             connectionFrames = 0
             connectionDropsCounted = 0
         }
+    }
+
+    /// Called by a reload that keeps the stream: when its saved baseline's entry is gone from
+    /// the store (an operator re-aimed the camera), the monitor learns the baseline again.
+    func relearnIfBaselineDeleted() {
+        guard let baselines, lock.withLock({ baselineStored }), baselines.lacksEntry(for: stream) else { return }
+        lock.withLock {
+            monitor.relearnBaseline()
+            baselineStored = false
+        }
+        logger.notice("the baseline's entry is gone from \(baselines.path): learning the baseline again")
     }
 
     func write(_ result: FrameResult) throws {
@@ -72,17 +101,24 @@ final class StreamSink: FrameSink, @unchecked Sendable {
             switch event.kind {
             case .focusLost, .focusRestored: metrics.focusLost.set(to: event.kind == .focusLost ? 1.0 : 0.0)
             case .noTexture, .textureRestored: metrics.noTexture.set(to: event.kind == .noTexture ? 1.0 : 0.0)
-            case .baselineLearned: break
+            case .baselineLearned, .baselineRestored: break
             }
             let score = event.score.map { String(format: "%.3f", $0) } ?? "none"
+            let pts = event.pts.map { String(format: "%.3f", $0) } ?? "none"
             let label = event.kind == .baselineLearned ? "baseline" : "smoothed score"
-            let message: Logger.Message = "\(event.kind.rawValue) at pts \(String(format: "%.3f", event.pts)) s, \(label) \(score)"
+            let message: Logger.Message = "\(event.kind.rawValue) at pts \(pts) s, \(label) \(score)"
             switch event.kind {
             case .focusLost, .noTexture: logger.warning(message)
             case .focusRestored, .textureRestored: logger.notice(message)
-            case .baselineLearned:
+            case .baselineLearned, .baselineRestored:
                 logger.info(message)
-                if let baseline = event.score { metrics.baselineSharpness.set(to: baseline) }
+                if let baseline = event.score {
+                    metrics.baselineSharpness.set(to: baseline)
+                    if let baselines {
+                        let saved = baselines.save(baseline, for: stream)
+                        lock.withLock { baselineStored = saved }
+                    }
+                }
             }
             try output.write(objectLine: StreamOutput.line(for: event))
         }

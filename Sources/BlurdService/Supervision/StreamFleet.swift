@@ -4,8 +4,10 @@ import Prometheus
 
 /// The supervised streams of the configuration in force, and how a new configuration replaces
 /// it: unchanged streams keep running, removed ones stop, new and changed ones (re)start.
+/// The streams' baselines are kept in the starting configuration's `state_dir`, if any.
 public final class StreamFleet: @unchecked Sendable {
     private let registry: PrometheusCollectorRegistry
+    private let baselines: BaselineStore?
     private let logger: Logger
     private let lock = NSLock()
     private var config: ServiceConfig
@@ -18,6 +20,7 @@ public final class StreamFleet: @unchecked Sendable {
         self.config = config
         self.registry = registry
         self.logger = logger
+        baselines = config.stateDirectory.map { BaselineStore(directory: $0, logger: logger) }
     }
 
     /// The configuration in force.
@@ -39,19 +42,22 @@ public final class StreamFleet: @unchecked Sendable {
     }
 
     /// Switches to `newConfig`. Streams that stop (removed or changed) get the shutdown timeout
-    /// to drain before their replacements start.
+    /// to drain before their replacements start; unchanged ones whose baseline entry an
+    /// operator deleted learn their baseline again.
     @discardableResult
     public func apply(_ newConfig: ServiceConfig) -> ReloadChanges {
         var changes = ReloadChanges()
-        let (retiring, timeout): ([(StreamSupervisor, replaced: Bool)], Double) = lock.withLock {
-            guard !stopping else { return ([], 0) }
+        let (kept, retiring, timeout): ([StreamSupervisor], [(StreamSupervisor, replaced: Bool)], Double) = lock.withLock {
+            guard !stopping else { return ([], [], 0) }
             let wanted = Dictionary(uniqueKeysWithValues: newConfig.streams.map { ($0.name, $0) })
+            var kept: [StreamSupervisor] = []
             var retiring: [(StreamSupervisor, replaced: Bool)] = []
             for stream in config.streams {
                 guard let supervisor = supervisors[stream.name] else { continue }
                 if let replacement = wanted[stream.name] {
                     if replacement == stream {
                         changes.unchanged.append(stream.name)
+                        kept.append(supervisor)
                         continue
                     }
                     changes.restarted.append(stream.name)
@@ -64,8 +70,9 @@ public final class StreamFleet: @unchecked Sendable {
             changes.added = newConfig.streams.map(\.name).filter { name in
                 !config.streams.contains { $0.name == name }
             }
-            return (retiring, newConfig.shutdownTimeoutSeconds)
+            return (kept, retiring, newConfig.shutdownTimeoutSeconds)
         }
+        for supervisor in kept { supervisor.relearnIfBaselineDeleted() }
         for (supervisor, replaced) in retiring { supervisor.stop(replaced: replaced) }
         let deadline = Date().addingTimeInterval(timeout)
         for (supervisor, _) in retiring where !supervisor.waitUntilQuiet(deadline: deadline) {
@@ -109,7 +116,7 @@ public final class StreamFleet: @unchecked Sendable {
     private func launch(_ stream: StreamConfig) {
         let streamMetrics = metrics[stream.name] ?? StreamMetrics(stream: stream.name, registry: registry)
         metrics[stream.name] = streamMetrics
-        let supervisor = StreamSupervisor(config: stream, metrics: streamMetrics, logger: logger)
+        let supervisor = StreamSupervisor(config: stream, metrics: streamMetrics, baselines: baselines, logger: logger)
         supervisors[stream.name] = supervisor
         supervisor.start()
     }

@@ -36,6 +36,7 @@ public struct StreamStatus: Sendable {
 public final class StreamSupervisor: @unchecked Sendable {
     public let config: StreamConfig
     private let metrics: StreamMetrics
+    private let baselines: BaselineStore?
     private let logger: Logger
     private let condition = NSCondition()
     private var state = StreamState.starting
@@ -51,9 +52,11 @@ public final class StreamSupervisor: @unchecked Sendable {
     private var opening = false
     private var finished = false
 
-    public init(config: StreamConfig, metrics: StreamMetrics, logger: Logger) {
+    /// `baselines`: where the stream's learned baseline is restored from and saved; nil = not kept.
+    public init(config: StreamConfig, metrics: StreamMetrics, baselines: BaselineStore? = nil, logger: Logger) {
         self.config = config
         self.metrics = metrics
+        self.baselines = baselines
         var logger = logger
         logger[metadataKey: "stream"] = .string(config.name)
         self.logger = logger
@@ -79,6 +82,12 @@ public final class StreamSupervisor: @unchecked Sendable {
             return pipeline
         }
         running?.stop()
+    }
+
+    /// A reload kept the stream: learn its baseline again if an operator deleted its entry. A
+    /// stream that has ended (a file, a failure) has nothing to learn.
+    public func relearnIfBaselineDeleted() {
+        condition.withLock { finished ? nil : sink }?.relearnIfBaselineDeleted()
     }
 
     /// Waits until the stream has no output pending (its thread ended, or it is blocked
@@ -113,7 +122,7 @@ public final class StreamSupervisor: @unchecked Sendable {
         }
         let sink: StreamSink
         do {
-            sink = try StreamSink(config: config, metrics: metrics, logger: logger)
+            sink = try StreamSink(config: config, metrics: metrics, baselines: baselines, logger: logger)
         } catch {
             transition(to: .failed, reason: "\(error)")
             return

@@ -1,0 +1,184 @@
+import BlurdOutput
+import Foundation
+import Glibc
+import Logging
+
+/// The streams' learned baselines, kept in `STATE_DIR/baselines.json` so that a restarted
+/// daemon need not learn them again. One entry per stream name, with the camera (`url`) and
+/// what a score's scale depends on (`method`, `model`, `analysis_size`): an entry is restored
+/// only while all of them still match the stream's configuration.
+///
+/// The file is read at every lookup and before every save, so an entry an operator deletes (to
+/// make a re-aimed camera learn again) takes effect at the next reload, and a save never
+/// writes a deleted entry back. Saves replace the file atomically (a temporary file renamed
+/// over it). Nothing here stops the daemon: a missing file holds nothing, an unreadable one is
+/// logged once and read as empty (the next save replaces it), a failed save is logged.
+public final class BaselineStore: @unchecked Sendable {
+    /// One stream's saved baseline and what it was learned with.
+    public struct Entry: Codable, Equatable, Sendable {
+        public var url: String
+        public var method: String
+        /// The model file; nil = the model built into blurd.
+        public var model: String?
+        /// Long side of the analysis frames; nil = the stream's full resolution.
+        public var analysisSize: Int?
+        public var baseline: Double
+        public var learnedAt: Date
+
+        public init(stream: StreamConfig, baseline: Double, learnedAt: Date) {
+            url = stream.url
+            method = stream.method
+            model = stream.model
+            analysisSize = stream.analysisSize
+            self.baseline = baseline
+            self.learnedAt = learnedAt
+        }
+
+        /// Whether a score of `stream` is on this baseline's scale, from the same camera.
+        public func matches(_ stream: StreamConfig) -> Bool {
+            url == stream.url && method == stream.method && model == stream.model && analysisSize == stream.analysisSize
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case url, method, model
+            case analysisSize = "analysis_size"
+            case baseline
+            case learnedAt = "learned_at"
+        }
+
+        // Written out so that `model` and `analysis_size` appear as null rather than vanish.
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(url, forKey: .url)
+            try container.encode(method, forKey: .method)
+            try container.encode(model, forKey: .model)
+            try container.encode(analysisSize, forKey: .analysisSize)
+            try container.encode(baseline, forKey: .baseline)
+            try container.encode(learnedAt, forKey: .learnedAt)
+        }
+    }
+
+    /// The file's layout; `version` changes if the entries ever do.
+    private struct Contents: Codable {
+        var version: Int
+        var streams: [String: Entry]
+    }
+
+    private static let version = 1
+
+    /// The store's file, `DIRECTORY/baselines.json`.
+    public let path: String
+    private let temporaryPath: String
+    private let logger: Logger
+    private let lock = NSLock()
+    /// Set once an unreadable file was reported; cleared when the file reads again.
+    private var reportedUnreadable = false
+
+    public init(directory: String, logger: Logger) {
+        path = URL(fileURLWithPath: directory).appendingPathComponent("baselines.json").path
+        // In the same directory, so the rename stays within one file system.
+        temporaryPath = URL(fileURLWithPath: directory).appendingPathComponent(".baselines.json.\(getpid()).tmp").path
+        self.logger = logger
+    }
+
+    /// The saved baseline of `stream` when its entry matches the stream's configuration.
+    public func entry(for stream: StreamConfig) -> Entry? {
+        lock.withLock { read()?[stream.name] }.flatMap { $0.matches(stream) ? $0 : nil }
+    }
+
+    /// True when the file reads and holds no matching entry for `stream` (it was deleted, or
+    /// edited to something else); false when it holds one or cannot be read.
+    public func lacksEntry(for stream: StreamConfig) -> Bool {
+        guard let entries = lock.withLock({ read() }) else { return false }
+        return !(entries[stream.name]?.matches(stream) ?? false)
+    }
+
+    /// Saves `baseline` as the entry of `stream`, keeping the other entries; true if written.
+    @discardableResult
+    public func save(_ baseline: Double, for stream: StreamConfig, learnedAt: Date = Date()) -> Bool {
+        lock.withLock {
+            var entries = read() ?? [:]
+            entries[stream.name] = Entry(stream: stream, baseline: baseline, learnedAt: learnedAt)
+            do {
+                try write(entries)
+                return true
+            } catch {
+                logger.warning("cannot save the baseline of stream \(stream.name): \(error)")
+                return false
+            }
+        }
+    }
+
+    // MARK: The file (under `lock`)
+
+    /// The file's entries; empty when it does not exist, nil when it cannot be read or parsed.
+    private func read() -> [String: Entry]? {
+        guard FileManager.default.fileExists(atPath: path) else {
+            reportedUnreadable = false
+            return [:]
+        }
+        let problem: String
+        do {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            let contents = try decoder.decode(Contents.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            if contents.version == Self.version {
+                reportedUnreadable = false
+                return contents.streams
+            }
+            problem = "unknown version \(contents.version) (this blurd reads version \(Self.version))"
+        } catch {
+            problem = Self.describe(error)
+        }
+        if !reportedUnreadable {
+            reportedUnreadable = true
+            logger.warning("cannot read \(path): \(problem); no baseline is restored from it, and the next learned baseline replaces it")
+        }
+        return nil
+    }
+
+    /// Writes the temporary file, syncs it (so a crash cannot leave the renamed file empty) and
+    /// renames it over the store.
+    private func write(_ entries: [String: Entry]) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let text = String(decoding: try encoder.encode(Contents(version: Self.version, streams: entries)), as: UTF8.self)
+        let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw OutputError.cannotOpen(path: temporaryPath, reason: String(cString: strerror(errno)))
+        }
+        do {
+            try writeAll(text + "\n", to: descriptor, path: temporaryPath)
+            guard fsync(descriptor) == 0 else {
+                throw OutputError.writeFailed(path: temporaryPath, reason: String(cString: strerror(errno)))
+            }
+        } catch {
+            close(descriptor)
+            unlink(temporaryPath)
+            throw error
+        }
+        guard close(descriptor) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw OutputError.writeFailed(path: temporaryPath, reason: reason)
+        }
+        guard rename(temporaryPath, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw OutputError.writeFailed(path: path, reason: "renaming \(temporaryPath): \(reason)")
+        }
+    }
+
+    /// A decoding error as one line, without Foundation's nested context dump.
+    private static func describe(_ error: Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context), DecodingError.keyNotFound(_, let context),
+             DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return key.isEmpty ? context.debugDescription : "\(key): \(context.debugDescription)"
+        default:
+            return error.localizedDescription
+        }
+    }
+}
