@@ -1,4 +1,5 @@
 @testable import BlurdService
+import BlurdSegmenter
 import BlurdTestSupport
 import Foundation
 import XCTest
@@ -43,9 +44,12 @@ final class BaselineStoreTests: XCTestCase {
         let streams = try XCTUnwrap(object["streams"] as? [String: [String: Any]])
         XCTAssertEqual(Set(streams.keys), ["door", "yard"])
         let saved = try XCTUnwrap(streams["door"])
-        XCTAssertEqual(Set(saved.keys), ["url", "method", "model", "analysis_size", "baseline", "learned_at"])
+        XCTAssertEqual(Set(saved.keys), ["url", "method", "model", "model_crc", "precision", "analysis_size",
+                                          "baseline", "learned_at"])
         XCTAssertEqual(saved["method"] as? String, "cnn")
         XCTAssertTrue(saved["model"] is NSNull)
+        XCTAssertEqual(saved["model_crc"] as? String, String(format: "0x%08x", try DefaultModel.load().storedChecksum))
+        XCTAssertEqual(saved["precision"] as? String, "int8")
         XCTAssertEqual(saved["analysis_size"] as? Int, 640)
         XCTAssertEqual(saved["learned_at"] as? String, "2026-11-26T05:00:00Z")
         XCTAssertTrue(streams["yard"]?["analysis_size"] is NSNull)
@@ -79,8 +83,10 @@ final class BaselineStoreTests: XCTestCase {
         full.analysisSize = nil
         var name = door
         name.name = "door2"
+        var precision = door
+        precision.precision = "fp32"
         for (label, changed) in [("url", url), ("method", method), ("model", model), ("analysis size", size),
-                                 ("full resolution", full), ("name", name)] {
+                                 ("full resolution", full), ("name", name), ("precision", precision)] {
             XCTAssertNil(store.entry(for: changed), label)
             XCTAssertTrue(store.lacksEntry(for: changed), label)
         }
@@ -90,6 +96,25 @@ final class BaselineStoreTests: XCTestCase {
         thresholds.workers = 2
         XCTAssertEqual(store.entry(for: thresholds)?.baseline, 0.974)
         XCTAssertFalse(store.lacksEntry(for: door))
+    }
+
+    /// Retrained weights written over the same model path (or an upgrade's new built-in model)
+    /// change the score's scale: the stored CRC-32 of the weights no longer matches.
+    func testAModelReplacedAtTheSamePathRestoresNothing() throws {
+        let directory = try TemporaryDirectory.make("blurd-baselines-model", for: self)
+        let modelPath = directory.appendingPathComponent("door.blurdmodel")
+        var model = try DefaultModel.load()
+        try Data(model.serialized()).write(to: modelPath)
+        var stream = door
+        stream.model = modelPath.path
+        let store = BaselineStore(directory: directory.path, logger: CapturedLog().logger)
+        XCTAssertTrue(store.save(0.974, for: stream, learnedAt: learnedAt))
+        XCTAssertEqual(store.entry(for: stream)?.baseline, 0.974)
+
+        model.metadata["retrained"] = "yes"
+        try Data(model.serialized()).write(to: modelPath)
+        XCTAssertNil(store.entry(for: stream))
+        XCTAssertTrue(store.lacksEntry(for: stream))
     }
 
     /// A corrupt file is one warning, then read as empty; no call throws, and the next save

@@ -1,12 +1,16 @@
 import BlurdOutput
+import BlurdPipeline
+import BlurdSegmenter
 import Foundation
 import Glibc
 import Logging
 
 /// The streams' learned baselines, kept in `STATE_DIR/baselines.json` so that a restarted
 /// daemon need not learn them again. One entry per stream name, with the camera (`url`) and
-/// what a score's scale depends on (`method`, `model`, `analysis_size`): an entry is restored
-/// only while all of them still match the stream's configuration.
+/// what a score's scale depends on (`method`, `model` with the CRC-32 of its weights,
+/// `precision`, `analysis_size`): an entry is restored only while all of them still match the
+/// stream's configuration, so a model replaced at the same path, or a blurd upgrade that ships
+/// another built-in model, learns again.
 ///
 /// The file is read at every lookup and before every save, so an entry an operator deletes (to
 /// make a re-aimed camera learn again) takes effect at the next reload, and a save never
@@ -20,6 +24,11 @@ public final class BaselineStore: @unchecked Sendable {
         public var method: String
         /// The model file; nil = the model built into blurd.
         public var model: String?
+        /// The model's stored CRC-32 ("0x6ec579bb"), which names its exact weights; nil for
+        /// the classic method or a model that cannot be read.
+        public var modelChecksum: String?
+        /// int8 or fp32 for the cnn method; nil for classic.
+        public var precision: String?
         /// Long side of the analysis frames; nil = the stream's full resolution.
         public var analysisSize: Int?
         public var baseline: Double
@@ -29,6 +38,8 @@ public final class BaselineStore: @unchecked Sendable {
             url = stream.url
             method = stream.method
             model = stream.model
+            modelChecksum = Self.modelChecksum(of: stream)
+            precision = stream.method == AnalysisMethod.cnn.rawValue ? stream.precision : nil
             analysisSize = stream.analysisSize
             self.baseline = baseline
             self.learnedAt = learnedAt
@@ -36,11 +47,23 @@ public final class BaselineStore: @unchecked Sendable {
 
         /// Whether a score of `stream` is on this baseline's scale, from the same camera.
         public func matches(_ stream: StreamConfig) -> Bool {
-            url == stream.url && method == stream.method && model == stream.model && analysisSize == stream.analysisSize
+            let scale = Entry(stream: stream, baseline: baseline, learnedAt: learnedAt)
+            return url == scale.url && method == scale.method && model == scale.model
+                && modelChecksum == scale.modelChecksum && precision == scale.precision
+                && analysisSize == scale.analysisSize
+        }
+
+        /// The stored CRC-32 of the stream's model (the built-in one without `model`), read
+        /// from the file each time so a model replaced at the same path is noticed.
+        static func modelChecksum(of stream: StreamConfig) -> String? {
+            guard stream.method == AnalysisMethod.cnn.rawValue else { return nil }
+            let model = try? stream.model.map { try ModelFile.read(contentsOf: $0) } ?? DefaultModel.load()
+            return model.map { String(format: "0x%08x", $0.storedChecksum) }
         }
 
         enum CodingKeys: String, CodingKey {
-            case url, method, model
+            case url, method, model, precision
+            case modelChecksum = "model_crc"
             case analysisSize = "analysis_size"
             case baseline
             case learnedAt = "learned_at"
@@ -52,6 +75,8 @@ public final class BaselineStore: @unchecked Sendable {
             try container.encode(url, forKey: .url)
             try container.encode(method, forKey: .method)
             try container.encode(model, forKey: .model)
+            try container.encode(modelChecksum, forKey: .modelChecksum)
+            try container.encode(precision, forKey: .precision)
             try container.encode(analysisSize, forKey: .analysisSize)
             try container.encode(baseline, forKey: .baseline)
             try container.encode(learnedAt, forKey: .learnedAt)
