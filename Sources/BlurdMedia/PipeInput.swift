@@ -63,8 +63,9 @@ final class PipeInput {
         self.descriptor = descriptor
         self.ownsDescriptor = owned
         self.interrupt = interrupt
+        // Every stored property is set from here on, so a throw below runs deinit, which closes an
+        // owned descriptor.
         guard let buffer = av_malloc(Self.bufferSize) else {
-            if owned { close(descriptor) }
             throw MediaError.ioError("out of memory allocating a pipe buffer")
         }
         // `self` is passed unretained: the context never outlives this object (deinit frees it).
@@ -72,7 +73,6 @@ final class PipeInput {
         guard let context = avio_alloc_context(buffer.assumingMemoryBound(to: UInt8.self), Int32(Self.bufferSize),
                                                0, opaque, pipeInputRead, nil, nil) else {
             av_free(buffer)
-            if owned { close(descriptor) }
             throw MediaError.ioError("out of memory allocating a pipe reader")
         }
         self.context = context
