@@ -87,7 +87,7 @@ public final class VideoSource {
         } else if formatContext.pointee.duration != blurd_nopts_value(), formatContext.pointee.duration > 0 {
             duration = Double(formatContext.pointee.duration) / Double(AV_TIME_BASE)
         }
-        let isLive = Self.isLive(options, formatContext)
+        let isLive = pipeInput != nil || Self.isLive(options, formatContext)
         let hasRate = guessedRate.num > 0 && guessedRate.den > 0
         info = StreamInfo(width: width, height: height,
                           frameRate: hasRate ? av_q2d(guessedRate) : nil,
@@ -453,9 +453,10 @@ public final class VideoSource {
         !url.contains("://") && !url.hasPrefix("pipe:") && !url.hasPrefix("file:")
     }
 
+    /// Whether an input that is not read through a `PipeInput` (every pipe is live) is live.
     private static func isLive(_ options: VideoSourceOptions, _ formatContext: UnsafeMutablePointer<AVFormatContext>) -> Bool {
         let url = options.url
-        if url.hasPrefix("pipe:") || url.hasPrefix("/dev/") || PipeInput.isFIFOPath(url) { return true }
+        if url.hasPrefix("/dev/") { return true }
         if url.contains("://") && !url.hasPrefix("file://") { return true }
         if let inputFormat = formatContext.pointee.iformat, (inputFormat.pointee.flags & AVFMT_NOFILE) != 0 { return true }
         return false
