@@ -1,6 +1,7 @@
 // swift-tools-version:6.1
-// The layout follows the dataflow: media input → pipeline (ring buffer, workers, analyzers)
-// → segmenter (the CNN engine) → outputs; training and the service sit beside it.
+// The layout follows the dataflow: media input → pipeline (ring buffer, workers, ordered
+// writer) → analysis (analyzers over the segmenter, the CNN engine) → outputs; training and the
+// service sit beside it. Each module imports only the stages before it.
 import PackageDescription
 
 let package = Package(
@@ -26,23 +27,25 @@ let package = Package(
         // SIMD kernels (int8 GEMM, hot image loops); everything else is Swift.
         .target(name: "CBlurdKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
-        // Plain image types shared by every stage.
-        .target(name: "BlurdImaging"),
+        // What every stage shares: plain images, the error protocol, the seeded generator.
+        .target(name: "BlurdCore"),
         // FFmpeg: demux/decode/scale, encode/mux, image files; FFmpeg's log into swift-log.
-        .target(name: "BlurdMedia", dependencies: ["CFFmpeg", "BlurdImaging", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "BlurdMedia", dependencies: ["CFFmpeg", "BlurdCore", .product(name: "Logging", package: "swift-log")]),
         // The CNN engine: layers, model file, tiling, int8.
         // The default model file, embedded with .incbin (the -I "." lets the assembler find it).
         .target(name: "CBlurdModel", cSettings: [.headerSearchPath(".")]),
-        .target(name: "BlurdSegmenter", dependencies: ["COpenBLAS", "CBlurdKernels", "CBlurdModel", "BlurdImaging"]),
-        // Ring buffer, Dispatch workers, ordered sink, analyzers.
-        .target(name: "BlurdPipeline", dependencies: ["BlurdMedia", "BlurdSegmenter", "BlurdImaging"]),
+        .target(name: "BlurdSegmenter", dependencies: ["COpenBLAS", "CBlurdKernels", "CBlurdModel", "BlurdCore"]),
+        // One frame's judgement: the analyzers (CNN, classic), the texture gate, the score.
+        .target(name: "BlurdAnalysis", dependencies: ["BlurdSegmenter", "BlurdCore"]),
+        // The recipe of a run, the ring buffer, Dispatch workers, the ordered writer.
+        .target(name: "BlurdPipeline", dependencies: ["BlurdMedia", "BlurdAnalysis", "BlurdSegmenter", "BlurdCore"]),
         // JSON Lines, masks, annotated video, reports.
-        .target(name: "BlurdOutput", dependencies: ["BlurdPipeline", "BlurdMedia", "BlurdImaging"]),
+        .target(name: "BlurdOutput", dependencies: ["BlurdPipeline", "BlurdAnalysis", "BlurdMedia", "BlurdCore"]),
         // Self-supervised synthesis, training, export, evaluation.
-        .target(name: "BlurdTraining", dependencies: ["BlurdSegmenter", "BlurdMedia", "BlurdImaging", "BlurdPipeline"]),
+        .target(name: "BlurdTraining", dependencies: ["BlurdSegmenter", "BlurdAnalysis", "BlurdMedia", "BlurdCore"]),
         // The long-running daemon: supervised streams, systemd notify, metrics, focus events.
         .target(name: "BlurdService", dependencies: [
-            "BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdSegmenter",
+            "BlurdPipeline", "BlurdAnalysis", "BlurdOutput", "BlurdMedia", "BlurdSegmenter",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -51,26 +54,26 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "blurd", dependencies: [
-            "BlurdMedia", "BlurdPipeline", "BlurdOutput", "BlurdSegmenter", "BlurdTraining", "BlurdService",
+            "BlurdMedia", "BlurdPipeline", "BlurdAnalysis", "BlurdOutput", "BlurdSegmenter", "BlurdTraining", "BlurdService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Helpers shared by the test targets: scratch directories, blurs, clip encoding, ffprobe
-        // references, loopback sockets, the built binary, captured logs.
-        .target(name: "BlurdTestSupport", dependencies: ["BlurdMedia", "BlurdImaging", .product(name: "Logging", package: "swift-log")],
+        // Helpers shared by the test targets: scratch directories, synthetic frames, blurs, clip
+        // encoding, ffprobe references, loopback sockets, the built binary, captured logs.
+        .target(name: "BlurdTestSupport", dependencies: ["BlurdMedia", "BlurdCore", .product(name: "Logging", package: "swift-log")],
                 path: "Tests/BlurdTestSupport"),
-        // BlurdSegmenter for its SeededRandom, the one deterministic generator of the tests.
-        .testTarget(name: "BlurdMediaTests", dependencies: ["BlurdMedia", "BlurdImaging", "BlurdSegmenter", "BlurdTestSupport",
+        .testTarget(name: "BlurdMediaTests", dependencies: ["BlurdMedia", "BlurdCore", "BlurdTestSupport",
                                                            .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "BlurdSegmenterTests", dependencies: ["BlurdSegmenter", "BlurdImaging", "BlurdTestSupport"]),
-        .testTarget(name: "BlurdTrainingTests", dependencies: ["BlurdTraining", "BlurdSegmenter", "BlurdMedia", "BlurdImaging", "BlurdPipeline", "BlurdTestSupport"]),
+        .testTarget(name: "BlurdSegmenterTests", dependencies: ["BlurdSegmenter", "BlurdCore", "BlurdTestSupport"]),
+        .testTarget(name: "BlurdTrainingTests", dependencies: ["BlurdTraining", "BlurdSegmenter", "BlurdAnalysis", "BlurdMedia", "BlurdCore", "BlurdTestSupport"]),
+        .testTarget(name: "BlurdAnalysisTests", dependencies: ["BlurdAnalysis", "BlurdSegmenter", "BlurdMedia", "BlurdCore", "BlurdTestSupport"]),
         .testTarget(name: "BlurdPipelineTests",
-                    dependencies: ["BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdImaging", "BlurdSegmenter", "BlurdTestSupport"]),
-        .testTarget(name: "BlurdOutputTests", dependencies: ["BlurdOutput", "BlurdPipeline", "BlurdMedia", "BlurdImaging", "BlurdTestSupport"]),
-        .testTarget(name: "BlurdServiceTests", dependencies: ["BlurdService", "BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdImaging", "BlurdTestSupport",
+                    dependencies: ["BlurdPipeline", "BlurdAnalysis", "BlurdMedia", "BlurdCore", "BlurdSegmenter", "BlurdTestSupport"]),
+        .testTarget(name: "BlurdOutputTests", dependencies: ["BlurdOutput", "BlurdPipeline", "BlurdAnalysis", "BlurdMedia", "BlurdCore", "BlurdTestSupport"]),
+        .testTarget(name: "BlurdServiceTests", dependencies: ["BlurdService", "BlurdPipeline", "BlurdAnalysis", "BlurdOutput", "BlurdMedia", "BlurdCore", "BlurdTestSupport",
                                                      .product(name: "Yams", package: "Yams")]),
         // Runs the built `blurd` binary end to end.
-        .testTarget(name: "BlurdCLITests", dependencies: ["BlurdMedia", "BlurdImaging", "BlurdTestSupport"]),
+        .testTarget(name: "BlurdCLITests", dependencies: ["BlurdMedia", "BlurdCore", "BlurdTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 import CFFmpeg
 
 /// Allocates a frame with its own buffers; the caller frees it with `av_frame_free`.

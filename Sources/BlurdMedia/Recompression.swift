@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 import CFFmpeg
 
 /// Encodes an image with a lossy video codec and decodes it back, in memory, so training can

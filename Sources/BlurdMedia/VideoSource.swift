@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 import CFFmpeg
 import Foundation
 

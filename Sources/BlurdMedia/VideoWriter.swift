@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 import CFFmpeg
 
 /// Where and how `VideoWriter` encodes.

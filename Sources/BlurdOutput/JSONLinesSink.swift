@@ -1,3 +1,4 @@
+import BlurdAnalysis
 import BlurdPipeline
 
 /// Writes one JSON object per analysed frame and a final summary object, one line each, every

@@ -1,7 +1,7 @@
 /// JSON text for numbers and strings, never producing NaN or infinity (those become null).
-enum JSONText {
+public enum JSONText {
     /// `value` rounded to `decimals` places, in Swift's shortest round-trip form (valid JSON).
-    static func number(_ value: Double, decimals: Int) -> String {
+    public static func number(_ value: Double, decimals: Int) -> String {
         guard value.isFinite else { return "null" }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
@@ -9,13 +9,13 @@ enum JSONText {
         return rounded == 0 ? "0" : "\(rounded)"
     }
 
-    static func number(_ value: Double?, decimals: Int) -> String {
+    public static func number(_ value: Double?, decimals: Int) -> String {
         guard let value else { return "null" }
         return number(value, decimals: decimals)
     }
 
     /// A quoted JSON string with the mandatory escapes.
-    static func string(_ value: String) -> String {
+    public static func string(_ value: String) -> String {
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

@@ -1,4 +1,5 @@
 import Glibc
+import BlurdAnalysis
 import BlurdPipeline
 
 /// `--masks DIR`: each analysed frame's blur probability map as a binary 8-bit PGM (P5) at

@@ -1,4 +1,4 @@
-import BlurdPipeline
+import BlurdAnalysis
 
 /// The JSON Lines mask encoding "rle": the binary mask (cell probability ≥ 0.5) in row-major
 /// order as alternating run lengths, starting with a run of sharp cells (0 when the first cell

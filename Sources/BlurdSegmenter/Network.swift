@@ -1,3 +1,5 @@
+import BlurdCore
+
 /// fp32 network built from a NetworkSpec: inference and training share it.
 ///
 /// A network owns every activation, gradient and im2col buffer and reuses them between calls

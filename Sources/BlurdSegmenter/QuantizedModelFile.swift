@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 
 /// The int8 entries of a model file, next to the fp32 ones, so one file carries both precisions.
 ///

@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 import Foundation
 
 /// Why a `Segmenter` cannot be built.

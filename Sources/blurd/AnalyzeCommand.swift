@@ -1,6 +1,7 @@
 import ArgumentParser
 import BlurdMedia
 import BlurdOutput
+import BlurdAnalysis
 import BlurdPipeline
 import BlurdSegmenter
 import Foundation

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BlurdImaging
+import BlurdCore
 import BlurdSegmenter
 import CBlurdKernels
 import COpenBLAS

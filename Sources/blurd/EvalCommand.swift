@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import BlurdImaging
+import BlurdCore
 import BlurdMedia
-import BlurdPipeline
+import BlurdAnalysis
 import BlurdSegmenter
 import BlurdTraining
 

@@ -1,6 +1,6 @@
 @testable import BlurdMedia
-import BlurdImaging
-import BlurdSegmenter
+import BlurdCore
+import BlurdCore
 import BlurdTestSupport
 import CFFmpeg
 import Foundation

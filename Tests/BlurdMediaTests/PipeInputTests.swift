@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 import BlurdMedia
 import BlurdTestSupport
 import Foundation

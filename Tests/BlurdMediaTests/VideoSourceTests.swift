@@ -1,6 +1,6 @@
-import BlurdImaging
+import BlurdCore
 import BlurdMedia
-import BlurdSegmenter
+import BlurdCore
 import BlurdTestSupport
 import Foundation
 import XCTest

@@ -1,6 +1,6 @@
 import BlurdMedia
 import BlurdOutput
-import BlurdPipeline
+import BlurdAnalysis
 import XCTest
 
 final class FrameAnnotatorTests: XCTestCase {

@@ -1,5 +1,6 @@
-import BlurdImaging
+import BlurdCore
 import BlurdMedia
+import BlurdAnalysis
 import BlurdPipeline
 import Foundation
 import XCTest

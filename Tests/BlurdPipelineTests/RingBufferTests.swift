@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 import BlurdPipeline
 import Foundation
 import XCTest

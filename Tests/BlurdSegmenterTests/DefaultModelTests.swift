@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 import XCTest
 @testable import BlurdSegmenter
 

@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 @testable import BlurdSegmenter
 import XCTest
 

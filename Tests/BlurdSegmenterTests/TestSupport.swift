@@ -1,3 +1,4 @@
+import BlurdCore
 @testable import BlurdSegmenter
 
 /// Deterministic values for tests, drawn from the engine's SplitMix64.

@@ -1,4 +1,4 @@
-import BlurdPipeline
+import BlurdAnalysis
 import BlurdService
 import XCTest
 

@@ -1,7 +1,8 @@
 @testable import BlurdService
-import BlurdImaging
+import BlurdCore
 import BlurdMedia
 import BlurdOutput
+import BlurdAnalysis
 import BlurdPipeline
 import BlurdTestSupport
 import Foundation

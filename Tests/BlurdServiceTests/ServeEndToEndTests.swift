@@ -1,6 +1,5 @@
-import BlurdImaging
+import BlurdCore
 import BlurdMedia
-import BlurdPipeline
 import BlurdTestSupport
 import Foundation
 import XCTest

@@ -1,6 +1,7 @@
 @testable import BlurdService
-import BlurdImaging
+import BlurdCore
 import BlurdMedia
+import BlurdAnalysis
 import BlurdPipeline
 import BlurdTestSupport
 import Foundation

@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 
 /// A box blur in integer arithmetic: the mean (truncated) of the (2·radius+1)² window around each
 /// pixel, borders clamped. Exact and cheap, so test frames are the same on every machine.

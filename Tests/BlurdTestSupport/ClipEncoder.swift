@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 import BlurdMedia
 
 /// Encodes synthetic grey frames with BlurdMedia's writer, so tests make their own clips.

@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 import Foundation
 
 /// A separable Gaussian blur with clamped borders, rounded back to 8 bits: the defocus model of

@@ -1,6 +1,6 @@
-import BlurdImaging
+import BlurdCore
 import BlurdMedia
-import BlurdPipeline
+import BlurdAnalysis
 import BlurdSegmenter
 import BlurdTestSupport
 @testable import BlurdTraining

@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 @testable import BlurdTraining
 import XCTest
 

@@ -1,5 +1,5 @@
 import XCTest
-import BlurdImaging
+import BlurdCore
 import BlurdSegmenter
 import BlurdTestSupport
 @testable import BlurdTraining

@@ -1,4 +1,5 @@
 import BlurdMedia
+import BlurdAnalysis
 import BlurdPipeline
 
 /// `blurd analyze --annotate OUT`: every analysed frame at full resolution with `FrameAnnotator`'s

@@ -1,5 +1,5 @@
 import BlurdMedia
-import BlurdPipeline
+import BlurdAnalysis
 
 /// Draws the editor's view of one analysed frame onto the full-resolution picture:
 ///

@@ -1,4 +1,4 @@
-import BlurdPipeline
+import BlurdAnalysis
 
 /// Bilinear upsampling of a blur map from its cell grid to an output size (the source frame,
 /// or its chroma planes). Cell centres sit at ((i + ½) / gridWidth) of the frame, since the grid

@@ -1,5 +1,6 @@
-import BlurdImaging
+import BlurdCore
 import BlurdMedia
+import BlurdAnalysis
 import BlurdPipeline
 
 /// `--mask-video OUT`: the blur probability map of every analysed frame, upsampled bilinearly

@@ -1,3 +1,4 @@
+import BlurdAnalysis
 import BlurdPipeline
 
 /// `blurd analyze --report-prefix P`: keeps every frame's score during the run and writes

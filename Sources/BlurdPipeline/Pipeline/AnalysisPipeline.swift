@@ -1,4 +1,5 @@
-import BlurdImaging
+import BlurdAnalysis
+import BlurdCore
 import BlurdMedia
 import Dispatch
 

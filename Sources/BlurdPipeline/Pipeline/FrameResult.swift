@@ -1,4 +1,5 @@
-import BlurdImaging
+import BlurdAnalysis
+import BlurdCore
 import BlurdMedia
 
 /// One analysed frame as handed to the sinks, in frame order.

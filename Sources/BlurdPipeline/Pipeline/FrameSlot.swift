@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 import BlurdMedia
 
 /// What one ring buffer slot holds: the luma the decoder fills in place, and its metadata.

@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 import BlurdMedia
 
 /// Where the pipeline's frames come from: `VideoSource` in production, synthetic sources in

@@ -1,5 +1,5 @@
 import BlurdMedia
-import BlurdPipeline
+import BlurdAnalysis
 import Foundation
 
 /// One camera or stream the daemon watches. Two configs that compare equal describe the same

@@ -1,5 +1,5 @@
 import BlurdOutput
-import BlurdPipeline
+import BlurdAnalysis
 import BlurdSegmenter
 import Foundation
 import Glibc
@@ -169,24 +169,14 @@ public final class BaselineStore: @unchecked Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         let text = String(decoding: try encoder.encode(Contents(version: Self.version, streams: entries)), as: UTF8.self)
-        let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw OutputError.cannotOpen(path: temporaryPath, reason: String(cString: strerror(errno)))
-        }
         do {
-            try writeAll(text + "\n", to: descriptor, path: temporaryPath)
-            guard fsync(descriptor) == 0 else {
-                throw OutputError.writeFailed(path: temporaryPath, reason: String(cString: strerror(errno)))
-            }
+            let file = try OutputFile(creating: temporaryPath)
+            try file.write(text + "\n")
+            try file.sync()
+            try file.close()
         } catch {
-            close(descriptor)
             unlink(temporaryPath)
             throw error
-        }
-        guard close(descriptor) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporaryPath)
-            throw OutputError.writeFailed(path: temporaryPath, reason: reason)
         }
         guard rename(temporaryPath, path) == 0 else {
             let reason = String(cString: strerror(errno))

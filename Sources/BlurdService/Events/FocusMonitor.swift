@@ -1,4 +1,4 @@
-import BlurdPipeline
+import BlurdAnalysis
 
 /// Turns a stream's per-frame analyses into focus events: an exponential moving average of the
 /// score, two thresholds for hysteresis, and a minimum duration before a crossing counts, so a

@@ -1,4 +1,3 @@
-import BlurdPipeline
 import Prometheus
 
 /// One stream's Prometheus series, all labelled `stream="NAME"`. Kept across reconnects and

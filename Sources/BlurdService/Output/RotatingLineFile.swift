@@ -9,43 +9,23 @@ import Glibc
 /// Appends rather than truncates: a restarted daemon continues the file it left.
 final class RotatingLineFile {
     let config: RotatingFileConfig
-    private var descriptor: Int32 = -1
-    private var size = 0
+    private var file: OutputFile?
 
     init(config: RotatingFileConfig) throws {
         self.config = config
-        try open()
+        file = try OutputFile(appending: config.path)
     }
-
-    deinit { close() }
 
     /// Appends one complete line (including its newline), rotating first if needed.
     func write(_ line: String) throws {
-        let count = line.utf8.count
-        if size > 0 && size + count > config.maxBytes { try rotate() }
-        guard descriptor >= 0 else { throw OutputError.writeFailed(path: config.path, reason: "file is closed") }
-        try writeAll(line, to: descriptor, path: config.path)
-        size += count
+        if let file, file.size > 0 && file.size + line.utf8.count > config.maxBytes { try rotate() }
+        guard let file else { throw OutputError.writeFailed(path: config.path, reason: "file is closed") }
+        try file.write(line)
     }
 
     func close() {
-        if descriptor >= 0 { Glibc.close(descriptor) }
-        descriptor = -1
-    }
-
-    private func open() throws {
-        let descriptor = Glibc.open(config.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw OutputError.cannotOpen(path: config.path, reason: String(cString: strerror(errno)))
-        }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            let reason = String(cString: strerror(errno))
-            Glibc.close(descriptor)
-            throw OutputError.cannotOpen(path: config.path, reason: reason)
-        }
-        self.descriptor = descriptor
-        size = Int(status.st_size)
+        try? file?.close()
+        file = nil
     }
 
     private func rotate() throws {
@@ -59,6 +39,6 @@ final class RotatingLineFile {
         if rename(config.path, "\(config.path).1") != 0 {
             throw OutputError.writeFailed(path: config.path, reason: "rotating: \(String(cString: strerror(errno)))")
         }
-        try open()
+        file = try OutputFile(appending: config.path)
     }
 }

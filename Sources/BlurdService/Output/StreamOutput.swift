@@ -1,3 +1,4 @@
+import BlurdOutput
 import Foundation
 
 /// A stream's line outputs (rotating JSON Lines file, standard output). Every line gets a
@@ -11,6 +12,7 @@ final class StreamOutput {
     /// One lock for standard output across streams: frame lines can exceed PIPE_BUF, and
     /// lines from two streams must not interleave.
     private static let standardOutputLock = NSLock()
+    private static let standardOutput = OutputFile.standardOutput()
 
     init(stream: String, config: OutputsConfig) throws {
         // Stream names are validated to [A-Za-z0-9_.-], so they need no JSON escaping.
@@ -24,21 +26,15 @@ final class StreamOutput {
         let tagged = prefix + line.dropFirst()
         try file?.write(tagged)
         if toStandardOutput {
-            try Self.standardOutputLock.withLock { try writeAll(tagged, to: 1, path: "<stdout>") }
+            try Self.standardOutputLock.withLock { try Self.standardOutput.write(tagged) }
         }
     }
 
     /// The line for a focus event.
     static func line(for event: FocusEvent) -> String {
-        "{\"event\":\"\(event.kind.rawValue)\",\"pts\":\(event.pts.map { number($0, scale: 1e6) } ?? "null"),"
-            + "\"score\":\(event.score.map { number($0, scale: 1e4) } ?? "null")}\n"
+        "{\"event\":\"\(event.kind.rawValue)\",\"pts\":\(JSONText.number(event.pts, decimals: 6)),"
+            + "\"score\":\(JSONText.number(event.score, decimals: 4))}\n"
     }
 
     func close() { file?.close() }
-
-    private static func number(_ value: Double, scale: Double) -> String {
-        guard value.isFinite else { return "null" }
-        let rounded = (value * scale).rounded() / scale
-        return rounded == 0 ? "0" : "\(rounded)"
-    }
 }

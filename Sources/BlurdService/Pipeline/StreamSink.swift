@@ -1,4 +1,5 @@
 import BlurdOutput
+import BlurdAnalysis
 import BlurdPipeline
 import Foundation
 import Logging

@@ -1,5 +1,5 @@
-import BlurdImaging
-import BlurdPipeline
+import BlurdCore
+import BlurdAnalysis
 
 /// Wraps a worker's analyzer to record each frame's analysis time in the latency histogram.
 final class TimedAnalyzer: FrameAnalyzer {

@@ -1,5 +1,6 @@
 import BlurdMedia
 import BlurdOutput
+import BlurdAnalysis
 import BlurdPipeline
 import BlurdSegmenter
 import Foundation

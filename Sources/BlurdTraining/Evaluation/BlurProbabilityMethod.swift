@@ -1,5 +1,5 @@
-import BlurdImaging
-import BlurdPipeline
+import BlurdCore
+import BlurdAnalysis
 
 /// A blur detector under evaluation: luma in, blur probability (1 = blurred) out on the
 /// method's own grid, which the evaluator resamples to the ground-truth mask's size.

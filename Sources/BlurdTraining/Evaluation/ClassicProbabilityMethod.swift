@@ -1,5 +1,5 @@
-import BlurdImaging
-import BlurdPipeline
+import BlurdCore
+import BlurdAnalysis
 
 /// The classical gradient-ratio analyzer as an evaluation method: its per-cell blur map.
 public final class ClassicProbabilityMethod: BlurProbabilityMethod {

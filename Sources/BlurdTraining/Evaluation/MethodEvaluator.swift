@@ -1,5 +1,5 @@
 import Foundation
-import BlurdImaging
+import BlurdCore
 
 /// One method's scores on one dataset.
 public struct MethodEvaluation: Codable, Sendable, Equatable {

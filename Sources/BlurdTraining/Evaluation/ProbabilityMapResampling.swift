@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 
 /// Bilinear resampling of a probability map with half-pixel centres (the convention of the
 /// net's own `up` layer), used to bring a coarse map to the ground-truth mask's size.

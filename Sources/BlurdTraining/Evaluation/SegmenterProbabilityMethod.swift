@@ -1,5 +1,5 @@
-import BlurdImaging
-import BlurdPipeline
+import BlurdCore
+import BlurdAnalysis
 import BlurdSegmenter
 
 /// The CNN as the daemon runs it: `CNNAnalyzer` (texture gate, tiled `Segmenter` at fp32 or

@@ -1,4 +1,4 @@
-import BlurdPipeline
+import BlurdAnalysis
 import BlurdSegmenter
 
 /// How well a model does on real video with a known answer: the mean region IoU (over the

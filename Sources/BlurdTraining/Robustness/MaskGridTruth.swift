@@ -1,5 +1,5 @@
-import BlurdImaging
-import BlurdPipeline
+import BlurdCore
+import BlurdAnalysis
 
 /// Ground truth at the resolution of an analyzer's `BlurMap`.
 public enum MaskGridTruth {

@@ -1,4 +1,4 @@
-import BlurdPipeline
+import BlurdAnalysis
 
 /// Gathers one method's frame analyses on one case into a `RobustnessCaseResult`.
 struct RobustnessCaseAccumulator {

@@ -1,6 +1,6 @@
-import BlurdImaging
+import BlurdCore
 import BlurdMedia
-import BlurdPipeline
+import BlurdAnalysis
 
 /// Runs analysis methods over every clip of a robustness set, frame by frame, as `blurd
 /// analyze` would (same decoder, same analysis size), and scores each case by its kind.

@@ -1,4 +1,4 @@
-import BlurdPipeline
+import BlurdAnalysis
 
 /// An analysis method as the robustness evaluation runs it: a name for the table and a way to
 /// make its analyzer (one per evaluation; frames go through it in order).

@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 
 /// Where a synthetic blur can be seen at all, as the loss weight of each pixel.
 ///

@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 
 /// Atmospheric haze on the sharp scene: `J·t + A·(1 − t)`, with a transmission `t` that varies
 /// smoothly over the frame (more haze towards the top, as distance grows, plus broad patches).

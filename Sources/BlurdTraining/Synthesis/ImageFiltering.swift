@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 
 /// Applies blur kernels to float images.
 ///

@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 
 /// How the blurred and sharp layers of a sample are arranged.
 public enum CompositionCase: String, Codable, Sendable, CaseIterable {

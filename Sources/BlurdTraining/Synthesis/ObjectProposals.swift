@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 import Foundation
 
 /// The ways an object-shaped region is drawn.

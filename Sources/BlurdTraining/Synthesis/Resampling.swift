@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 
 /// How a scaler computes an output pixel from the source.
 public enum ResamplingFilter: String, Codable, Sendable {

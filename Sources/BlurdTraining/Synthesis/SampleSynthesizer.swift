@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 import BlurdMedia
 
 /// Generates training samples on the fly: a sharp, video-like crop of a real photograph, a

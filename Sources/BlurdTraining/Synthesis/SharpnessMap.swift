@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 
 /// Which 16×16 tiles of a photograph are sharp, for drawing crops that are sharp to begin with.
 ///

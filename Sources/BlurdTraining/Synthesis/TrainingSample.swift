@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 
 /// One synthetic training example: a luma crop, its ground-truth blur mask and the loss weight
 /// of each pixel.

@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 
 /// Whole-frame degradations of a camera and its video chain, applied after compositing so they
 /// fall on blurred and sharp layers alike.

@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 
 /// Area-average resampling of a mask to a coarser grid (the net's output grid).
 ///

@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 import BlurdSegmenter
 
 /// Turns a training checkpoint into a deployable model file.

@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 import BlurdSegmenter
 
 /// Normalisation of luma in [0, 1] before the first layer: (x − mean) / std.

@@ -1,12 +1,11 @@
-import BlurdImaging
-import BlurdSegmenter
+import BlurdCore
 import Foundation
 
 /// Deterministic test images: textured patterns, flat frames, sensor-like noise.
-enum SyntheticFrames {
+public enum SyntheticFrames {
     /// Random-intensity square blocks of `block` px in [low, high], shifted right by `shift` px:
     /// sharp edges everywhere, like a textured scene panning.
-    static func blocks(width: Int, height: Int, block: Int = 6, low: Int = 0, high: Int = 255,
+    public static func blocks(width: Int, height: Int, block: Int = 6, low: Int = 0, high: Int = 255,
                        shift: Int = 0, seed: UInt64 = 1) -> GrayImage {
         var image = GrayImage(width: width, height: height)
         for y in 0..<height {
@@ -20,12 +19,12 @@ enum SyntheticFrames {
     }
 
     /// A copy of `image` with every pixel set to `value`.
-    static func uniform(width: Int, height: Int, value: UInt8) -> GrayImage {
+    public static func uniform(width: Int, height: Int, value: UInt8) -> GrayImage {
         GrayImage(width: width, height: height, pixels: [UInt8](repeating: value, count: width * height))
     }
 
     /// Adds Gaussian noise of `sigma` 8-bit levels, clamped to [0, 255].
-    static func addNoise(_ image: GrayImage, sigma: Double, seed: UInt64) -> GrayImage {
+    public static func addNoise(_ image: GrayImage, sigma: Double, seed: UInt64) -> GrayImage {
         var random = SeededRandom(seed: seed)
         var output = image
         for index in output.pixels.indices {

@@ -1,6 +1,7 @@
-import BlurdImaging
+import BlurdCore
 import BlurdMedia
 import BlurdOutput
+import BlurdAnalysis
 import BlurdPipeline
 import BlurdSegmenter
 import BlurdTestSupport

@@ -1,6 +1,6 @@
-import BlurdImaging
+import BlurdCore
 import BlurdMedia
-@testable import BlurdPipeline
+@testable import BlurdAnalysis
 import BlurdSegmenter
 import BlurdTestSupport
 import Foundation

@@ -15,7 +15,7 @@ public struct SeededRandom: RandomNumberGenerator {
     }
 
     /// Standard normal sample (Box–Muller).
-    mutating func normal() -> Float {
+    public mutating func normal() -> Float {
         let u1 = Double(next() >> 11 | 1) / Double(1 << 53)
         let u2 = Double(next() >> 11) / Double(1 << 53)
         return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))

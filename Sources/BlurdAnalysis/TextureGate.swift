@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 
 /// The texture measured in one frame by `TextureGate`.
 public struct TextureMeasurement: Sendable, Equatable {

@@ -1,5 +1,5 @@
-import BlurdImaging
-@testable import BlurdPipeline
+import BlurdCore
+@testable import BlurdAnalysis
 import BlurdTestSupport
 import XCTest
 

@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 import BlurdSegmenter
 
 /// The CNN method (`--method cnn`, the default): the blur-segmentation net's probability map,

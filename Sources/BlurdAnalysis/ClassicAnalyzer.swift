@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 
 /// The classical baseline (`--method classic`): per-cell ratio of fine to coarse gradient
 /// energy, with the noise energy taken out.

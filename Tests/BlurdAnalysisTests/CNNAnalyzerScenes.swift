@@ -1,5 +1,5 @@
-import BlurdImaging
-@testable import BlurdPipeline
+import BlurdCore
+@testable import BlurdAnalysis
 import BlurdSegmenter
 import BlurdTestSupport
 import XCTest

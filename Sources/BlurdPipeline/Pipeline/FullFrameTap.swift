@@ -1,6 +1,5 @@
-import BlurdImaging
+import BlurdCore
 import BlurdMedia
-import BlurdPipeline
 import Foundation
 
 /// A `FrameSource` in front of `VideoSource` that also keeps what the analysis does not carry

@@ -1,4 +1,4 @@
-@testable import BlurdPipeline
+@testable import BlurdAnalysis
 import XCTest
 
 final class FlatCellFillTests: XCTestCase {

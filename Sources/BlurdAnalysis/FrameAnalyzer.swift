@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 
 /// Judges the sharpness of one analysis frame.
 ///

@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 
 /// The classic fine-to-coarse gradient energy ratio ρ of a frame's textured cells, measured on
 /// box-downsampled copies of the frame (octaves), pooled over the cells.

@@ -1,5 +1,6 @@
-import BlurdImaging
-import BlurdPipeline
+import BlurdCore
+import BlurdAnalysis
+import BlurdTestSupport
 import XCTest
 
 final class TextureGateTests: XCTestCase {
