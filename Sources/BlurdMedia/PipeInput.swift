@@ -38,7 +38,7 @@ final class PipeInput {
     }
 
     /// Whether `url` is a path to a FIFO (following symbolic links, so `/dev/stdin` on a pipe is one).
-    private static func isFIFOPath(_ url: String) -> Bool {
+    static func isFIFOPath(_ url: String) -> Bool {
         guard !url.contains("://") else { return false }
         var status = stat()
         return stat(url, &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO

@@ -17,6 +17,11 @@ public struct StreamInfo: Sendable, Equatable {
     public var analysisWidth: Int
     public var analysisHeight: Int
 
+    /// Size of the full-resolution pictures (`VideoSource.nextFrame(into:fullFrame:)`): the
+    /// stream's, rounded down to even, as 4:2:0 needs.
+    public var fullFrameWidth: Int { max(2, width & ~1) }
+    public var fullFrameHeight: Int { max(2, height & ~1) }
+
     /// The analysis size for a `width`×`height` stream: downscaled (never upscaled) so the long
     /// side is `longSide`, aspect kept, both sides even.
     static func analysisSize(width: Int, height: Int, longSide: Int?) -> (width: Int, height: Int) {

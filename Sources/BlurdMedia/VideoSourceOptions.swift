@@ -1,12 +1,12 @@
 /// What to open and which frames to deliver.
-public struct VideoSourceOptions: Sendable {
+public struct VideoSourceOptions: Sendable, Equatable {
     /// A file path, rtsp://, http(s)://, udp://, "pipe:0", or a device with `format`.
     public var url: String
     /// Forces an input format ("mpegts", "v4l2", …); nil = probe.
     public var format: String? = nil
     /// Luma is downscaled so its long side is this (aspect kept, even sizes); smaller inputs and nil
     /// keep the full resolution.
-    public var analysisLongSide: Int? = 640
+    public var analysisLongSide: Int? = VideoSourceOptions.defaultAnalysisLongSide
     /// Seek to this many seconds (after the stream start) before decoding.
     public var start: Double? = nil
     /// Stop after this many seconds of pts past `start`.
@@ -28,16 +28,33 @@ public struct VideoSourceOptions: Sendable {
     /// nil = unnamed.
     public var logLabel: String? = nil
 
+    /// The analysis size of every command and config that does not set one: the CNN's speed and
+    /// its training scale (docs/MODEL.md).
+    public static let defaultAnalysisLongSide = 640
+    /// The smallest analysis size: the net's receptive field and the texture gate's cells need
+    /// at least this many pixels.
+    public static let minimumAnalysisLongSide = 16
+
     public init(url: String) {
         self.url = url
     }
 
-    func validate() throws {
+    /// Whether the URL alone names a live input: a network protocol, a pipe (`pipe:N`, a FIFO),
+    /// or a device. What a caller knows before the input opens, or when opening failed; an
+    /// opened input's `StreamInfo.isLive` is the final answer (a format without a file is live too).
+    public var namesLiveInput: Bool {
+        url.hasPrefix("pipe:") || url.hasPrefix("/dev/") || (url.contains("://") && !url.hasPrefix("file://"))
+            || PipeInput.isFIFOPath(url)
+    }
+
+    public func validate() throws {
         guard every >= 1 else { throw MediaError.invalidOption("every must be at least 1, got \(every)") }
         if let fps, !(fps > 0) { throw MediaError.invalidOption("fps must be positive, got \(fps)") }
         if let start, !(start >= 0) { throw MediaError.invalidOption("start must be >= 0, got \(start)") }
         if let duration, !(duration > 0) { throw MediaError.invalidOption("duration must be positive, got \(duration)") }
-        if let side = analysisLongSide, side < 2 { throw MediaError.invalidOption("analysis size must be at least 2, got \(side)") }
+        if let side = analysisLongSide, side < Self.minimumAnalysisLongSide {
+            throw MediaError.invalidOption("analysis size must be at least \(Self.minimumAnalysisLongSide), got \(side)")
+        }
         guard decoderThreads >= 0 else { throw MediaError.invalidOption("decoder threads must be >= 0, got \(decoderThreads)") }
         guard timeoutSeconds > 0 else { throw MediaError.invalidOption("timeout must be positive, got \(timeoutSeconds)") }
     }

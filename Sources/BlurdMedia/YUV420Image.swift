@@ -22,4 +22,22 @@ public struct YUV420Image: Sendable, Equatable {
 
     public var chromaWidth: Int { width / 2 }
     public var chromaHeight: Int { height / 2 }
+
+    /// Makes this picture a copy of `other`, reusing this picture's storage when the sizes match
+    /// (a sink that draws on frames it does not own copies them into its own buffer).
+    public mutating func assign(_ other: YUV420Image) {
+        guard width == other.width, height == other.height else {
+            self = other
+            return
+        }
+        Self.copy(other.y, into: &y)
+        Self.copy(other.u, into: &u)
+        Self.copy(other.v, into: &v)
+    }
+
+    private static func copy(_ source: [UInt8], into destination: inout [UInt8]) {
+        destination.withUnsafeMutableBufferPointer { target in
+            source.withUnsafeBufferPointer { target.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+        }
+    }
 }

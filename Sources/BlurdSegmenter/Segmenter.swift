@@ -22,7 +22,7 @@ public struct SegmenterError: Error, CustomStringConvertible {
 /// (process-wide) before running them. A Segmenter serves one caller at a time (its workers
 /// and tile layout are reused between frames); give each concurrent stream its own.
 public final class Segmenter {
-    public enum Precision: Sendable { case fp32, int8 }
+    public enum Precision: String, Sendable, CaseIterable { case fp32, int8 }
 
     /// The default tile core side. A 640×360 analysis frame runs as one tile (no halo work at
     /// all), and 1080p as six; measured on the default net, `blurd analyze` at 1080p with

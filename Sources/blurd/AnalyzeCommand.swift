@@ -39,7 +39,7 @@ struct AnalyzeCommand: ParsableCommand {
     var tileSize: Int = Segmenter.defaultTileSize
 
     @Option(help: "Analysis size: long side in pixels (frames are never upscaled).")
-    var size: Int = 640
+    var size: Int = VideoSourceOptions.defaultAnalysisLongSide
 
     @Flag(help: "Analyse at the stream's full resolution (overrides --size).")
     var fullResolution = false
@@ -107,30 +107,7 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     private func analyze() throws {
-        guard let method = AnalysisMethod(rawValue: method) else {
-            throw MediaError.invalidOption("unknown method '\(self.method)'")
-        }
-        let cnnConfiguration = method == .cnn ? try makeCNNConfiguration() : nil
-        let policy = try dropPolicy.map { name in
-            guard let policy = DropPolicy(rawValue: name) else {
-                throw MediaError.invalidOption("unknown drop policy '\(name)' (block or drop-oldest)")
-            }
-            return policy
-        }
-        guard workers >= 1 else { throw MediaError.invalidOption("workers must be at least 1, got \(workers)") }
-        if let ringCapacity, ringCapacity < 1 {
-            throw MediaError.invalidOption("ring capacity must be at least 1, got \(ringCapacity)")
-        }
-
-        var sourceOptions = VideoSourceOptions(url: input)
-        sourceOptions.analysisLongSide = fullResolution ? nil : size
-        sourceOptions.start = start
-        sourceOptions.duration = duration
-        sourceOptions.every = every
-        sourceOptions.fps = fps
-        sourceOptions.keyframesOnly = keyframesOnly
-        sourceOptions.timeoutSeconds = timeout
-        sourceOptions.copyAudio = annotate != nil
+        let run = try AnalysisRun(recipe: makeRecipe())
         // Signals are caught before the input opens, so that one arriving while it blocks there
         // (a pipe with no data yet) also ends the run with a summary and exit 0.
         let stop = AnalyzeStop()
@@ -139,29 +116,62 @@ struct AnalyzeCommand: ParsableCommand {
         let opening = Date()
         let source: VideoSource
         do {
-            source = try VideoSource(options: sourceOptions, interrupt: stop.interrupt)
+            source = try run.openSource(copyAudio: annotate != nil, interrupt: stop.interrupt)
         } catch where stop.isRequested {
             let summary = RunSummary(framesDecoded: 0, framesAnalysed: 0, framesDropped: 0, corruptPackets: 0,
                                      decodeErrors: 0, noTextureFrames: 0,
                                      elapsedSeconds: Date().timeIntervalSince(opening), interrupted: true)
-            try makeJSONLinesSink(method).finish(summary)
+            try makeJSONLinesSink(run.recipe.method).finish(summary)
             writeSummary(summary)
             return
         }
-        let pipelineOptions = PipelineOptions(workers: workers, ringCapacity: ringCapacity,
-                                              dropPolicy: policy ?? (source.info.isLive ? .dropOldest : .block))
-        // The annotated video needs each frame at full resolution, kept beside the analysis luma.
-        let tap = annotate.map { _ in
-            FullFrameTap(source: source, maxPending: max(64, 2 * pipelineOptions.effectiveRingCapacity),
-                         protectedOldest: workers + 1)
-        }
+        let pipeline = run.makePipeline(source: source, sinks: try makeSinks(source: source, method: run.recipe.method))
+        // A closed output pipe must surface as a write error, not kill the process.
+        signal(SIGPIPE, SIG_IGN)
+        stop.attach(pipeline)
+        writeSummary(try pipeline.run())
+    }
 
+    /// The run's recipe from the options; throws `MediaError.invalidOption` for a bad name.
+    private func makeRecipe() throws -> AnalysisRecipe {
+        var input = VideoSourceOptions(url: self.input)
+        input.analysisLongSide = fullResolution ? nil : size
+        input.start = start
+        input.duration = duration
+        input.every = every
+        input.fps = fps
+        input.keyframesOnly = keyframesOnly
+        input.timeoutSeconds = timeout
+        var recipe = AnalysisRecipe(input: input)
+        guard let method = AnalysisMethod(rawValue: method) else {
+            throw MediaError.invalidOption("unknown method '\(self.method)'")
+        }
+        recipe.method = method
+        guard let precision = Segmenter.Precision(rawValue: precision) else {
+            throw MediaError.invalidOption("unknown precision '\(self.precision)' (int8 or fp32)")
+        }
+        recipe.precision = precision
+        recipe.model = model.map { .file($0) } ?? .builtIn
+        recipe.tileSize = tileSize
+        recipe.workers = workers
+        recipe.ringCapacity = ringCapacity
+        recipe.dropPolicy = try dropPolicy.map { name in
+            guard let policy = DropPolicy(rawValue: name) else {
+                throw MediaError.invalidOption("unknown drop policy '\(name)' (block or drop-oldest)")
+            }
+            return policy
+        }
+        return recipe
+    }
+
+    /// JSON Lines first, then every output the options ask for.
+    private func makeSinks(source: VideoSource, method: AnalysisMethod) throws -> [FrameSink] {
         var sinks: [FrameSink] = [try makeJSONLinesSink(method)]
         if let masks { sinks.append(try MaskDirectorySink(directory: masks)) }
-        let annotatedSink = try annotate.flatMap { path in
-            try tap.map { try AnnotatedVideoSink(path: path, tap: $0, codec: annotateCodec, crf: annotateCrf) }
+        if let annotate {
+            sinks.append(try AnnotatedVideoSink(path: annotate, source: source, audio: AudioPacketQueue.attached(to: source),
+                                                codec: annotateCodec, crf: annotateCrf))
         }
-        if let annotatedSink { sinks.append(annotatedSink) }
         if let masksFull {
             sinks.append(try FullResolutionMaskSink(directory: masksFull, width: source.info.width, height: source.info.height))
         }
@@ -171,18 +181,7 @@ struct AnalyzeCommand: ParsableCommand {
             sinks.append(try SoftShotReportSink(prefix: reportPrefix, title: title, frameRate: source.info.frameRate,
                                                 criteria: softShots.makeCriteria()))
         }
-
-        let pipeline = AnalysisPipeline(
-            source: tap ?? source, analyzerFactory: method.makeFactory(cnn: cnnConfiguration), sinks: sinks, options: pipelineOptions)
-        // A closed output pipe must surface as a write error, not kill the process.
-        signal(SIGPIPE, SIG_IGN)
-        stop.attach(pipeline)
-        let summary = try pipeline.run()
-        writeSummary(summary)
-        if let missing = annotatedSink?.missingFrames, missing > 0 {
-            let note = "blurd: \(missing) analysed frames are missing from --annotate (dropped before they were written)\n"
-            FileHandle.standardError.write(Data(note.utf8))
-        }
+        return sinks
     }
 
     private func makeJSONLinesSink(_ method: AnalysisMethod) throws -> JSONLinesSink {
@@ -200,27 +199,6 @@ struct AnalyzeCommand: ParsableCommand {
             + "\(summary.noTextureFrames) no_texture, \(timing)"
             + (summary.interrupted ? " (interrupted)\n" : "\n")
         FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    /// The CNN's model, precision and tile size; one segmenter thread per worker (the workers
-    /// already keep every core busy).
-    private func makeCNNConfiguration() throws -> CNNAnalyzer.Configuration {
-        let precision: Segmenter.Precision
-        switch self.precision {
-        case "int8": precision = .int8
-        case "fp32": precision = .fp32
-        default: throw MediaError.invalidOption("unknown precision '\(self.precision)' (int8 or fp32)")
-        }
-        guard tileSize >= 16 else { throw MediaError.invalidOption("tile size must be at least 16, got \(tileSize)") }
-        do {
-            let modelFile = try model.map { try ModelFile.read(contentsOf: $0) } ?? DefaultModel.load()
-            let configuration = CNNAnalyzer.Configuration(model: modelFile, precision: precision, tileSize: tileSize, threads: 1)
-            // Built once here so that a model without int8 weights fails as a bad option, before decoding.
-            _ = try CNNAnalyzer(configuration: configuration)
-            return configuration
-        } catch {
-            throw MediaError.invalidOption("cannot use the model: \(error)")
-        }
     }
 
     /// Prints one error line to stderr, after any held-back FFmpeg counts, and returns the exit

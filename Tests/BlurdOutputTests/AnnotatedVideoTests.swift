@@ -7,16 +7,16 @@ import BlurdTestSupport
 import Foundation
 import XCTest
 
-/// End to end on encoded clips: VideoWriter → VideoSource (through FullFrameTap) → classic
+/// End to end on encoded clips: VideoWriter → VideoSource (full frames in the ring) → classic
 /// analysis → annotated video, mask outputs and soft-shot report; checked with ffprobe and by
 /// decoding the outputs again.
 final class AnnotatedVideoTests: XCTestCase {
     static let width = 320, height = 180
 
-    private func run(_ clip: String, sinks makeSinks: (FullFrameTap) throws -> [FrameSink]) throws -> RunSummary {
-        let tap = FullFrameTap(source: try VideoSource(options: VideoSourceOptions(url: clip)))
-        return try AnalysisPipeline(source: tap, analyzerFactory: AnalysisMethod.classic.makeFactory(),
-                                    sinks: try makeSinks(tap), options: PipelineOptions(workers: 2)).run()
+    private func run(_ clip: String, sinks makeSinks: (VideoSource) throws -> [FrameSink]) throws -> RunSummary {
+        let source = try VideoSource(options: VideoSourceOptions(url: clip))
+        return try AnalysisPipeline(source: source, analyzerFactory: AnalysisMethod.classic.makeFactory(),
+                                    sinks: try makeSinks(source), options: PipelineOptions(workers: 2)).run()
     }
 
     func testAnnotatedVideoKeepsFrameCountAndTimestampsAndSoftRangesAreFound() throws {
@@ -27,9 +27,9 @@ final class AnnotatedVideoTests: XCTestCase {
             let frame = TestClips.blocks(width: Self.width, height: Self.height, shift: 2 * index, seed: 7)
             return soft.contains(index) ? BoxBlur.apply(frame, radius: 2, passes: 3) : frame
         }
-        let summary = try run(clip) { tap in
-            [try AnnotatedVideoSink(path: annotated, tap: tap),
-             try SoftShotReportSink(prefix: prefix, title: "soft.mp4", frameRate: tap.source.info.frameRate,
+        let summary = try run(clip) { source in
+            [try AnnotatedVideoSink(path: annotated, source: source, audio: nil),
+             try SoftShotReportSink(prefix: prefix, title: "soft.mp4", frameRate: source.info.frameRate,
                                     criteria: SoftShotCriteria(minimumSeconds: 0.2))]
         }
         XCTAssertEqual(summary.framesAnalysed, 60)
@@ -66,10 +66,10 @@ final class AnnotatedVideoTests: XCTestCase {
         }
         try writer.finish()
 
-        _ = try run(clip) { tap in
-            XCTAssertEqual(tap.source.info.exactFrameRate, MediaRational(30000, 1001))
-            return [try AnnotatedVideoSink(path: annotated, tap: tap),
-                    try SoftShotReportSink(prefix: prefix, title: "ntsc.mp4", frameRate: tap.source.info.frameRate,
+        _ = try run(clip) { source in
+            XCTAssertEqual(source.info.exactFrameRate, MediaRational(30000, 1001))
+            return [try AnnotatedVideoSink(path: annotated, source: source, audio: nil),
+                    try SoftShotReportSink(prefix: prefix, title: "ntsc.mp4", frameRate: source.info.frameRate,
                                            criteria: SoftShotCriteria(minimumSeconds: 0.2))]
         }
         let input = try ProbeReference(path: clip).frames.map(\.pts)
@@ -94,10 +94,10 @@ final class AnnotatedVideoTests: XCTestCase {
             BoxBlur.apply(TestClips.blocks(width: Self.width, height: Self.height, shift: index, seed: 3),
                           radius: 2, passes: 3, toX: Self.width / 2)
         }
-        _ = try run(clip) { tap in
-            [try AnnotatedVideoSink(path: annotated, tap: tap),
+        _ = try run(clip) { source in
+            [try AnnotatedVideoSink(path: annotated, source: source, audio: nil),
              try FullResolutionMaskSink(directory: masks, width: Self.width, height: Self.height),
-             try MaskVideoSink(path: maskVideo, stream: tap.source.info)]
+             try MaskVideoSink(path: maskVideo, stream: source.info)]
         }
 
         // Decode the annotated video in colour: red-yellow chroma left, grey chroma right.

@@ -17,6 +17,13 @@ final class CountingSource: FrameSource {
 
     init(count: Int?) { self.count = count }
 
+    /// Luma only: no sink that needs full-resolution pictures runs on it.
+    var fullFrameSize: (width: Int, height: Int)? { nil }
+
+    func nextFrame(into luma: inout GrayImage, fullFrame: inout YUV420Image) throws -> FrameMeta? {
+        try nextFrame(into: &luma)
+    }
+
     func nextFrame(into luma: inout GrayImage) throws -> FrameMeta? {
         let stop = lock.withLock { interrupted }
         if stop { return nil }

@@ -56,9 +56,10 @@ final class SegmentedRecordingSinkTests: XCTestCase {
         var options = VideoSourceOptions(url: clip)
         options.analysisLongSide = 160
         options.copyAudio = copyAudio
-        let tap = FullFrameTap(source: try VideoSource(options: options))
-        let sink = try SegmentedRecordingSink(config: recording, stream: "clip", tap: tap, start: start, logger: logger)
-        let pipeline = AnalysisPipeline(source: tap, analyzerFactory: AnalysisMethod.classic.makeFactory(), sinks: [sink],
+        let source = try VideoSource(options: options)
+        let sink = try SegmentedRecordingSink(config: recording, stream: "clip", source: source,
+                                              audio: AudioPacketQueue.attached(to: source), start: start, logger: logger)
+        let pipeline = AnalysisPipeline(source: source, analyzerFactory: AnalysisMethod.classic.makeFactory(), sinks: [sink],
                                         options: PipelineOptions(workers: 1))
         let summary = try pipeline.run()
         XCTAssertEqual(summary.framesAnalysed, 125)
@@ -129,11 +130,11 @@ final class SegmentedRecordingSinkTests: XCTestCase {
         XCTAssertTrue(FileManager.default.createFile(atPath: path(older), contents: Data("x".utf8)))
         var options = VideoSourceOptions(url: clip)
         options.analysisLongSide = 160
-        let tap = FullFrameTap(source: try VideoSource(options: options))
+        let source = try VideoSource(options: options)
         let log = CapturedLog()
         let sink = try SegmentedRecordingSink(config: RecordingConfig(directory: recordings.path, segmentMinutes: twoSeconds,
                                                                       keepSegments: 1),
-                                              stream: "clip", tap: tap, start: start, logger: log.logger)
+                                              stream: "clip", source: source, audio: nil, start: start, logger: log.logger)
         XCTAssertEqual(try files(), [older, "\(segmentNames[0]).mkv"])
 
         try sink.finish(RunSummary(framesDecoded: 0, framesAnalysed: 0, framesDropped: 0, corruptPackets: 0,
@@ -164,16 +165,17 @@ final class SegmentedRecordingSinkTests: XCTestCase {
         let clip = try makeClip()
         var options = VideoSourceOptions(url: clip)
         options.analysisLongSide = 160
-        let tap = FullFrameTap(source: try VideoSource(options: options))
+        let source = try VideoSource(options: options)
         let sink = try SegmentedRecordingSink(config: RecordingConfig(directory: recordings.path, segmentMinutes: twoSeconds),
-                                              stream: "clip", tap: tap, start: start,
+                                              stream: "clip", source: source, audio: nil, start: start,
                                               logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         let analysis = FrameAnalysis(state: .noTexture, score: nil, blurredFraction: nil, map: BlurMap(width: 1, height: 1))
-        var luma = GrayImage(width: tap.frameWidth, height: tap.frameHeight)
+        var luma = GrayImage(width: source.frameWidth, height: source.frameHeight)
+        var picture = YUV420Image(width: source.info.fullFrameWidth, height: source.info.fullFrameHeight)
         var frames = 0
-        while var meta = try tap.nextFrame(into: &luma) {
+        while var meta = try source.nextFrame(into: &luma, fullFrame: &picture) {
             if meta.index >= 63 { meta.pts = Double(meta.index - 63) / 25 }
-            try sink.write(FrameResult(meta: meta, analysis: analysis, luma: luma))
+            try sink.write(FrameResult(meta: meta, analysis: analysis, luma: luma, fullFrame: picture))
             frames += 1
         }
         try sink.finish(RunSummary(framesDecoded: frames, framesAnalysed: frames, framesDropped: 0, corruptPackets: 0,

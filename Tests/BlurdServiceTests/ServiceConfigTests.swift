@@ -48,8 +48,8 @@ final class ServiceConfigTests: XCTestCase {
                                                       baselineMinutes: 30, baselineDrop: 0.2))
         XCTAssertEqual(door.outputs, OutputsConfig(jsonl: RotatingFileConfig(path: "/var/lib/blurd/door.jsonl", maxBytes: 100_000, keep: 3),
                                                   stdout: true, frames: false))
-        XCTAssertEqual(door.sourceOptions.timeoutSeconds, 3)
-        XCTAssertTrue(door.sourceOptions.keyframesOnly)
+        XCTAssertEqual(door.recipe.input.timeoutSeconds, 3)
+        XCTAssertTrue(door.recipe.input.keyframesOnly)
         let yard = config.streams[1]
         XCTAssertNil(yard.analysisSize)
         XCTAssertEqual(yard.method, "cnn")

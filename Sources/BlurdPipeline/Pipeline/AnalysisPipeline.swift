@@ -44,8 +44,10 @@ public final class AnalysisPipeline: @unchecked Sendable {
         // Analyzers are made before decoding starts so a bad model fails fast.
         let analyzers = try (0..<options.workers).map { _ in try analyzerFactory() }
         let width = source.frameWidth, height = source.frameHeight
+        let fullSize = sinks.contains { $0.needsFullFrames } ? source.fullFrameSize : nil
         let ring = RingBuffer<FrameSlot>(capacity: options.effectiveRingCapacity, policy: options.dropPolicy) {
-            FrameSlot(luma: GrayImage(width: width, height: height), meta: nil)
+            FrameSlot(luma: GrayImage(width: width, height: height),
+                      fullFrame: fullSize.map { YUV420Image(width: $0.width, height: $0.height) }, meta: nil)
         }
         let writer = OrderedWriter(sinks: sinks, ring: ring)
 
@@ -84,7 +86,14 @@ public final class AnalysisPipeline: @unchecked Sendable {
             guard let slot = ring.acquire() else { return }
             let meta: FrameMeta?
             do {
-                meta = try source.nextFrame(into: &slot.element.luma)
+                if var picture = slot.element.fullFrame.take() {
+                    // Moved out of the slot (two inout accesses to one element would conflict),
+                    // so it stays uniquely referenced and is filled in place, then moved back.
+                    defer { slot.element.fullFrame = picture }
+                    meta = try source.nextFrame(into: &slot.element.luma, fullFrame: &picture)
+                } else {
+                    meta = try source.nextFrame(into: &slot.element.luma)
+                }
             } catch {
                 ring.recycle(slot)
                 let stopping = state.withLock { stopRequested }
@@ -110,11 +119,12 @@ public final class AnalysisPipeline: @unchecked Sendable {
             var result: FrameResult?
             do {
                 let analysis = try analyzer.analyze(slot.element.luma)
-                result = FrameResult(meta: meta, analysis: analysis, luma: slot.element.luma)
+                result = FrameResult(meta: meta, analysis: analysis, luma: slot.element.luma,
+                                     fullFrame: slot.element.fullFrame)
             } catch {
                 record(error)
             }
-            // Handing the result over (not a copy) leaves the writer the only owner of the luma.
+            // Handing the result over (not a copy) leaves the writer the only owner of the pictures.
             writer.submit(sequence: delivery.sequence, result: consume result, slot: slot)
         }
     }

@@ -1,7 +1,7 @@
 import BlurdMedia
 
 /// Restores frame order after workers finish out of order, writes to the sinks, and only then
-/// returns each frame's ring slot, so the luma a sink sees is never overwritten under it.
+/// returns each frame's ring slot, so the pictures a sink sees are never overwritten under it.
 ///
 /// A sequence can be at most `capacity` ahead of the next one to write (every outstanding frame
 /// holds a slot), so pending entries live in a fixed array indexed by `sequence % capacity`.
@@ -47,7 +47,7 @@ final class OrderedWriter: @unchecked Sendable {
                     sinkError = error
                 }
             }
-            // Drop our reference to the luma before the slot goes back, so the decoder refills
+            // Drop our reference to the pictures before the slot goes back, so the decoder refills
             // uniquely referenced storage in place instead of copying it.
             entry.result = nil
             ring.recycle(entry.slot)

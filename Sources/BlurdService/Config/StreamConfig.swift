@@ -1,5 +1,7 @@
-import BlurdMedia
 import BlurdAnalysis
+import BlurdMedia
+import BlurdPipeline
+import BlurdSegmenter
 import Foundation
 
 /// One camera or stream the daemon watches. Two configs that compare equal describe the same
@@ -12,7 +14,7 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
     /// Forces an input format ("mpegts", "v4l2", …); nil = probe.
     public var format: String?
     /// Long side of the analysis frames in pixels; nil = the stream's full resolution.
-    public var analysisSize: Int? = 640
+    public var analysisSize: Int? = VideoSourceOptions.defaultAnalysisLongSide
     public var sampling = SamplingConfig()
     /// Defaults to cnn, as `blurd analyze` does: the int8 net costs a few ms per 640×360 frame.
     public var method: String = AnalysisMethod.cnn.rawValue
@@ -52,7 +54,7 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
             || (try? container.decode(String.self, forKey: .analysisSize)) == "full" {
             analysisSize = nil
         } else {
-            analysisSize = try container.decode(.analysisSize, default: 640)
+            analysisSize = try container.decode(.analysisSize, default: VideoSourceOptions.defaultAnalysisLongSide)
         }
         sampling = try container.decode(.sampling, default: SamplingConfig())
         method = try container.decode(.method, default: AnalysisMethod.cnn.rawValue)
@@ -76,12 +78,16 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
             problems.append("name '\(name)' must be non-empty ASCII letters, digits, '_', '-' or '.'")
         }
         if let reason = Self.urlProblem(url) { problems.append("url '\(url)': \(reason)") }
-        if let analysisSize, analysisSize < 16 { problems.append("analysis_size must be at least 16 or 'full'") }
+        if let analysisSize, analysisSize < VideoSourceOptions.minimumAnalysisLongSide {
+            problems.append("analysis_size must be at least \(VideoSourceOptions.minimumAnalysisLongSide) or 'full'")
+        }
         if AnalysisMethod(rawValue: method) == nil {
             let known = AnalysisMethod.allCases.map(\.rawValue).joined(separator: ", ")
             problems.append("unknown method '\(method)' (known: \(known))")
         }
-        if !["int8", "fp32"].contains(precision) { problems.append("precision must be int8 or fp32, got '\(precision)'") }
+        if Segmenter.Precision(rawValue: precision) == nil {
+            problems.append("precision must be int8 or fp32, got '\(precision)'")
+        }
         if model != nil && method != AnalysisMethod.cnn.rawValue { problems.append("model applies to method cnn only") }
         if workers < 1 { problems.append("workers must be at least 1") }
         if !(timeoutSeconds > 0) { problems.append("timeout_s must be positive") }
@@ -104,17 +110,23 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
         return nil
     }
 
-    /// The media layer's options for opening this stream.
-    var sourceOptions: VideoSourceOptions {
-        var options = VideoSourceOptions(url: url)
-        options.format = format
-        options.analysisLongSide = analysisSize
-        options.every = sampling.every
-        options.fps = sampling.fps
-        options.keyframesOnly = sampling.keyframesOnly
-        options.timeoutSeconds = timeoutSeconds
-        options.logLabel = name
-        return options
+    /// How this stream is analysed. Drop policy: the opened input's answer (a live camera
+    /// drops the oldest frame, a file blocks); the daemon's streams take the default tile size.
+    public var recipe: AnalysisRecipe {
+        var input = VideoSourceOptions(url: url)
+        input.format = format
+        input.analysisLongSide = analysisSize
+        input.every = sampling.every
+        input.fps = sampling.fps
+        input.keyframesOnly = sampling.keyframesOnly
+        input.timeoutSeconds = timeoutSeconds
+        input.logLabel = name
+        var recipe = AnalysisRecipe(input: input)
+        recipe.method = AnalysisMethod(rawValue: method) ?? .cnn
+        recipe.model = model.map { .file($0) } ?? .builtIn
+        recipe.precision = Segmenter.Precision(rawValue: precision) ?? .int8
+        recipe.workers = workers
+        return recipe
     }
 }
 

@@ -18,16 +18,26 @@ final class MonitoredSource: FrameSource {
 
     var frameWidth: Int { source.frameWidth }
     var frameHeight: Int { source.frameHeight }
+    var fullFrameSize: (width: Int, height: Int)? { source.fullFrameSize }
     var counters: SourceCounters { source.counters }
 
     func nextFrame(into luma: inout GrayImage) throws -> FrameMeta? {
-        defer { report() }
-        let meta = try source.nextFrame(into: &luma)
-        if let meta { clock.markDelivered(frame: meta.index) }
-        return meta
+        try delivered(source.nextFrame(into: &luma))
+    }
+
+    func nextFrame(into luma: inout GrayImage, fullFrame: inout YUV420Image) throws -> FrameMeta? {
+        try delivered(source.nextFrame(into: &luma, fullFrame: &fullFrame))
     }
 
     func interrupt() { source.interrupt() }
+
+    /// Stamps a delivered frame's time and reports the counters, after every read.
+    private func delivered(_ read: @autoclosure () throws -> FrameMeta?) rethrows -> FrameMeta? {
+        defer { report() }
+        let meta = try read()
+        if let meta { clock.markDelivered(frame: meta.index) }
+        return meta
+    }
 
     private func report() {
         let now = source.counters

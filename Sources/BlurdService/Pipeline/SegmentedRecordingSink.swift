@@ -1,3 +1,4 @@
+import BlurdMedia
 import BlurdOutput
 import BlurdPipeline
 import Foundation
@@ -23,11 +24,12 @@ import Logging
 /// neither litters the directory with empty files nor pushes real recordings out.
 ///
 /// Copied audio follows the cuts: a segment takes the packets that start before the next
-/// segment's first frame, and leaves the later ones in the tap for it.
+/// segment's first frame, and leaves the later ones in the queue for it.
 final class SegmentedRecordingSink: FrameSink {
     private let config: RecordingConfig
     private let stream: String
-    private let tap: FullFrameTap
+    private let source: VideoSource
+    private let audio: AudioPacketQueue?
     /// The connection's start (wall clock): stream time zero of the file names.
     private let start: Date
     private let logger: Logger
@@ -36,8 +38,7 @@ final class SegmentedRecordingSink: FrameSink {
     private var current: AnnotatedVideoSink?
     private var currentPath: String
     private var currentStart: Date
-    /// Pictures written to the current segment (an analysed frame whose full-resolution picture
-    /// was dropped writes none).
+    /// Pictures written to the current segment.
     private var picturesInSegment = 0
     /// The stream time at which the next segment starts.
     private var nextCut: Double
@@ -52,11 +53,13 @@ final class SegmentedRecordingSink: FrameSink {
 
     /// Opens the first segment at once, so a recording that cannot be written fails the
     /// connection before any frame is read (the file goes again if no frame comes).
-    /// `start`: the connection's start (wall clock).
-    init(config: RecordingConfig, stream: String, tap: FullFrameTap, start: Date, logger: Logger) throws {
+    /// `start`: the connection's start (wall clock); `audio`: the source's copied audio, if any.
+    init(config: RecordingConfig, stream: String, source: VideoSource, audio: AudioPacketQueue?, start: Date,
+         logger: Logger) throws {
         self.config = config
         self.stream = stream
-        self.tap = tap
+        self.source = source
+        self.audio = audio
         self.start = start
         self.logger = logger
         segmentSeconds = config.segmentMinutes * 60
@@ -65,6 +68,8 @@ final class SegmentedRecordingSink: FrameSink {
         currentPath = ""
         try openSegment(at: start)
     }
+
+    var needsFullFrames: Bool { true }
 
     func write(_ result: FrameResult) throws {
         let pts = result.meta.pts
@@ -80,9 +85,8 @@ final class SegmentedRecordingSink: FrameSink {
         }
         // Audio from the coming cut on belongs to the next segment, whatever frame starts it.
         current.audioEnd = pts + (nextCut - elapsed)
-        let missing = current.missingFrames
         try current.write(result)
-        if current.missingFrames == missing { notePicture() }
+        notePicture()
     }
 
     func finish(_ summary: RunSummary) throws {
@@ -149,8 +153,8 @@ final class SegmentedRecordingSink: FrameSink {
         }
         let path = config.path(stream: stream, start: time)
         do {
-            current = try AnnotatedVideoSink(path: path, tap: tap, codec: config.codec, crf: config.crf,
-                                             startsAtZero: true)
+            current = try AnnotatedVideoSink(path: path, source: source, audio: audio, codec: config.codec,
+                                             crf: config.crf, startsAtZero: true)
         } catch {
             throw OutputError.cannotOpen(path: path, reason: "\(error)")
         }

@@ -130,9 +130,9 @@ public final class StreamSupervisor: @unchecked Sendable {
         }
         condition.withLock { self.sink = sink }
         defer { sink.close() }
-        let analyzerFactory: AnalyzerFactory
+        let run: AnalysisRun
         do {
-            analyzerFactory = try makeAnalyzerFactory()
+            run = try AnalysisRun(recipe: config.recipe)
         } catch {
             transition(to: .failed, reason: "\(error)")
             return
@@ -140,7 +140,7 @@ public final class StreamSupervisor: @unchecked Sendable {
 
         var attempt = 0
         while !isStopping {
-            let outcome = connect(sink: sink, analyzerFactory: analyzerFactory)
+            let outcome = connect(sink: sink, run: run)
             if case .analysedFrames = outcome { attempt = 0 }
             if isStopping { break }
             switch outcome {
@@ -173,22 +173,8 @@ public final class StreamSupervisor: @unchecked Sendable {
         case fatal(String)
     }
 
-    /// The analyzers of every connection; a CNN model is loaded once, and checked by building
-    /// one analyzer, so a bad model fails the stream before any connection.
-    private func makeAnalyzerFactory() throws -> AnalyzerFactory {
-        guard let method = AnalysisMethod(rawValue: config.method) else {
-            throw ServiceError.config("unknown method '\(config.method)'")
-        }
-        guard method == .cnn else { return method.makeFactory() }
-        let model = try config.model.map { try ModelFile.read(contentsOf: $0) } ?? DefaultModel.load()
-        let configuration = CNNAnalyzer.Configuration(model: model, precision: config.precision == "fp32" ? .fp32 : .int8)
-        _ = try CNNAnalyzer(configuration: configuration)
-        return method.makeFactory(cnn: configuration)
-    }
-
     /// One connection: open, run the pipeline to its end, say how it ended.
-    private func connect(sink: StreamSink, analyzerFactory: @escaping AnalyzerFactory) -> Outcome {
-        let live = Self.isLive(config.url)
+    private func connect(sink: StreamSink, run: AnalysisRun) -> Outcome {
         let source: VideoSource
         condition.withLock {
             opening = true
@@ -196,35 +182,27 @@ public final class StreamSupervisor: @unchecked Sendable {
         }
         do {
             defer { condition.withLock { opening = false } }
-            var options = config.sourceOptions
-            options.copyAudio = config.outputs.recording != nil
-            source = try VideoSource(options: options)
+            source = try run.openSource(copyAudio: config.outputs.recording != nil)
         } catch {
-            return classify(error, live: live, analysed: 0)
+            // Nothing opened: only the URL can say whether the input may come back.
+            return classify(error, live: run.recipe.input.namesLiveInput, analysed: 0)
         }
         // A stop that came while opening: end before creating outputs that would need finishing.
         if isStopping { return .ended("stop requested") }
-        let pipelineOptions = PipelineOptions(workers: config.workers,
-                                              dropPolicy: source.info.isLive ? .dropOldest : .block)
-        var frameSource: FrameSource = source
         var sinks: [FrameSink] = [sink]
         if let recording = config.outputs.recording {
-            // The recording needs each frame at full resolution, kept beside the analysis luma.
-            let tap = FullFrameTap(source: source, maxPending: pipelineOptions.effectiveRingCapacity + 2)
             do {
-                sinks.append(try SegmentedRecordingSink(config: recording, stream: config.name, tap: tap,
+                sinks.append(try SegmentedRecordingSink(config: recording, stream: config.name, source: source,
+                                                        audio: AudioPacketQueue.attached(to: source),
                                                         start: Date(), logger: logger))
             } catch {
                 return .fatal("recording: \(error)")
             }
-            frameSource = tap
         }
         let metrics = self.metrics
         let clock = FrameClock()
-        let pipeline = AnalysisPipeline(
-            source: MonitoredSource(frameSource, metrics: metrics, clock: clock),
-            analyzerFactory: { TimedAnalyzer(try analyzerFactory(), metrics: metrics) },
-            sinks: sinks, options: pipelineOptions)
+        let pipeline = run.makePipeline(source: source, frames: MonitoredSource(source, metrics: metrics, clock: clock),
+                                        sinks: sinks, wrapAnalyzer: { TimedAnalyzer($0, metrics: metrics) })
         let admitted = condition.withLock {
             guard !stopRequested else { return false }
             self.pipeline = pipeline
@@ -258,11 +236,6 @@ public final class StreamSupervisor: @unchecked Sendable {
             if !live { return .fatal(text) }
             return analysed > 0 ? .analysedFrames(text) : .ended(text)
         }
-    }
-
-    /// Network URLs, pipes and devices are live: they are reconnected, files are not.
-    static func isLive(_ url: String) -> Bool {
-        url.hasPrefix("pipe:") || url.hasPrefix("/dev/") || (url.contains("://") && !url.hasPrefix("file://"))
     }
 
     private var isStopping: Bool { condition.withLock { stopRequested } }

@@ -1,0 +1,52 @@
+import Foundation
+
+/// The audio packets a `VideoSource` reads for pass-through (`VideoSourceOptions.copyAudio`),
+/// held until the sink that muxes them beside the pictures takes them. The source appends on the
+/// decoder thread; a sink takes on the writer thread.
+///
+/// Audio is not per frame, so it does not travel in the pipeline's ring with the pictures; it is
+/// bounded by the run, since a sink takes everything up to each frame it writes.
+public final class AudioPacketQueue: @unchecked Sendable {
+    /// The copied audio stream the packets belong to.
+    public let stream: CopiedStream
+    // Guards `packets`; the queue is shared by the decoder thread and the writer thread.
+    private let lock = NSLock()
+    private var packets: [MediaPacket] = []
+
+    /// A queue fed by `source`'s audio, or nil when the source copies no audio.
+    public static func attached(to source: VideoSource) -> AudioPacketQueue? {
+        guard let stream = source.audioStream else { return nil }
+        let queue = AudioPacketQueue(stream: stream)
+        source.audioPacketHandler = { [weak queue] packet in queue?.append(packet) }
+        return queue
+    }
+
+    private init(stream: CopiedStream) {
+        self.stream = stream
+    }
+
+    private func append(_ packet: MediaPacket) {
+        lock.withLock { packets.append(packet) }
+    }
+
+    /// Every packet read so far, in read order.
+    public func takeAll() -> [MediaPacket] {
+        lock.withLock {
+            defer { packets.removeAll(keepingCapacity: true) }
+            return packets
+        }
+    }
+
+    /// The packets read so far that start before `seconds` (or have no timestamp), in read
+    /// order; the later ones stay for a later call (the next file of a cut recording).
+    public func take(before seconds: Double) -> [MediaPacket] {
+        lock.withLock {
+            var taken: [MediaPacket] = [], kept: [MediaPacket] = []
+            for packet in packets {
+                if let start = packet.seconds, start >= seconds { kept.append(packet) } else { taken.append(packet) }
+            }
+            packets = kept
+            return taken
+        }
+    }
+}
