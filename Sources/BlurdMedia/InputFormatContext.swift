@@ -6,12 +6,18 @@ import CFFmpeg
 /// Keep the owner, not just `pointer`, while FFmpeg uses it.
 final class InputFormatContext {
     let pointer: UnsafeMutablePointer<AVFormatContext>
+    /// The state the context's interrupt callback reads, which closing may still consult.
+    private let interrupt: InputInterrupt?
     /// The custom I/O the context reads through: avformat_close_input leaves it alone, and it
-    /// must outlive the context, so it is held here and released only after deinit closed it.
+    /// must outlive the context.
     private let pipeInput: PipeInput?
 
-    init(opened context: UnsafeMutablePointer<AVFormatContext>, readingThrough pipeInput: PipeInput? = nil) {
+    /// Owns `context`; `interrupt` and `pipeInput`, when the context calls into them, are held
+    /// so they are released only after deinit closed it.
+    init(opened context: UnsafeMutablePointer<AVFormatContext>, interrupt: InputInterrupt? = nil,
+         readingThrough pipeInput: PipeInput? = nil) {
         pointer = context
+        self.interrupt = interrupt
         self.pipeInput = pipeInput
     }
 

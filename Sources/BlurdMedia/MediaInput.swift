@@ -107,7 +107,7 @@ struct MediaInput {
             }
             throw MediaError.openFailed(url: url, reason: ffmpegErrorString(status))
         }
-        let input = InputFormatContext(opened: openedContext, readingThrough: pipeInput)
+        let input = InputFormatContext(opened: openedContext, interrupt: interrupt, readingThrough: pipeInput)
         // The tty demuxer claims any .txt/.nfo file by extension and renders it as ANSI-art video;
         // for a blur detector a text file is a wrong input, not a video.
         if options.format == nil, let probed = openedContext.pointee.iformat, String(cString: probed.pointee.name) == "tty" {
