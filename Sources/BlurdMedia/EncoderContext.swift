@@ -20,29 +20,18 @@ struct EncoderSettings {
     /// and an input's 1/90000), so outputs can keep an input's timestamps.
     var exactFrameRate: AVRational? = nil
     var timeBase: AVRational? = nil
-    /// Labels the encoder's log messages (`FFmpegLogLabels`); the caller unregisters the
-    /// context before freeing it.
+    /// Labels the encoder's log messages (`FFmpegLogLabels`).
     var logLabel: String? = nil
 }
 
-/// Opens an encoder context; the caller owns it and frees it with
-/// `FFmpegLogLabels.shared.freeCodecContext`.
-func openEncoder(_ settings: EncoderSettings) throws -> UnsafeMutablePointer<AVCodecContext> {
+/// Opens an encoder context.
+func openEncoder(_ settings: EncoderSettings) throws -> CodecContext {
     guard let codec = avcodec_find_encoder_by_name(settings.codecName) else {
         throw MediaError.unsupportedCodec("no encoder named \(settings.codecName) in this FFmpeg build")
     }
-    guard let context = avcodec_alloc_context3(codec) else {
-        throw MediaError.encodeFailed("cannot allocate an encoder context for \(settings.codecName)")
-    }
-    FFmpegLogLabels.shared.register(codec: context, label: settings.logLabel)
-    var opened = false
-    defer {
-        if !opened {
-            var owned: UnsafeMutablePointer<AVCodecContext>? = context
-            FFmpegLogLabels.shared.freeCodecContext(&owned)
-        }
-    }
-
+    let encoder = try CodecContext(codec: codec, logLabel: settings.logLabel,
+                                   orThrow: .encodeFailed("cannot allocate an encoder context for \(settings.codecName)"))
+    let context = encoder.pointer
     context.pointee.width = Int32(settings.width)
     context.pointee.height = Int32(settings.height)
     context.pointee.pix_fmt = settings.pixelFormat
@@ -67,8 +56,7 @@ func openEncoder(_ settings: EncoderSettings) throws -> UnsafeMutablePointer<AVC
     guard status >= 0 else {
         throw MediaError.encodeFailed("cannot open encoder \(settings.codecName) at \(settings.width)x\(settings.height): \(ffmpegErrorString(status))")
     }
-    opened = true
-    return context
+    return encoder
 }
 
 private func setPrivateOption(_ context: UnsafeMutablePointer<AVCodecContext>, _ name: String, _ value: String) throws {

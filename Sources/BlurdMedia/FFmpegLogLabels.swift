@@ -44,25 +44,6 @@ final class FFmpegLogLabels: @unchecked Sendable {
         lock.withLock { labels[UInt(bitPattern: context)] = nil }
     }
 
-    /// Forgets a codec context's label and frees it (nil is ignored): the one way blurd frees
-    /// the codec contexts it registered.
-    func freeCodecContext(_ context: inout UnsafeMutablePointer<AVCodecContext>?) {
-        unregister(context.map { UnsafeMutableRawPointer($0) })
-        avcodec_free_context(&context)
-    }
-
-    /// Forgets an input's label and closes it (avformat_close_input; nil is ignored).
-    func closeInput(_ context: inout UnsafeMutablePointer<AVFormatContext>?) {
-        unregister(context.map { UnsafeMutableRawPointer($0) })
-        avformat_close_input(&context)
-    }
-
-    /// Forgets an output context's label and frees it (avformat_free_context).
-    func freeOutput(_ context: UnsafeMutablePointer<AVFormatContext>) {
-        unregister(UnsafeMutableRawPointer(context))
-        avformat_free_context(context)
-    }
-
     /// Forgets `context` after libav* freed it itself (avformat_open_input on failure): by then
     /// the address may already be another stream's context, whose entry is left alone.
     func unregisterFreed(_ context: UnsafeMutableRawPointer, label: String?) {

@@ -47,17 +47,9 @@ public enum ImageFile {
                                        pixelFormat: AV_PIX_FMT_GRAY8, frameRate: 1, gopSize: 1, maxBFrames: nil,
                                        crf: nil, qscale: nil, preset: nil, globalHeader: false)
         let encoder = try openEncoder(settings)
-        defer {
-            var owned: UnsafeMutablePointer<AVCodecContext>? = encoder
-            avcodec_free_context(&owned)
-        }
-        let frame = try allocateFrame(format: AV_PIX_FMT_GRAY8, width: image.width, height: image.height)
-        defer {
-            var owned: UnsafeMutablePointer<AVFrame>? = frame
-            av_frame_free(&owned)
-        }
-        image.pixels.withUnsafeBufferPointer { frame.copyPlane(0, from: $0, width: image.width, height: image.height) }
-        frame.pointee.pts = 0
+        let frame = try FFmpegFrame(format: AV_PIX_FMT_GRAY8, width: image.width, height: image.height)
+        image.pixels.withUnsafeBufferPointer { frame.pointer.copyPlane(0, from: $0, width: image.width, height: image.height) }
+        frame.pointer.pointee.pts = 0
         let packets = try encodeAndFlush(frame, with: encoder)
         guard packets.count == 1 else {
             throw MediaError.encodeFailed("the \(name) encoder produced \(packets.count) packets for one image")
@@ -75,10 +67,13 @@ public enum ImageFile {
         guard FileManager.default.fileExists(atPath: path) else { throw MediaError.fileNotFound(path) }
         var formatContext: UnsafeMutablePointer<AVFormatContext>?
         var status = avformat_open_input(&formatContext, path, nil, nil)
-        guard status >= 0, let input = formatContext else {
+        guard status >= 0, let opened = formatContext else {
             throw MediaError.openFailed(url: path, reason: "not a readable image: \(ffmpegErrorString(status))")
         }
-        defer { avformat_close_input(&formatContext) }
+        let inputOwner = InputFormatContext(opened: opened)
+        // Each owner outlives every use of the pointer taken from it.
+        defer { withExtendedLifetime(inputOwner) {} }
+        let input = inputOwner.pointer
         status = avformat_find_stream_info(input, nil)
         guard status >= 0 else {
             throw MediaError.openFailed(url: path, reason: "cannot read image information: \(ffmpegErrorString(status))")
@@ -90,15 +85,12 @@ public enum ImageFile {
         }
         guard streamIndex >= 0, let decoder else { throw MediaError.noVideoStream(path) }
 
-        var ownedContext = avcodec_alloc_context3(decoder)
-        defer { avcodec_free_context(&ownedContext) }
-        var ownedPacket = av_packet_alloc()
-        defer { av_packet_free(&ownedPacket) }
-        var ownedFrame = av_frame_alloc()
-        defer { av_frame_free(&ownedFrame) }
-        guard let context = ownedContext, let packet = ownedPacket, let frame = ownedFrame else {
-            throw MediaError.ioError("out of memory decoding \(path)")
-        }
+        let outOfMemory = MediaError.ioError("out of memory decoding \(path)")
+        let decoderOwner = try CodecContext(codec: decoder, logLabel: nil, orThrow: outOfMemory)
+        let packetOwner = try FFmpegPacket(orThrow: outOfMemory)
+        let frameOwner = try FFmpegFrame(orThrow: outOfMemory)
+        defer { withExtendedLifetime((decoderOwner, packetOwner, frameOwner)) {} }
+        let context = decoderOwner.pointer, packet = packetOwner.pointer, frame = frameOwner.pointer
         status = avcodec_parameters_to_context(context, input.pointee.streams[Int(streamIndex)]!.pointee.codecpar)
         guard status >= 0 else { throw MediaError.unsupportedCodec("\(path): \(ffmpegErrorString(status))") }
         status = avcodec_open2(context, decoder, nil)

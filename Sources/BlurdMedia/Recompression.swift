@@ -29,23 +29,15 @@ public enum Recompression {
         }
 
         let encoder = try openEncoder(settings)
-        defer {
-            var owned: UnsafeMutablePointer<AVCodecContext>? = encoder
-            FFmpegLogLabels.shared.freeCodecContext(&owned)
-        }
-        let frame = try allocateFrame(format: settings.pixelFormat, width: paddedWidth, height: paddedHeight)
-        defer {
-            var owned: UnsafeMutablePointer<AVFrame>? = frame
-            av_frame_free(&owned)
-        }
+        let frame = try FFmpegFrame(format: settings.pixelFormat, width: paddedWidth, height: paddedHeight)
         let padded = edgePadded(image, width: paddedWidth, height: paddedHeight)
-        padded.pixels.withUnsafeBufferPointer { frame.copyPlane(0, from: $0, width: paddedWidth, height: paddedHeight) }
-        frame.fillPlane(1, value: 128, width: paddedWidth / 2, height: paddedHeight / 2)
-        frame.fillPlane(2, value: 128, width: paddedWidth / 2, height: paddedHeight / 2)
-        frame.pointee.pts = 0
+        padded.pixels.withUnsafeBufferPointer { frame.pointer.copyPlane(0, from: $0, width: paddedWidth, height: paddedHeight) }
+        frame.pointer.fillPlane(1, value: 128, width: paddedWidth / 2, height: paddedHeight / 2)
+        frame.pointer.fillPlane(2, value: 128, width: paddedWidth / 2, height: paddedHeight / 2)
+        frame.pointer.pointee.pts = 0
         let packets = try encodeAndFlush(frame, with: encoder)
 
-        var decoded = try decodeStill(packets, codecID: encoder.pointee.codec_id,
+        var decoded = try decodeStill(packets, codecID: encoder.pointer.pointee.codec_id,
                                       width: paddedWidth, height: paddedHeight)
         if paddedWidth != image.width || paddedHeight != image.height {
             decoded = cropped(decoded, width: image.width, height: image.height)
@@ -58,16 +50,16 @@ public enum Recompression {
         guard let decoder = avcodec_find_decoder(codecID) else {
             throw MediaError.unsupportedCodec("no decoder for \(String(cString: avcodec_get_name(codecID)))")
         }
-        var ownedContext = avcodec_alloc_context3(decoder)
-        defer { avcodec_free_context(&ownedContext) }
-        guard let context = ownedContext else { throw MediaError.ioError("out of memory allocating a decoder") }
+        let decoderOwner = try CodecContext(codec: decoder, logLabel: nil, orThrow: .ioError("out of memory allocating a decoder"))
+        // Each owner outlives every use of the pointer taken from it.
+        defer { withExtendedLifetime(decoderOwner) {} }
+        let context = decoderOwner.pointer
         var status = avcodec_open2(context, decoder, nil)
         guard status >= 0 else { throw MediaError.unsupportedCodec("cannot open the decoder: \(ffmpegErrorString(status))") }
-        var ownedPacket = av_packet_alloc()
-        defer { av_packet_free(&ownedPacket) }
-        var ownedFrame = av_frame_alloc()
-        defer { av_frame_free(&ownedFrame) }
-        guard let packet = ownedPacket, let frame = ownedFrame else { throw MediaError.ioError("out of memory allocating a packet") }
+        let packetOwner = try FFmpegPacket(orThrow: .ioError("out of memory allocating a packet"))
+        let frameOwner = try FFmpegFrame(orThrow: .ioError("out of memory allocating a packet"))
+        defer { withExtendedLifetime((packetOwner, frameOwner)) {} }
+        let packet = packetOwner.pointer, frame = frameOwner.pointer
 
         for bytes in packets {
             status = av_new_packet(packet, Int32(bytes.count))

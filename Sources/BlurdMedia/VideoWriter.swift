@@ -53,17 +53,22 @@ public struct VideoWriterOptions: Sendable {
 /// the file is incomplete.
 public final class VideoWriter {
     public let options: VideoWriterOptions
-    private var formatContext: UnsafeMutablePointer<AVFormatContext>?
-    private var codecContext: UnsafeMutablePointer<AVCodecContext>?
-    private var stream: UnsafeMutablePointer<AVStream>
-    /// Output streams of `options.copiedStreams`, in the same order.
-    private var copiedOutputs: [UnsafeMutablePointer<AVStream>] = []
-    private var frame: UnsafeMutablePointer<AVFrame>?
-    private var packet: UnsafeMutablePointer<AVPacket>?
+    /// The open output; `finish()` drops it, which closes the file.
+    private var session: Session?
     private var nextPts: Int64 = 0
     private var lastPts: Int64?
-    private var finished = false
-    private var fileOpened = false
+
+    /// What is open while frames are written. The owners free their objects when it is dropped.
+    private struct Session {
+        let frame: FFmpegFrame
+        let packet: FFmpegPacket
+        let encoder: CodecContext
+        let output: OutputFormatContext
+        /// The video stream, owned by `output`.
+        let stream: UnsafeMutablePointer<AVStream>
+        /// Output streams of `options.copiedStreams`, in the same order.
+        let copiedOutputs: [UnsafeMutablePointer<AVStream>]
+    }
 
     public init(options: VideoWriterOptions) throws {
         FFmpegLog.installDefault()
@@ -74,32 +79,15 @@ public final class VideoWriter {
         guard options.frameRate > 0 else {
             throw MediaError.invalidOption("frame rate \(options.frameRate) must be positive")
         }
-        var formatContext: UnsafeMutablePointer<AVFormatContext>?
-        let status = avformat_alloc_output_context2(&formatContext, nil, options.format, options.path)
-        guard status >= 0, let formatContext else {
-            throw MediaError.encodeFailed("no output format for \(options.path): \(ffmpegErrorString(status))")
-        }
-        FFmpegLogLabels.shared.register(UnsafeMutableRawPointer(formatContext), label: options.logLabel)
-        self.formatContext = formatContext
+        session = try Self.open(options)
+    }
+
+    private static func open(_ options: VideoWriterOptions) throws -> Session {
+        let output = try OutputFormatContext(path: options.path, format: options.format, logLabel: options.logLabel)
+        let formatContext = output.pointer
         guard let stream = avformat_new_stream(formatContext, nil) else {
-            FFmpegLogLabels.shared.freeOutput(formatContext)
             throw MediaError.encodeFailed("cannot add a video stream to \(options.path)")
         }
-        self.stream = stream
-        do {
-            try open()
-        } catch {
-            release()
-            throw error
-        }
-    }
-
-    deinit {
-        release()
-    }
-
-    private func open() throws {
-        guard let formatContext else { return }
         let pixelFormat = try planar420Format(named: options.pixelFormat, codecName: options.codec)
         let usesQuantiser = options.codec == "mpeg4" || options.codec == "mjpeg"
         let settings = EncoderSettings(
@@ -111,8 +99,8 @@ public final class VideoWriter {
             exactFrameRate: options.exactFrameRate.map { AVRational(num: $0.numerator, den: $0.denominator) },
             timeBase: options.timeBase.map { AVRational(num: $0.numerator, den: $0.denominator) },
             logLabel: options.logLabel)
-        let codecContext = try openEncoder(settings)
-        self.codecContext = codecContext
+        let encoder = try openEncoder(settings)
+        let codecContext = encoder.pointer
 
         stream.pointee.time_base = codecContext.pointee.time_base
         stream.pointee.avg_frame_rate = codecContext.pointee.framerate
@@ -120,6 +108,7 @@ public final class VideoWriter {
         guard status >= 0 else {
             throw MediaError.encodeFailed("codec parameters: \(ffmpegErrorString(status))")
         }
+        var copiedOutputs: [UnsafeMutablePointer<AVStream>] = []
         for copied in options.copiedStreams {
             // 0 means "cannot hold"; a negative answer means the muxer does not say, so it is tried.
             if avformat_query_codec(formatContext.pointee.oformat, copied.parameters.pointee.codec_id, FF_COMPLIANCE_NORMAL) == 0 {
@@ -139,12 +128,7 @@ public final class VideoWriter {
         }
 
         if (formatContext.pointee.oformat.pointee.flags & AVFMT_NOFILE) == 0 {
-            status = avio_open(&formatContext.pointee.pb, options.path, AVIO_FLAG_WRITE)
-            guard status >= 0 else {
-                throw MediaError.encodeFailed("cannot create \(options.path): \(ffmpegErrorString(status))")
-            }
-            fileOpened = true
-            FFmpegLogLabels.shared.register(UnsafeMutableRawPointer(formatContext.pointee.pb), label: options.logLabel)
+            try output.openFile(options.path)
         }
         if options.startsAtZero {
             formatContext.pointee.avoid_negative_ts = AVFMT_AVOID_NEG_TS_MAKE_ZERO
@@ -154,30 +138,27 @@ public final class VideoWriter {
             throw MediaError.encodeFailed("cannot write the header of \(options.path): \(ffmpegErrorString(status))")
         }
 
-        guard let frame = av_frame_alloc(), let packet = av_packet_alloc() else {
-            throw MediaError.encodeFailed("out of memory allocating a frame")
-        }
-        self.frame = frame
-        self.packet = packet
-        frame.pointee.format = pixelFormat.rawValue
-        frame.pointee.width = Int32(options.width)
-        frame.pointee.height = Int32(options.height)
-        status = av_frame_get_buffer(frame, 0)
+        let frame = try FFmpegFrame(orThrow: .encodeFailed("out of memory allocating a frame"))
+        let packet = try FFmpegPacket(orThrow: .encodeFailed("out of memory allocating a frame"))
+        status = frame.allocateBuffers(format: pixelFormat, width: options.width, height: options.height)
         guard status >= 0 else {
             throw MediaError.encodeFailed("cannot allocate frame buffers: \(ffmpegErrorString(status))")
         }
+        return Session(frame: frame, packet: packet, encoder: encoder, output: output, stream: stream,
+                       copiedOutputs: copiedOutputs)
     }
 
     /// Encodes one luma frame; chroma is neutral (128), so the video is grey. `pts` (in
     /// `options.timeBase`) must increase from frame to frame; nil = one past the previous frame.
     public func write(gray: GrayImage, pts: Int64? = nil) throws {
         try checkSize(gray.width, gray.height)
-        let frame = try writableFrame()
+        let session = try writableSession()
+        let frame = session.frame.pointer
         let chromaWidth = options.width / 2, chromaHeight = options.height / 2
         gray.pixels.withUnsafeBufferPointer { frame.copyPlane(0, from: $0, width: options.width, height: options.height) }
         frame.fillPlane(1, value: 128, width: chromaWidth, height: chromaHeight)
         frame.fillPlane(2, value: 128, width: chromaWidth, height: chromaHeight)
-        try encode(frame, pts: pts)
+        try encode(session, pts: pts)
     }
 
     /// Encodes one planar 4:2:0 frame: `y` is width×height, `u` and `v` are (width/2)×(height/2).
@@ -188,28 +169,29 @@ public final class VideoWriter {
               u.count == chromaWidth * chromaHeight, v.count == chromaWidth * chromaHeight else {
             throw MediaError.encodeFailed("yuv420 planes of \(y.count)/\(u.count)/\(v.count) samples do not match \(options.width)x\(options.height)")
         }
-        let frame = try writableFrame()
+        let session = try writableSession()
+        let frame = session.frame.pointer
         y.withUnsafeBufferPointer { frame.copyPlane(0, from: $0, width: options.width, height: options.height) }
         u.withUnsafeBufferPointer { frame.copyPlane(1, from: $0, width: chromaWidth, height: chromaHeight) }
         v.withUnsafeBufferPointer { frame.copyPlane(2, from: $0, width: chromaWidth, height: chromaHeight) }
-        try encode(frame, pts: pts)
+        try encode(session, pts: pts)
     }
 
     /// Muxes one packet of `options.copiedStreams[stream]` unchanged; the muxer interleaves it
     /// with the video by timestamp. The packet's data moves into the file (do not reuse it).
     public func write(copied packet: MediaPacket, stream index: Int) throws {
-        guard !finished, let formatContext else {
+        guard let session else {
             throw MediaError.encodeFailed("write after finish() on \(options.path)")
         }
-        guard copiedOutputs.indices.contains(index) else {
+        guard session.copiedOutputs.indices.contains(index) else {
             throw MediaError.encodeFailed("no copied stream \(index) in \(options.path)")
         }
-        let output = copiedOutputs[index]
+        let output = session.copiedOutputs[index]
         av_packet_rescale_ts(packet.packet, AVRational(num: packet.timeBase.numerator, den: packet.timeBase.denominator),
                              output.pointee.time_base)
         packet.packet.pointee.stream_index = output.pointee.index
         packet.packet.pointee.pos = -1
-        let status = av_interleaved_write_frame(formatContext, packet.packet)
+        let status = av_interleaved_write_frame(session.output.pointer, packet.packet)
         guard status >= 0 else {
             throw MediaError.encodeFailed("writing a \(options.copiedStreams[index].codecName) packet to \(options.path): \(ffmpegErrorString(status))")
         }
@@ -217,12 +199,10 @@ public final class VideoWriter {
 
     /// Flushes delayed frames out of the encoder, writes the trailer and closes the file.
     public func finish() throws {
-        guard !finished else { return }
-        finished = true
-        defer { release() }
-        try drainEncoder(sending: nil)
-        guard let formatContext else { return }
-        let status = av_write_trailer(formatContext)
+        guard let session else { return }
+        defer { self.session = nil }
+        try drainEncoder(session, sending: nil)
+        let status = av_write_trailer(session.output.pointer)
         guard status >= 0 else {
             throw MediaError.encodeFailed("cannot write the trailer of \(options.path): \(ffmpegErrorString(status))")
         }
@@ -234,19 +214,21 @@ public final class VideoWriter {
         }
     }
 
-    /// The reusable input frame; the encoder may still reference its buffers, hence make_writable.
-    private func writableFrame() throws -> UnsafeMutablePointer<AVFrame> {
-        guard !finished, let frame else {
+    /// The open session, its reusable input frame made writable: the encoder may still
+    /// reference the frame's buffers.
+    private func writableSession() throws -> Session {
+        guard let session else {
             throw MediaError.encodeFailed("write after finish() on \(options.path)")
         }
-        let status = av_frame_make_writable(frame)
+        let status = av_frame_make_writable(session.frame.pointer)
         guard status >= 0 else {
             throw MediaError.encodeFailed("frame not writable: \(ffmpegErrorString(status))")
         }
-        return frame
+        return session
     }
 
-    private func encode(_ frame: UnsafeMutablePointer<AVFrame>, pts: Int64?) throws {
+    private func encode(_ session: Session, pts: Int64?) throws {
+        let frame = session.frame.pointer
         let framePts = pts ?? nextPts
         if let lastPts, framePts <= lastPts {
             throw MediaError.encodeFailed("frame pts \(framePts) does not increase (previous \(lastPts)) in \(options.path)")
@@ -254,45 +236,21 @@ public final class VideoWriter {
         frame.pointee.pts = framePts
         lastPts = framePts
         nextPts = framePts + 1
-        if let codecContext { applyFixedQuantiser(to: frame, from: codecContext) }
-        try drainEncoder(sending: frame)
+        applyFixedQuantiser(to: frame, from: session.encoder.pointer)
+        try drainEncoder(session, sending: session.frame)
     }
 
     /// Sends `frame` (nil = flush) and muxes every packet the encoder has ready.
-    private func drainEncoder(sending frame: UnsafeMutablePointer<AVFrame>?) throws {
-        guard let codecContext, let formatContext, let packet else { return }
-        var status = avcodec_send_frame(codecContext, frame)
-        guard status >= 0 else {
-            throw MediaError.encodeFailed("sending a frame to \(options.codec): \(ffmpegErrorString(status))")
-        }
-        while true {
-            status = avcodec_receive_packet(codecContext, packet)
-            if status == blurd_averror_eagain() || status == blurd_averror_eof() { return }
-            guard status >= 0 else {
-                throw MediaError.encodeFailed("encoding with \(options.codec): \(ffmpegErrorString(status))")
-            }
-            av_packet_rescale_ts(packet, codecContext.pointee.time_base, stream.pointee.time_base)
+    private func drainEncoder(_ session: Session, sending frame: FFmpegFrame?) throws {
+        let stream = session.stream
+        try session.encoder.encode(frame, into: session.packet, encoderName: options.codec) { packet in
+            av_packet_rescale_ts(packet, session.encoder.pointer.pointee.time_base, stream.pointee.time_base)
             packet.pointee.stream_index = stream.pointee.index
             // av_interleaved_write_frame takes the packet's reference, leaving it blank for reuse.
-            status = av_interleaved_write_frame(formatContext, packet)
+            let status = av_interleaved_write_frame(session.output.pointer, packet)
             guard status >= 0 else {
                 throw MediaError.encodeFailed("writing to \(options.path): \(ffmpegErrorString(status))")
             }
         }
-    }
-
-    private func release() {
-        av_frame_free(&frame)
-        av_packet_free(&packet)
-        FFmpegLogLabels.shared.freeCodecContext(&codecContext)
-        if let formatContext {
-            if fileOpened {
-                FFmpegLogLabels.shared.unregister(UnsafeMutableRawPointer(formatContext.pointee.pb))
-                avio_closep(&formatContext.pointee.pb)
-            }
-            FFmpegLogLabels.shared.freeOutput(formatContext)
-            self.formatContext = nil
-        }
-        fileOpened = false
     }
 }
