@@ -71,6 +71,7 @@ let package = Package(
                     dependencies: ["BlurdPipeline", "BlurdAnalysis", "BlurdMedia", "BlurdCore", "BlurdSegmenter", "BlurdTestSupport"]),
         .testTarget(name: "BlurdOutputTests", dependencies: ["BlurdOutput", "BlurdPipeline", "BlurdAnalysis", "BlurdMedia", "BlurdCore", "BlurdTestSupport"]),
         .testTarget(name: "BlurdServiceTests", dependencies: ["BlurdService", "BlurdPipeline", "BlurdAnalysis", "BlurdOutput", "BlurdMedia", "BlurdCore", "BlurdTestSupport",
+                                                     "BlurdSegmenter", "BlurdTraining",
                                                      .product(name: "Yams", package: "Yams")]),
         // Runs the built `blurd` binary end to end.
         .testTarget(name: "BlurdCLITests", dependencies: ["BlurdMedia", "BlurdCore", "BlurdTestSupport"]),

@@ -126,9 +126,15 @@ public final class CNNAnalyzer: FrameAnalyzer {
 }
 
 /// Why the CNN analyzer cannot judge a frame.
-public enum CNNAnalyzerError: Error, CustomStringConvertible {
+public enum CNNAnalyzerError: BlurdError {
     /// The net produced NaN or infinity: the model file's weights are broken.
     case nonFiniteOutput
+
+    /// It happens while frames are analysed, after the input opened.
+    public var exitCode: Int32 { 7 }
+
+    /// A live stream reconnects after it, as after any failure while analysing.
+    public var isRetryable: Bool { true }
 
     public var description: String {
         switch self {

@@ -1,4 +1,4 @@
-import BlurdImaging
+import BlurdCore
 import CFFmpeg
 
 /// The loop behind `VideoSource.nextFrame`: reads packets, decodes them, samples the frames by

@@ -1,5 +1,7 @@
+import BlurdCore
+
 /// Errors raised by the media layer, each mapped to a distinct, documented process exit code.
-public enum MediaError: Error, CustomStringConvertible, Equatable {
+public enum MediaError: BlurdError, Equatable {
     /// The input path does not exist.
     case fileNotFound(String)
     /// The input opened but holds no video stream (e.g. audio only).
@@ -27,6 +29,15 @@ public enum MediaError: Error, CustomStringConvertible, Equatable {
         case .unsupportedCodec: return 6
         case .ioError: return 7
         case .encodeFailed: return 8
+        }
+    }
+
+    /// A live input that is missing, unreachable, without video or failing to read may come
+    /// back; a codec this build lacks, a bad option or a failing encoder stays so.
+    public var isRetryable: Bool {
+        switch self {
+        case .fileNotFound, .openFailed, .noVideoStream, .ioError: return true
+        case .unsupportedCodec, .invalidOption, .encodeFailed: return false
         }
     }
 

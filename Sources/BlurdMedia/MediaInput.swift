@@ -45,7 +45,9 @@ struct MediaInput {
         } else if formatContext.pointee.duration != blurd_nopts_value(), formatContext.pointee.duration > 0 {
             duration = Double(formatContext.pointee.duration) / Double(AV_TIME_BASE)
         }
-        let isLive = pipeInput != nil || Self.isLive(options, formatContext)
+        // The one rule of liveness: what the URL names (network, pipe, FIFO, device), or a demuxer
+        // that reads no file (a grabber).
+        let isLive = options.namesLiveInput || Self.readsNoFile(formatContext)
         let hasRate = guessedRate.num > 0 && guessedRate.den > 0
         info = StreamInfo(width: width, height: height,
                           frameRate: hasRate ? av_q2d(guessedRate) : nil,
@@ -200,12 +202,9 @@ struct MediaInput {
         !url.contains("://") && !url.hasPrefix("pipe:") && !url.hasPrefix("file:")
     }
 
-    /// Whether an input that is not read through a `PipeInput` (every pipe is live) is live.
-    private static func isLive(_ options: VideoSourceOptions, _ formatContext: UnsafeMutablePointer<AVFormatContext>) -> Bool {
-        let url = options.url
-        if url.hasPrefix("/dev/") { return true }
-        if url.contains("://") && !url.hasPrefix("file://") { return true }
-        if let inputFormat = formatContext.pointee.iformat, (inputFormat.pointee.flags & AVFMT_NOFILE) != 0 { return true }
-        return false
+    /// Whether the opened demuxer reads no file (AVFMT_NOFILE: devices and grabbers).
+    private static func readsNoFile(_ formatContext: UnsafeMutablePointer<AVFormatContext>) -> Bool {
+        guard let inputFormat = formatContext.pointee.iformat else { return false }
+        return (inputFormat.pointee.flags & AVFMT_NOFILE) != 0
     }
 }

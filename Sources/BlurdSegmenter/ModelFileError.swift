@@ -1,5 +1,7 @@
+import BlurdCore
+
 /// Why a model file was rejected.
-public enum ModelFileError: Error, CustomStringConvertible, Equatable {
+public enum ModelFileError: BlurdError, Equatable {
     case truncated(needed: Int, available: Int)
     case badMagic
     case unsupportedVersion(UInt32)
@@ -29,6 +31,13 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
             return why
         }
     }
+
+    /// A model that cannot be used, as given by an option or a config value.
+    public var exitCode: Int32 { 2 }
+
+    /// A stream's model is loaded and checked before its first connection, which fails the
+    /// stream outright; met during a connection, it is retried like any analyzer failure.
+    public var isRetryable: Bool { true }
 
     private func hex(_ v: UInt32) -> String { "0x" + String(v, radix: 16) }
 }

@@ -1,5 +1,7 @@
+import BlurdCore
+
 /// A `NetworkSpec` that cannot be built: the message names the layer and what is wrong.
-public struct NetworkSpecError: Error, CustomStringConvertible, Equatable {
+public struct NetworkSpecError: BlurdError, Equatable {
     public let layer: Int
     public let reason: String
 
@@ -9,4 +11,11 @@ public struct NetworkSpecError: Error, CustomStringConvertible, Equatable {
     }
 
     public var description: String { "network spec layer \(layer): \(reason)" }
+
+    /// The model's network cannot be built: a model unusable as an option or config value.
+    public var exitCode: Int32 { 2 }
+
+    /// A stream's model is loaded and checked before its first connection, which fails the
+    /// stream outright; met during a connection, it is retried like any analyzer failure.
+    public var isRetryable: Bool { true }
 }

@@ -4,9 +4,16 @@ import Dispatch
 import Foundation
 
 /// Why a network cannot run in int8.
-public struct QuantizedNetworkError: Error, CustomStringConvertible {
+public struct QuantizedNetworkError: BlurdError {
     public let description: String
     init(_ description: String) { self.description = description }
+
+    /// A model without an int8 form, used in int8: unusable as an option or config value.
+    public var exitCode: Int32 { 2 }
+
+    /// A stream's model is loaded and checked before its first connection, which fails the
+    /// stream outright; met during a connection, it is retried like any analyzer failure.
+    public var isRetryable: Bool { true }
 }
 
 /// The int8 form of a `Network`: u8 activations, s8 weights, int32 sums, fused requantize.

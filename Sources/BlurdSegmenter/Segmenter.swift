@@ -2,9 +2,16 @@ import BlurdCore
 import Foundation
 
 /// Why a `Segmenter` cannot be built.
-public struct SegmenterError: Error, CustomStringConvertible {
+public struct SegmenterError: BlurdError {
     public let description: String
     init(_ description: String) { self.description = description }
+
+    /// A model or tile size that cannot be used, as given by an option or a config value.
+    public var exitCode: Int32 { 2 }
+
+    /// A stream's model is loaded and checked before its first connection, which fails the
+    /// stream outright; met during a connection, it is retried like any analyzer failure.
+    public var isRetryable: Bool { true }
 }
 
 /// Runs a segmentation net over whole frames, tile by tile, in parallel.

@@ -1,6 +1,8 @@
+import BlurdCore
+
 /// Failures of the daemon itself (configuration, systemd notification, HTTP listener), as
 /// opposed to a stream's media errors, which the supervisor retries.
-public enum ServiceError: Error, CustomStringConvertible, Equatable {
+public enum ServiceError: BlurdError, Equatable {
     /// The configuration file is missing, unreadable, not YAML, or fails validation.
     case config(String)
     /// `$NOTIFY_SOCKET` is malformed or the datagram could not be sent.
@@ -9,6 +11,18 @@ public enum ServiceError: Error, CustomStringConvertible, Equatable {
     case listenAddress(String)
     /// On shutdown, some stream had not drained within `shutdown_timeout_s`.
     case shutdownTimeout(seconds: Double)
+
+    /// A bad config file, listen address or `$NOTIFY_SOCKET` is a bad config value; streams
+    /// that did not drain left their outputs unfinished.
+    public var exitCode: Int32 {
+        switch self {
+        case .config, .listenAddress, .notify: return 2
+        case .shutdownTimeout: return 8
+        }
+    }
+
+    /// The daemon's own failures: none belongs to one stream, so none is a stream's to retry.
+    public var isRetryable: Bool { false }
 
     public var description: String {
         switch self {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BlurdCore
 import BlurdMedia
 import BlurdOutput
 import BlurdAnalysis
@@ -97,12 +98,8 @@ struct AnalyzeCommand: ParsableCommand {
     func run() throws {
         do {
             try analyze()
-        } catch let error as MediaError {
-            throw fail(error.description, code: error.exitCode)
-        } catch let error as OutputError {
-            throw fail(error.description, code: error.exitCode)
-        } catch let error as ReportError {
-            throw fail(error.description, code: error.exitCode)
+        } catch let error as BlurdError {
+            throw fail(error)
         }
     }
 
@@ -199,13 +196,5 @@ struct AnalyzeCommand: ParsableCommand {
             + "\(summary.noTextureFrames) no_texture, \(timing)"
             + (summary.interrupted ? " (interrupted)\n" : "\n")
         FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    /// Prints one error line to stderr, after any held-back FFmpeg counts, and returns the exit
-    /// code to throw.
-    private func fail(_ message: String, code: Int32) -> ExitCode {
-        FFmpegLog.flush()
-        FileHandle.standardError.write(Data("blurd: error: \(message)\n".utf8))
-        return ExitCode(code)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BlurdCore
 import BlurdOutput
 import Foundation
 
@@ -51,16 +52,9 @@ struct ReportCommand: ParsableCommand {
             let line = "blurd: \(frames.count) frames, \(report.segments.count) soft segment(s) at "
                 + String(format: "%.3f", rate) + " fps (\(timecode) timecode)\n"
             FileHandle.standardError.write(Data(line.utf8))
-        } catch let error as ReportError {
-            throw fail(error.description, code: error.exitCode)
-        } catch let error as OutputError {
-            throw fail(error.description, code: error.exitCode)
+        } catch let error as BlurdError {
+            throw fail(error)
         }
-    }
-
-    private func fail(_ message: String, code: Int32) -> ExitCode {
-        FileHandle.standardError.write(Data("blurd: error: \(message)\n".utf8))
-        return ExitCode(code)
     }
 }
 

@@ -1,6 +1,8 @@
+import BlurdCore
+
 /// Failures making soft-shot reports. Bad criteria are usage errors (exit code 2); an unreadable
 /// or malformed score log is an input error (exit code 7, like a failed read).
-public enum ReportError: Error, CustomStringConvertible, Equatable {
+public enum ReportError: BlurdError, Equatable {
     case invalidCriteria(String)
     case unreadableLog(path: String, reason: String)
     case malformedLog(path: String, line: Int, reason: String)
@@ -12,6 +14,9 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
         case .unreadableLog, .malformedLog, .malformedCSV: return 7
         }
     }
+
+    /// Bad criteria or a bad log stay bad when read again.
+    public var isRetryable: Bool { false }
 
     public var description: String {
         switch self {

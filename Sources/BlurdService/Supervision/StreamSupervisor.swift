@@ -1,3 +1,4 @@
+import BlurdCore
 import BlurdMedia
 import BlurdOutput
 import BlurdAnalysis
@@ -229,13 +230,9 @@ public final class StreamSupervisor: @unchecked Sendable {
 
     private func classify(_ error: Error, live: Bool, analysed: Int) -> Outcome {
         let text = "\(error)"
-        switch error {
-        case MediaError.unsupportedCodec, MediaError.invalidOption, MediaError.encodeFailed, is OutputError:
-            return .fatal(text)
-        default:
-            if !live { return .fatal(text) }
-            return analysed > 0 ? .analysedFrames(text) : .ended(text)
-        }
+        // An error from outside blurd says nothing about retrying: a live source may recover.
+        guard live, (error as? BlurdError)?.isRetryable ?? true else { return .fatal(text) }
+        return analysed > 0 ? .analysedFrames(text) : .ended(text)
     }
 
     private var isStopping: Bool { condition.withLock { stopRequested } }

@@ -1,9 +1,24 @@
+import BlurdCore
+
 /// Failures of photo loading and sample synthesis.
-public enum SynthesisError: Error, CustomStringConvertible, Equatable {
+public enum SynthesisError: BlurdError, Equatable {
     case invalidConfiguration(String)
     case missingSplitList(String)
     case emptyLibrary(String)
     case photoTooSmall(name: String, width: Int, height: Int, needed: Int)
+
+    /// A bad setting is a bad option, a missing split list a missing input file, and photos
+    /// that cannot be used a failure to read the input.
+    public var exitCode: Int32 {
+        switch self {
+        case .invalidConfiguration: return 2
+        case .missingSplitList: return 3
+        case .emptyLibrary, .photoTooSmall: return 7
+        }
+    }
+
+    /// No stream meets it, and the same settings and photos fail the same way again.
+    public var isRetryable: Bool { false }
 
     public var description: String {
         switch self {
