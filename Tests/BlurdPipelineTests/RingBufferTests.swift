@@ -89,6 +89,29 @@ final class RingBufferTests: XCTestCase {
         XCTAssertEqual(bySequence.map(\.1), bySequence.map(\.1).sorted())
     }
 
+    /// A slot acquired and handed back unfilled (the producer's input ended) drops nothing: the
+    /// newest items stay queued.
+    func testDropOldestDropsOnlyWhenANewItemIsPublished() {
+        let ring = RingBuffer<Int>(capacity: 3, policy: .dropOldest) { -1 }
+        for value in 0..<5 {
+            guard let slot = ring.acquire() else { return XCTFail("acquire returned nil before close") }
+            slot.element = value
+            ring.publish(slot)
+        }
+        XCTAssertEqual(ring.counters.dropped, 2)
+        guard let unused = ring.acquire() else { return XCTFail("no spare slot for the producer") }
+        ring.recycle(unused)
+        ring.close()
+        var values: [Int] = []
+        while let delivery = ring.take() {
+            values.append(delivery.slot.element)
+            ring.recycle(delivery.slot)
+        }
+        XCTAssertEqual(values, [2, 3, 4])
+        XCTAssertEqual(ring.counters.dropped, 2)
+        XCTAssertEqual(ring.counters.produced, ring.counters.delivered + ring.counters.dropped)
+    }
+
     func testSlotsAreReusedInPlace() {
         let capacity = 3
         let ring = RingBuffer<GrayImage>(capacity: capacity, policy: .block) { GrayImage(width: 64, height: 32) }

@@ -14,6 +14,8 @@ final class CountingSource: FrameSource {
     private let lock = NSLock()
     private var interrupted = false
     private(set) var delivered = 0
+    /// Opened when the source has delivered its last frame.
+    let ended = Gate()
 
     init(count: Int?) { self.count = count }
 
@@ -27,7 +29,10 @@ final class CountingSource: FrameSource {
     func nextFrame(into luma: inout GrayImage) throws -> FrameMeta? {
         let stop = lock.withLock { interrupted }
         if stop { return nil }
-        if let count, delivered >= count { return nil }
+        if let count, delivered >= count {
+            ended.open()
+            return nil
+        }
         let index = delivered
         delivered += 1
         luma.pixels.withUnsafeMutableBufferPointer { pixels in
@@ -42,6 +47,39 @@ final class CountingSource: FrameSource {
     func interrupt() { lock.withLock { interrupted = true } }
 
     static func index(of luma: GrayImage) -> Int { Int(luma.pixels[0]) | Int(luma.pixels[1]) << 8 }
+}
+
+/// A one-way gate: `wait` blocks until `open` has been called, from any thread.
+final class Gate: @unchecked Sendable {
+    // NSCondition guards `isOpen`; nothing else is stored.
+    private let condition = NSCondition()
+    private var isOpen = false
+
+    func open() {
+        condition.withLock {
+            isOpen = true
+            condition.broadcast()
+        }
+    }
+
+    func wait() {
+        condition.withLock { while !isOpen { condition.wait() } }
+    }
+}
+
+/// Analyses nothing until `gate` opens, then reads the frame index back from the pixels: with
+/// the gate opened at the source's end, the ring is full for the whole input, however loaded
+/// the machine, so what drop-oldest does is certain rather than a race.
+final class GatedAnalyzer: FrameAnalyzer {
+    private let gate: Gate
+
+    init(gate: Gate) { self.gate = gate }
+
+    func analyze(_ luma: GrayImage) throws -> FrameAnalysis {
+        gate.wait()
+        return FrameAnalysis(state: .ok, score: Double(CountingSource.index(of: luma)), blurredFraction: 0,
+                             map: BlurMap(width: 1, height: 1))
+    }
 }
 
 /// Reads the frame index back from the pixels and sleeps a random 0–3 ms, so workers finish

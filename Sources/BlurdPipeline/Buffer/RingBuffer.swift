@@ -9,6 +9,11 @@
 /// consumer. Consumers may hold slots for as long as they like (the pipeline keeps them until the
 /// ordered sink has written the frame); the producer then waits even under `.dropOldest`, because
 /// only queued, untaken items may be dropped.
+///
+/// Under `.dropOldest` the oldest queued item is dropped when a new one is *published*, not when
+/// the producer asks for a slot: a slot the producer acquires and hands back unfilled (the input
+/// ended, or a stop came) must not cost a real item, or every end of a live input would lose its
+/// newest frame. For that the ring holds one slot more than the queue's capacity.
 public final class RingBuffer<Element>: @unchecked Sendable {
     /// Storage for one item. Only its current owner may touch `element`.
     public final class Slot: @unchecked Sendable {
@@ -37,7 +42,11 @@ public final class RingBuffer<Element>: @unchecked Sendable {
         public var maxOccupancy = 0
     }
 
+    /// Items the queue holds at most.
     public let capacity: Int
+    /// Slots in all: `capacity`, plus the producer's spare under `.dropOldest`. Items handed to
+    /// consumers and not yet recycled are at most this many.
+    public let slotCount: Int
     public let policy: DropPolicy
 
     private let slots: [Slot]
@@ -51,41 +60,42 @@ public final class RingBuffer<Element>: @unchecked Sendable {
     private var closed = false
     private var counts = Counters()
 
-    /// Creates `capacity` slots, each holding `makeElement()`.
+    /// Creates `slotCount` slots, each holding `makeElement()`.
     public init(capacity: Int, policy: DropPolicy, makeElement: () throws -> Element) rethrows {
         precondition(capacity > 0, "ring buffer capacity must be positive")
         self.capacity = capacity
+        self.slotCount = policy == .dropOldest ? capacity + 1 : capacity
         self.policy = policy
         var slots: [Slot] = []
-        slots.reserveCapacity(capacity)
-        for index in 0..<capacity {
+        slots.reserveCapacity(slotCount)
+        for index in 0..<slotCount {
             slots.append(Slot(element: try makeElement(), index: index))
         }
         self.slots = slots
-        self.freeList = Array((0..<capacity).reversed())
+        self.freeList = Array((0..<slotCount).reversed())
         self.queue = [Int](repeating: 0, count: capacity)
     }
 
-    /// Producer: a slot to fill, or nil once the buffer is closed. Waits while every slot is
-    /// taken; under `.dropOldest` it reclaims the oldest queued item instead (counted as dropped).
+    /// Producer: a slot to fill, or nil once the buffer is closed. Waits while no slot is free
+    /// (under `.dropOldest` only while consumers hold every slot: `publish` keeps one free).
     public func acquire() -> Slot? {
         lock.lock()
         defer { lock.unlock() }
         while true {
             if closed { return nil }
             if let index = freeList.popLast() { return slots[index] }
-            if policy == .dropOldest, queueCount > 0 {
-                let index = popQueueHead()
-                counts.dropped += 1
-                return slots[index]
-            }
             lock.wait(.notFull)
         }
     }
 
-    /// Producer: queues a filled slot for the consumers.
+    /// Producer: queues a filled slot for the consumers. Under `.dropOldest`, when no slot would
+    /// be left free for the next item, the oldest queued item is dropped first (counted).
     public func publish(_ slot: Slot) {
         lock.withLock {
+            if policy == .dropOldest, freeList.isEmpty, queueCount > 0 {
+                freeList.append(popQueueHead())
+                counts.dropped += 1
+            }
             precondition(queueCount < capacity, "ring buffer queue overflow")
             queue[(queueHead + queueCount) % capacity] = slot.index
             queueCount += 1

@@ -3,8 +3,8 @@ import BlurdMedia
 /// Restores frame order after workers finish out of order, writes to the sinks, and only then
 /// returns each frame's ring slot, so the pictures a sink sees are never overwritten under it.
 ///
-/// A sequence can be at most `capacity` ahead of the next one to write (every outstanding frame
-/// holds a slot), so pending entries live in a fixed array indexed by `sequence % capacity`.
+/// A sequence can be at most `slotCount` ahead of the next one to write (every outstanding frame
+/// holds a slot), so pending entries live in a fixed array indexed by `sequence % slotCount`.
 final class OrderedWriter: @unchecked Sendable {
     private struct Pending {
         var result: FrameResult?
@@ -23,7 +23,7 @@ final class OrderedWriter: @unchecked Sendable {
     init(sinks: [FrameSink], ring: RingBuffer<FrameSlot>) {
         self.sinks = sinks
         self.ring = ring
-        self.pending = [Pending?](repeating: nil, count: ring.capacity)
+        self.pending = [Pending?](repeating: nil, count: ring.slotCount)
     }
 
     /// Hands over the frame with delivery `sequence`; `result` is nil when the frame was not
