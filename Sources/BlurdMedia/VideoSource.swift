@@ -48,11 +48,12 @@ public final class VideoSource {
     }
 
     /// Like `nextFrame(into:)`, and also writes the frame at full resolution into `fullFrame`
-    /// (reusing its storage). An odd side is scaled to the even size below
-    /// it (721×405 → 720×404: a squeeze of one column or row), as 4:2:0 needs even sizes.
+    /// (reusing its storage), at `StreamInfo.fullFrameWidth`×`fullFrameHeight`: an odd side is
+    /// scaled to the even size below it (721×405 → 720×404: a squeeze of one column or row), as
+    /// 4:2:0 needs even sizes.
     public func nextFrame(into luma: inout GrayImage, fullFrame: inout YUV420Image) throws -> FrameMeta? {
         try decoding.nextFrame(into: &luma, audioHandler: audioPacketHandler) { frame in
-            let width = max(2, info.width & ~1), height = max(2, info.height & ~1)
+            let width = info.fullFrameWidth, height = info.fullFrameHeight
             let scaler = fullFrameScaler
                 ?? FrameScaler(targetWidth: width, targetHeight: height, targetFormat: AV_PIX_FMT_YUV420P,
                                logLabel: options.logLabel)
