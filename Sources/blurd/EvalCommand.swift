@@ -32,7 +32,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Score the analyzers on a robustness set (a folder with cases.csv) instead.")
     var robustness: String?
     @Option(help: "Analysis size of --robustness: long side in pixels.")
-    var size = 640
+    var size = VideoSourceOptions.defaultAnalysisLongSide
     @Option(help: "Photographs for --synthetic (its validation split is used).")
     var photos = "data/photos"
     @Option(help: "Crop side of --synthetic samples, in pixels.")
@@ -55,7 +55,9 @@ struct EvalCommand: ParsableCommand {
         if [datasetMode, synthetic != nil, robustness != nil].filter({ $0 }).count != 1 {
             throw ValidationError("give either --images and --masks, or --synthetic N, or --robustness DIR")
         }
-        guard size >= 16 else { throw ValidationError("--size must be at least 16") }
+        guard size >= VideoSourceOptions.minimumAnalysisLongSide else {
+            throw ValidationError("--size must be at least \(VideoSourceOptions.minimumAnalysisLongSide)")
+        }
         if datasetMode && (images == nil || masks == nil) { throw ValidationError("--images and --masks go together") }
         if let synthetic, synthetic <= 0 { throw ValidationError("--synthetic needs a positive count") }
         guard blurredValue == 0 || blurredValue == 255 else { throw ValidationError("--blurred-value is 255 or 0") }
