@@ -1,4 +1,5 @@
 import BlurdAnalysis
+import BlurdMedia
 import BlurdSegmenter
 
 /// How well a model does on real video with a known answer: the mean region IoU (over the
@@ -29,7 +30,7 @@ public struct CheckpointSelection: Sendable {
     public let analysisLongSide: Int
 
     /// Reads the set's manifest and keeps its sharp and region cases; it needs some of each.
-    public init(directory: String, analysisLongSide: Int = 640) throws {
+    public init(directory: String, analysisLongSide: Int = VideoSourceOptions.defaultAnalysisLongSide) throws {
         let all = try RobustnessManifest.read(directory: directory)
         cases = all.filter { $0.kind == .sharp || $0.kind == .region }
         guard cases.contains(where: { $0.kind == .sharp }), cases.contains(where: { $0.kind == .region }) else {

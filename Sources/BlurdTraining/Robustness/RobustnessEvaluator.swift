@@ -7,7 +7,7 @@ import BlurdAnalysis
 public enum RobustnessEvaluator {
     /// Results in case order, methods in the given order within each case. `progress` hears
     /// each case name before it is scored.
-    public static func evaluate(cases: [RobustnessCase], methods: [RobustnessMethod], analysisLongSide: Int = 640,
+    public static func evaluate(cases: [RobustnessCase], methods: [RobustnessMethod], analysisLongSide: Int = VideoSourceOptions.defaultAnalysisLongSide,
                                 progress: (String) -> Void = { _ in }) throws -> [RobustnessCaseResult] {
         let analyzers = try methods.map { try $0.makeAnalyzer() }
         var results: [RobustnessCaseResult] = []
