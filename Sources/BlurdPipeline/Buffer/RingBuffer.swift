@@ -9,8 +9,12 @@
 /// consumer. Consumers may hold slots for as long as they like (the pipeline keeps them until the
 /// ordered sink has written the frame); the producer then waits even under `.dropOldest`, because
 /// only queued, untaken items may be dropped.
+// Unchecked: every `var` is read and written only while holding `lock`, whose two conditions
+// the producer and consumers wait on; elements are guarded by slot ownership (see `Slot`).
 public final class RingBuffer<Element>: @unchecked Sendable {
     /// Storage for one item. Only its current owner may touch `element`.
+    // Unchecked: by the protocol above a slot has exactly one owner at a time, and each handover
+    // (acquire, publish, take, recycle) passes through `lock`, which orders the accesses.
     public final class Slot: @unchecked Sendable {
         public var element: Element
         fileprivate let index: Int
@@ -23,7 +27,7 @@ public final class RingBuffer<Element>: @unchecked Sendable {
 
     /// An item handed to a consumer. `sequence` counts deliveries from 0 without gaps (dropped
     /// items never get one), so consumers can restore the order in which items were queued.
-    public struct Delivery: @unchecked Sendable {
+    public struct Delivery: Sendable {
         public let sequence: Int
         public let slot: Slot
     }
