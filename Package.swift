@@ -76,5 +76,5 @@ let package = Package(
         // Runs the built `blurd` binary end to end.
         .testTarget(name: "BlurdCLITests", dependencies: ["BlurdMedia", "BlurdCore", "BlurdTestSupport"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

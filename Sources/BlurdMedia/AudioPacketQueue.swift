@@ -1,4 +1,4 @@
-import Foundation
+import Synchronization
 
 /// The audio packets a `VideoSource` reads for pass-through (`VideoSourceOptions.copyAudio`),
 /// held until the sink that muxes them beside the pictures takes them. The source appends on the
@@ -6,12 +6,11 @@ import Foundation
 ///
 /// Audio is not per frame, so it does not travel in the pipeline's ring with the pictures; it is
 /// bounded by the run, since a sink takes everything up to each frame it writes.
-public final class AudioPacketQueue: @unchecked Sendable {
+public final class AudioPacketQueue: Sendable {
     /// The copied audio stream the packets belong to.
     public let stream: CopiedStream
-    // Guards `packets`; the queue is shared by the decoder thread and the writer thread.
-    private let lock = NSLock()
-    private var packets: [MediaPacket] = []
+    // Shared by the decoder thread and the writer thread.
+    private let packets = Mutex<[MediaPacket]>([])
 
     /// A queue fed by `source`'s audio, or nil when the source copies no audio.
     public static func attached(to source: VideoSource) -> AudioPacketQueue? {
@@ -26,12 +25,12 @@ public final class AudioPacketQueue: @unchecked Sendable {
     }
 
     private func append(_ packet: MediaPacket) {
-        lock.withLock { packets.append(packet) }
+        packets.withLock { $0.append(packet) }
     }
 
     /// Every packet read so far, in read order.
     public func takeAll() -> [MediaPacket] {
-        lock.withLock {
+        packets.withLock { packets in
             defer { packets.removeAll(keepingCapacity: true) }
             return packets
         }
@@ -40,7 +39,7 @@ public final class AudioPacketQueue: @unchecked Sendable {
     /// The packets read so far that start before `seconds` (or have no timestamp), in read
     /// order; the later ones stay for a later call (the next file of a cut recording).
     public func take(before seconds: Double) -> [MediaPacket] {
-        lock.withLock {
+        packets.withLock { packets in
             var taken: [MediaPacket] = [], kept: [MediaPacket] = []
             for packet in packets {
                 if let start = packet.seconds, start >= seconds { kept.append(packet) } else { taken.append(packet) }

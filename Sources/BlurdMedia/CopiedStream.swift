@@ -2,6 +2,7 @@ import CFFmpeg
 
 /// A non-video input stream (audio) whose packets are passed through to an output unchanged:
 /// its codec parameters, copied out of the input so they outlive it.
+// Unchecked: `parameters` is written only in init and only read (copied into outputs) after it.
 public final class CopiedStream: @unchecked Sendable {
     /// Owned; immutable after init, hence safe to share.
     let parameters: UnsafeMutablePointer<AVCodecParameters>

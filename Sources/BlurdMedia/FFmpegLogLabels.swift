@@ -1,5 +1,5 @@
 import CFFmpeg
-import Foundation
+import Synchronization
 
 /// Which stream each libav* context logs for. `FFmpegLogRouter` looks up the context of every
 /// message here and adds its label as `stream` metadata, and rate-limits each stream's messages
@@ -13,20 +13,19 @@ import Foundation
 /// Contexts that libav* makes internally (a network protocol's connection, the probing decoders
 /// of avformat_find_stream_info, parsers) cannot be registered; they log on the thread that
 /// called into libav*, so an owner also binds `callerLabel` around such calls.
-final class FFmpegLogLabels: @unchecked Sendable {
+final class FFmpegLogLabels: Sendable {
     static let shared = FFmpegLogLabels()
 
     /// The label of the stream the current thread is calling into libav* for, if bound.
     @TaskLocal static var callerLabel: String?
 
-    private let lock = NSLock()
-    private var labels: [UInt: String] = [:]
+    private let labels = Mutex<[UInt: String]>([:])
 
     /// Labels `context`'s messages (a pointer to a struct starting with an `AVClass *`, or a
     /// custom AVIOContext); a nil label leaves them unlabelled.
     func register(_ context: UnsafeMutableRawPointer, label: String?) {
         guard let label else { return }
-        lock.withLock { labels[UInt(bitPattern: context)] = label }
+        labels.withLock { $0[UInt(bitPattern: context)] = label }
     }
 
     /// Like `register(_:label:)`, for a codec context: its `opaque` is pointed at itself, so the
@@ -41,14 +40,14 @@ final class FFmpegLogLabels: @unchecked Sendable {
     /// Forgets `context`, before it is freed; nil and contexts never registered are ignored.
     func unregister(_ context: UnsafeMutableRawPointer?) {
         guard let context else { return }
-        lock.withLock { labels[UInt(bitPattern: context)] = nil }
+        labels.withLock { $0[UInt(bitPattern: context)] = nil }
     }
 
     /// Forgets `context` after libav* freed it itself (avformat_open_input on failure): by then
     /// the address may already be another stream's context, whose entry is left alone.
     func unregisterFreed(_ context: UnsafeMutableRawPointer, label: String?) {
         guard let label else { return }
-        lock.withLock {
+        labels.withLock { labels in
             if labels[UInt(bitPattern: context)] == label { labels[UInt(bitPattern: context)] = nil }
         }
     }
@@ -60,12 +59,12 @@ final class FFmpegLogLabels: @unchecked Sendable {
     }
 
     private func registeredLabel(of context: UnsafeMutableRawPointer) -> String? {
-        if let label = lock.withLock({ labels[UInt(bitPattern: context)] }) { return label }
+        if let label = labels.withLock({ $0[UInt(bitPattern: context)] }) { return label }
         // A decoder thread's copy of a registered codec context: `opaque` names the original.
         let contextClass = context.assumingMemoryBound(to: UnsafePointer<AVClass>?.self).pointee
         guard let contextClass, contextClass == avcodec_get_class(),
               let original = context.assumingMemoryBound(to: AVCodecContext.self).pointee.opaque,
               original != context else { return nil }
-        return lock.withLock { labels[UInt(bitPattern: original)] }
+        return labels.withLock { $0[UInt(bitPattern: original)] }
     }
 }

@@ -6,6 +6,8 @@ import Logging
 /// Receives every libav* log message (installed with av_log_set_callback by `FFmpegLog`) and
 /// writes it to a swift-log `Logger`, rate-limited per stream and kind of message. Called on
 /// whichever thread logs (demuxing, decoder threads), hence the lock.
+// Unchecked: `logger` and `limiter` are used only while holding `lock`. (A Mutex cannot hold
+// them: the limiter is handed a closure over the C va_list, which its region check rejects.)
 final class FFmpegLogRouter: @unchecked Sendable {
     /// Messages of one kind from one stream: the same context class (all codec contexts share
     /// one) and the same format string, so "error while decoding MB 3 4" and "… MB 7 9" are one

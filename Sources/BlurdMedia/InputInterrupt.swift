@@ -6,6 +6,8 @@ import CFFmpeg
 /// is opened holds it); a source that is not given one makes its own.
 ///
 /// `request()` is safe from any thread; the deadline is armed by the one thread reading.
+// Unchecked: `state` is allocated in init, freed in deinit, and otherwise only read and written
+// through shim.h's blurd_interrupt_* functions, which use atomics.
 public final class InputInterrupt: @unchecked Sendable {
     /// Heap-allocated so its address stays valid for the AVIOInterruptCB.
     let state: UnsafeMutablePointer<BlurdInterrupt>

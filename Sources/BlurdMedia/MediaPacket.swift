@@ -2,6 +2,8 @@ import CFFmpeg
 
 /// One compressed packet of a `CopiedStream`, owned (freed on release). Timestamps are in the
 /// stream's time base, already shifted so 0 is the video stream's start, like `FrameMeta.pts`.
+// Unchecked: the packet is filled in init and then has one user at a time: the source's thread,
+// the queue it waits in, then the one sink that muxes it.
 public final class MediaPacket: @unchecked Sendable {
     /// Owned; handed to one consumer (the muxer takes its data when it is written).
     let packet: UnsafeMutablePointer<AVPacket>

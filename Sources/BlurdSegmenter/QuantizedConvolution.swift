@@ -148,9 +148,21 @@ final class QuantizedConvolution {
             blurd_qconv_rows(source, &shape, &packed, &requant, 0, oh, scratch[0])
             return
         }
+        let job = BandJob(source: source, shape: shape, packed: packed, requant: requant, scratch: scratch)
         DispatchQueue.concurrentPerform(iterations: bands) { b in
-            var shape = shape, packed = packed, requant = requant
-            blurd_qconv_rows(source, &shape, &packed, &requant, b * oh / bands, (b + 1) * oh / bands, scratch[b])
+            var shape = job.shape, packed = job.packed, requant = job.requant
+            blurd_qconv_rows(job.source, &shape, &packed, &requant, b * oh / bands, (b + 1) * oh / bands, job.scratch[b])
         }
     }
+}
+
+/// One convolution's arguments, handed to its bands.
+// Unchecked: the pointers stay valid until concurrentPerform returns; every band reads the same
+// input and weights and writes only its own output rows and its own scratch buffer.
+private struct BandJob: @unchecked Sendable {
+    let source: UnsafePointer<UInt8>
+    let shape: blurd_qconv_shape
+    let packed: blurd_qweights
+    let requant: blurd_requant
+    let scratch: [UnsafeMutableRawPointer]
 }

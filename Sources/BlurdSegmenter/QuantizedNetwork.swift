@@ -247,11 +247,21 @@ public final class QuantizedNetwork {
         let parts = max(1, min(threads, channels))
         let perScratch = blurd_resize_scratch_bytes(to.width)
         resizeScratch.reserve(parts * perScratch)
-        let scratch = resizeScratch.bytes
+        let buffers = ResizeBuffers(src: src, dst: dst, scratch: resizeScratch.bytes)
         DispatchQueue.concurrentPerform(iterations: parts) { p in
             let c0 = p * channels / parts, c1 = (p + 1) * channels / parts
-            blurd_resize_bilinear_u8(src + c0 * from.height * from.width, c1 - c0, from.height, from.width,
-                                     dst + c0 * to.height * to.width, to.height, to.width, scratch + p * perScratch)
+            blurd_resize_bilinear_u8(buffers.src + c0 * from.height * from.width, c1 - c0, from.height, from.width,
+                                     buffers.dst + c0 * to.height * to.width, to.height, to.width,
+                                     buffers.scratch + p * perScratch)
         }
     }
+}
+
+/// A resize's memory, handed to its parts.
+// Unchecked: the pointers stay valid until concurrentPerform returns; each part reads its own
+// channels of `src` and writes only those channels of `dst` and its own slice of `scratch`.
+private struct ResizeBuffers: @unchecked Sendable {
+    let src: UnsafePointer<UInt8>
+    let dst: UnsafeMutablePointer<UInt8>
+    let scratch: UnsafeMutablePointer<UInt8>
 }

@@ -1,5 +1,6 @@
 import BlurdCore
 import Foundation
+import Synchronization
 
 /// Why a `Segmenter` cannot be built.
 public struct SegmenterError: BlurdError {
@@ -117,6 +118,7 @@ public final class Segmenter {
                                 alignment: alignment, threads: workers.count)
         }
         let tiles = layout!.tiles
+        let workers = workers, normalised = normalised, sigmoid = !endsInSigmoid
         let next = TileCounter()
         BLAS.setThreads(1)
         result.pixels.withUnsafeMutableBufferPointer { output in
@@ -125,7 +127,7 @@ public final class Segmenter {
                                   outWidth: out.width, outHeight: out.height, stride: outputStride)
                 DispatchQueue.concurrentPerform(iterations: min(workers.count, tiles.count)) { w in
                     while let t = next.take(below: tiles.count) {
-                        workers[w].run(tiles[t], job: job, normalised: normalised, sigmoid: !endsInSigmoid)
+                        workers[w].run(tiles[t], job: job, normalised: normalised, sigmoid: sigmoid)
                     }
                 }
             }
@@ -224,6 +226,8 @@ struct TileLayout {
 }
 
 /// The frame being segmented, shared read-only by the workers; each writes only its cores.
+// Unchecked: the buffers stay valid until concurrentPerform returns, `pixels` is only read, and
+// each tile writes only the output cells of its own core.
 struct TileJob: @unchecked Sendable {
     let pixels: UnsafeBufferPointer<UInt8>
     let width: Int, height: Int
@@ -233,20 +237,21 @@ struct TileJob: @unchecked Sendable {
 }
 
 /// Hands out tile indices to the workers one at a time, so a slow tile does not hold up others.
-final class TileCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
+final class TileCounter: Sendable {
+    private let next = Mutex(0)
 
     func take(below count: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < count else { return nil }
-        next += 1
-        return next - 1
+        next.withLock { next in
+            guard next < count else { return nil }
+            next += 1
+            return next - 1
+        }
     }
 }
 
 /// One thread's network and input buffer.
+// Unchecked: a Segmenter segments one frame at a time and, within a frame, worker `w` is used
+// only by concurrentPerform's iteration `w`, so each network and input buffer has one user.
 final class TileWorker: @unchecked Sendable {
     let network: TileNetwork
     private var input = Tensor(n: 1, c: 1, h: 0, w: 0)

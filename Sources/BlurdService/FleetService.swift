@@ -1,19 +1,25 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 /// The daemon's control loop as a ServiceLifecycle service: reloads the configuration on
 /// SIGHUP, sends STATUS= and (while every pipeline makes progress) WATCHDOG=1, and on graceful
 /// shutdown (SIGTERM/SIGINT) stops the streams and waits for them to drain and flush.
-final class FleetService: Service, @unchecked Sendable {
+final class FleetService: Service, Sendable {
+    /// What the last report sent; only the reporting task uses it, so its lock is never contended.
+    private struct Reported {
+        var status = ""
+        var watchdogWithheld = false
+    }
+
     private let fleet: StreamFleet
     private let configPath: String
     private let environment: [String: String]
     private let notifier: SystemdNotifier?
     private let logger: Logger
-    private var lastStatus = ""
-    private var watchdogWithheld = false
+    private let reported = Mutex(Reported())
 
     init(fleet: StreamFleet, configPath: String, environment: [String: String], notifier: SystemdNotifier?, logger: Logger) {
         self.fleet = fleet
@@ -82,20 +88,23 @@ final class FleetService: Service, @unchecked Sendable {
     private func report() {
         let statuses = fleet.statuses.map(\.status)
         let status = FleetHealth.statusLine(statuses).replacingOccurrences(of: "\n", with: " ")
-        var message: [String] = []
-        if status != lastStatus {
-            lastStatus = status
-            message.append("STATUS=" + status)
-        }
-        if let interval = notifier?.watchdogInterval {
-            if FleetHealth.pipelinesAlive(statuses, interval: interval) {
-                message.append("WATCHDOG=1")
-                watchdogWithheld = false
-            } else if !watchdogWithheld {
-                watchdogWithheld = true
-                let stalled = statuses.filter { $0.state == .running && ContinuousClock.now - $0.lastProgress > interval }
-                logger.critical("withholding the watchdog ping: no progress from \(stalled.map(\.name))")
+        let message = reported.withLock { reported in
+            var message: [String] = []
+            if status != reported.status {
+                reported.status = status
+                message.append("STATUS=" + status)
             }
+            if let interval = notifier?.watchdogInterval {
+                if FleetHealth.pipelinesAlive(statuses, interval: interval) {
+                    message.append("WATCHDOG=1")
+                    reported.watchdogWithheld = false
+                } else if !reported.watchdogWithheld {
+                    reported.watchdogWithheld = true
+                    let stalled = statuses.filter { $0.state == .running && ContinuousClock.now - $0.lastProgress > interval }
+                    logger.critical("withholding the watchdog ping: no progress from \(stalled.map(\.name))")
+                }
+            }
+            return message
         }
         if !message.isEmpty { send(message.joined(separator: "\n")) }
     }

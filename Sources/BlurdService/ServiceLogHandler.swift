@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// swift-log to standard error, one line per message. Under systemd (`$JOURNAL_STREAM` set)
 /// each line starts with the syslog priority, "<3>" for errors, "<4>" warnings and so on,
@@ -10,8 +11,13 @@ public struct ServiceLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     private let journald: Bool
 
-    /// Serialises whole lines from the streams' threads onto standard error.
-    private static let lock = NSLock()
+    /// Serialises whole lines from the streams' threads onto standard error, and holds the
+    /// timestamp formatter: formatters are not documented as thread-safe everywhere.
+    private static let lines = Mutex<ISO8601DateFormatter>({
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
+    }())
 
     public init(journald: Bool) {
         self.journald = journald
@@ -26,8 +32,8 @@ public struct ServiceLogHandler: LogHandler {
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let body = "\(fields.isEmpty ? "" : fields + ": ")\(event.message)".replacingOccurrences(of: "\n", with: " ")
-        Self.lock.withLock {
-            let head = journald ? "<\(Self.priority(event.level))>" : "\(Self.timestamps.string(from: Date())) \(event.level) "
+        Self.lines.withLock { timestamps in
+            let head = journald ? "<\(Self.priority(event.level))>" : "\(timestamps.string(from: Date())) \(event.level) "
             FileHandle.standardError.write(Data((head + body + "\n").utf8))
         }
     }
@@ -43,11 +49,4 @@ public struct ServiceLogHandler: LogHandler {
         case .debug, .trace: return 7
         }
     }
-
-    /// Used under `lock` only: formatters are not documented as thread-safe everywhere.
-    private static let timestamps: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }()
 }

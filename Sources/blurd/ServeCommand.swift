@@ -4,6 +4,7 @@ import BlurdService
 import Dispatch
 import Foundation
 import Logging
+import Synchronization
 
 /// `blurd serve --config FILE`: the long-running daemon (see docs/SERVICE.md).
 struct ServeCommand: ParsableCommand {
@@ -60,19 +61,19 @@ struct ServeCommand: ParsableCommand {
             do {
                 try await server.run()
             } catch {
-                outcome.error = error
+                outcome.error.withLock { $0 = error }
             }
             done.signal()
         }
         done.wait()
-        if let error = outcome.error {
+        if let error = outcome.error.withLock({ $0 }) {
             logger.critical("\(error)")
             throw ExitCode(1)
         }
     }
 
     /// The server task's error, read after it signalled.
-    private final class Outcome: @unchecked Sendable {
-        var error: Error?
+    private final class Outcome: Sendable {
+        let error = Mutex<Error?>(nil)
     }
 }

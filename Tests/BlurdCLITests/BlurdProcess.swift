@@ -1,5 +1,6 @@
 import BlurdTestSupport
 import Foundation
+import Synchronization
 import XCTest
 
 /// Runs the built `blurd` executable with its output captured.
@@ -31,19 +32,20 @@ enum BlurdProcess {
         let errorData = DataBox()
         let errorDone = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
-            errorData.data = err.fileHandleForReading.readDataToEndOfFile()
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            errorData.data.withLock { $0 = data }
             errorDone.signal()
         }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         errorDone.wait()
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                       stderr: String(decoding: errorData.data, as: UTF8.self))
+                       stderr: String(decoding: errorData.data.withLock { $0 }, as: UTF8.self))
     }
 
     /// Bytes filled by a reader thread and read after it signalled.
-    private final class DataBox: @unchecked Sendable {
-        var data = Data()
+    private final class DataBox: Sendable {
+        let data = Mutex(Data())
     }
 
     static func json(_ line: String) throws -> [String: Any] {

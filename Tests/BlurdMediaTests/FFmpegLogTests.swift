@@ -5,6 +5,7 @@ import BlurdTestSupport
 import CFFmpeg
 import Foundation
 import Logging
+import Synchronization
 import XCTest
 
 /// libav*'s messages reach swift-log (level, context name) instead of raw stderr, and a
@@ -111,9 +112,13 @@ final class FFmpegLogTests: XCTestCase {
             sources.append(try VideoSource(options: options))
         }
         let frames = Counts(count: labels.count)
-        DispatchQueue.concurrentPerform(iterations: labels.count) { index in
-            var luma = GrayImage(width: 0, height: 0)
-            while (try? sources[index].nextFrame(into: &luma)) != nil { frames.increment(index) }
+        do {
+            // Each iteration reads only its own source.
+            let reading = HandedOver(sources)
+            DispatchQueue.concurrentPerform(iterations: labels.count) { index in
+                var luma = GrayImage(width: 0, height: 0)
+                while (try? reading.value[index].nextFrame(into: &luma)) != nil { frames.increment(index) }
+            }
         }
         sources.removeAll()
         FFmpegLog.route(to: Logger(label: "ffmpeg", factory: { _ in SwiftLogNoOpLogHandler() }))
@@ -175,13 +180,12 @@ final class FFmpegLogTests: XCTestCase {
 }
 
 /// Frames decoded per source, counted from several threads.
-private final class Counts: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [Int]
+private final class Counts: Sendable {
+    private let stored: Mutex<[Int]>
 
-    init(count: Int) { stored = Array(repeating: 0, count: count) }
+    init(count: Int) { stored = Mutex(Array(repeating: 0, count: count)) }
 
-    var values: [Int] { lock.withLock { stored } }
+    var values: [Int] { stored.withLock { $0 } }
 
-    func increment(_ index: Int) { lock.withLock { stored[index] += 1 } }
+    func increment(_ index: Int) { stored.withLock { $0[index] += 1 } }
 }

@@ -88,14 +88,15 @@ final class PipeInputTests: XCTestCase {
         DispatchQueue.global().async { pipe.fileHandleForWriting.write(bytes.prefix(bytes.count / 2)) }
         var options = VideoSourceOptions(url: "pipe:\(pipe.fileHandleForReading.fileDescriptor)")
         options.timeoutSeconds = 3600
-        let source = try VideoSource(options: options)
+        // Read only by the `finishes` thread; interrupt() is safe from any thread.
+        let source = HandedOver(try VideoSource(options: options))
         let outcome = finishes("reading a stalled pipe", unblock: { try? pipe.fileHandleForWriting.close() }) {
             Result { () -> Int in
                 var luma = GrayImage(width: 0, height: 0)
                 var delivered = 0
-                while try source.nextFrame(into: &luma) != nil {
+                while try source.value.nextFrame(into: &luma) != nil {
                     delivered += 1
-                    if delivered == 10 { DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { source.interrupt() } }
+                    if delivered == 10 { DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { source.value.interrupt() } }
                 }
                 return delivered
             }
@@ -113,12 +114,13 @@ final class PipeInputTests: XCTestCase {
         DispatchQueue.global().async { pipe.fileHandleForWriting.write(bytes.prefix(bytes.count / 2)) }
         var options = VideoSourceOptions(url: "pipe:\(pipe.fileHandleForReading.fileDescriptor)")
         options.timeoutSeconds = 1
-        let source = try VideoSource(options: options)
+        // Read only by the `finishes` thread.
+        let source = HandedOver(try VideoSource(options: options))
         let outcome = finishes("reading a stalled pipe", unblock: { try? pipe.fileHandleForWriting.close() }) {
             Result { () -> Int in
                 var luma = GrayImage(width: 0, height: 0)
                 var delivered = 0
-                while try source.nextFrame(into: &luma) != nil { delivered += 1 }
+                while try source.value.nextFrame(into: &luma) != nil { delivered += 1 }
                 return delivered
             }
         }
@@ -231,6 +233,8 @@ final class PipeInputTests: XCTestCase {
 }
 
 /// A value set by another thread and read after it signalled.
+// Unchecked: the thread sets `value` once and then signals; it is read only after that signal
+// was waited for, which orders the two accesses.
 private final class ResultBox<T>: @unchecked Sendable {
     var value: T?
 }

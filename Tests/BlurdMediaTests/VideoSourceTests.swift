@@ -206,7 +206,11 @@ final class VideoSourceTests: XCTestCase {
         var delivered = 0
         while try source.nextFrame(into: &luma) != nil {
             delivered += 1
-            if delivered == 30 { DispatchQueue.global().async { source.interrupt() } }
+            if delivered == 30 {
+                // interrupt() is safe from any thread.
+                let interrupting = HandedOver(source)
+                DispatchQueue.global().async { interrupting.value.interrupt() }
+            }
         }
         XCTAssertGreaterThanOrEqual(delivered, 30)
         XCTAssertLessThanOrEqual(delivered, 50)

@@ -1,14 +1,15 @@
 import BlurdCore
 import BlurdPipeline
 import Foundation
+import Synchronization
 import XCTest
 
 final class RingBufferTests: XCTestCase {
     private let itemCount = 100_000
 
     /// What one consumer thread saw, read by the test after the thread has left the group.
-    private final class Seen: @unchecked Sendable {
-        var pairs: [(Int, Int)] = []
+    private final class Seen: Sendable {
+        let pairs = Mutex<[(Int, Int)]>([])
     }
 
     /// Runs `consumerCount` consumer threads that take until the ring is closed, returning the
@@ -20,12 +21,14 @@ final class RingBufferTests: XCTestCase {
             group.enter()
             let thread = Thread {
                 var taken = 0
+                var pairs: [(Int, Int)] = []
                 while let delivery = ring.take() {
-                    seen.pairs.append((delivery.sequence, delivery.slot.element))
+                    pairs.append((delivery.sequence, delivery.slot.element))
                     ring.recycle(delivery.slot)
                     taken += 1
                     if slowEvery > 0, taken % slowEvery == consumer { usleep(50) }
                 }
+                seen.pairs.withLock { $0 = pairs }
                 group.leave()
             }
             thread.start()
@@ -45,13 +48,13 @@ final class RingBufferTests: XCTestCase {
         ring.close()
         group.wait()
 
-        let all = seen.flatMap { $0.pairs }
+        let all = seen.flatMap { $0.pairs.withLock { $0 } }
         XCTAssertEqual(all.count, itemCount)
         XCTAssertEqual(Set(all.map(\.1)).count, itemCount, "a value was delivered twice")
         XCTAssertEqual(all.map(\.1).sorted(), Array(0..<itemCount))
         // With nothing dropped, delivery sequence equals the published order.
         XCTAssertTrue(all.allSatisfy { $0.0 == $0.1 })
-        XCTAssertTrue(seen.allSatisfy { !$0.pairs.isEmpty }, "one consumer got no item")
+        XCTAssertTrue(seen.allSatisfy { !$0.pairs.withLock { $0 }.isEmpty }, "one consumer got no item")
         let counters = ring.counters
         XCTAssertEqual(counters.produced, itemCount)
         XCTAssertEqual(counters.delivered, itemCount)
@@ -74,7 +77,7 @@ final class RingBufferTests: XCTestCase {
         ring.close()
         group.wait()
 
-        let all = seen.flatMap { $0.pairs }
+        let all = seen.flatMap { $0.pairs.withLock { $0 } }
         let counters = ring.counters
         XCTAssertGreaterThan(counters.dropped, 0, "slow consumers should have forced drops")
         XCTAssertEqual(counters.produced, itemCount)

@@ -4,6 +4,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Glibc
+import Synchronization
 import XCTest
 
 /// Real parts for the end-to-end service tests, all on 127.0.0.1: `blurd serve` as systemd
@@ -82,12 +83,13 @@ enum ServeHarness {
         request.timeoutInterval = 5
         URLSession.shared.dataTask(with: request) { data, response, _ in
             if let response = response as? HTTPURLResponse, let data {
-                box.value = (response.statusCode, String(decoding: data, as: UTF8.self))
+                let body = String(decoding: data, as: UTF8.self)
+                box.value.withLock { $0 = (response.statusCode, body) }
             }
             done.signal()
         }.resume()
         _ = done.wait(timeout: .now() + 10)
-        return box.value
+        return box.value.withLock { $0 }
     }
 
     /// Prometheus text format: "name{labels}" → value, for every sample line.
@@ -123,8 +125,8 @@ enum ServeHarness {
         return Int(line.split(separator: " ")[1])
     }
 
-    private final class ResultBox: @unchecked Sendable {
-        var value: (Int, String)?
+    private final class ResultBox: Sendable {
+        let value = Mutex<(Int, String)?>(nil)
     }
 }
 

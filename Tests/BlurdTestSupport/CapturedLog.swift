@@ -1,10 +1,10 @@
-import Foundation
 import Logging
+import Synchronization
 
 /// A swift-log destination that keeps every record (level, message, metadata as strings), for
 /// tests that assert on what was logged.
-public final class CapturedLog: @unchecked Sendable {
-    public struct Record: CustomStringConvertible {
+public final class CapturedLog: Sendable {
+    public struct Record: CustomStringConvertible, Sendable {
         public var level: Logger.Level
         public var message: String
         public var metadata: [String: String]
@@ -12,17 +12,16 @@ public final class CapturedLog: @unchecked Sendable {
         public var description: String { "\(level) \(message) \(metadata)" }
     }
 
-    private let lock = NSLock()
-    private var stored: [Record] = []
+    private let stored = Mutex<[Record]>([])
 
     public init() {}
 
-    public var records: [Record] { lock.withLock { stored } }
+    public var records: [Record] { stored.withLock { $0 } }
 
     /// A logger whose records land here.
     public var logger: Logger { Logger(label: "test") { _ in Handler(log: self) } }
 
-    fileprivate func append(_ record: Record) { lock.withLock { stored.append(record) } }
+    fileprivate func append(_ record: Record) { stored.withLock { $0.append(record) } }
 
     private struct Handler: LogHandler {
         let log: CapturedLog

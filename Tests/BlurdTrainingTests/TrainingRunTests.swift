@@ -63,8 +63,8 @@ final class TrainingRunTests: XCTestCase {
                               checkpointMinutes: 60, seed: 7)
     }
 
-    static let factory: Trainer.SourceFactory = { role, seed in
-        TrainingRunTests.source(seed: role == .validation ? seed ^ 0xFFFF : seed)
+    static var factory: Trainer.SourceFactory {
+        { role, seed in TrainingRunTests.source(seed: role == .validation ? seed ^ 0xFFFF : seed) }
     }
 
     func testATinyRunLowersTheLossAndLearnsTheMask() throws {

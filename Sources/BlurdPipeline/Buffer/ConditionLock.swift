@@ -8,6 +8,8 @@ import Darwin
 ///
 /// Written on pthreads directly: the mutex and conditions live in heap memory that never moves,
 /// which Swift requires for pthread objects.
+// Unchecked: the pointers never change after init, and the memory behind them is only touched
+// by the pthread functions, which are made to be called from any thread.
 final class ConditionLock: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let conditions = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 2)

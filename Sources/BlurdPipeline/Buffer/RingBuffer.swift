@@ -14,8 +14,12 @@
 /// the producer asks for a slot: a slot the producer acquires and hands back unfilled (the input
 /// ended, or a stop came) must not cost a real item, or every end of a live input would lose its
 /// newest frame. For that the ring holds one slot more than the queue's capacity.
+// Unchecked: every `var` is read and written only while holding `lock`, whose two conditions
+// the producer and consumers wait on; elements are guarded by slot ownership (see `Slot`).
 public final class RingBuffer<Element>: @unchecked Sendable {
     /// Storage for one item. Only its current owner may touch `element`.
+    // Unchecked: by the protocol above a slot has exactly one owner at a time, and each handover
+    // (acquire, publish, take, recycle) passes through `lock`, which orders the accesses.
     public final class Slot: @unchecked Sendable {
         public var element: Element
         fileprivate let index: Int
@@ -28,7 +32,7 @@ public final class RingBuffer<Element>: @unchecked Sendable {
 
     /// An item handed to a consumer. `sequence` counts deliveries from 0 without gaps (dropped
     /// items never get one), so consumers can restore the order in which items were queued.
-    public struct Delivery: @unchecked Sendable {
+    public struct Delivery: Sendable {
         public let sequence: Int
         public let slot: Slot
     }

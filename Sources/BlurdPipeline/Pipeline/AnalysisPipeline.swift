@@ -11,6 +11,9 @@ import Dispatch
 /// The run ends at EOF, on `stop()` (signals), or on the first error; in every case the frames
 /// already decoded are analysed and written, and every sink gets `finish(summary)` (unless the
 /// analyzer factory fails, before anything is decoded).
+// Unchecked: `source` (not Sendable) is read only by the thread in `run`, and `interrupt()` is
+// callable from any thread by FrameSource's contract; the sinks are used by the ordered writer
+// under its lock, then by `run` after the workers ended; the two `var`s only under `state`.
 public final class AnalysisPipeline: @unchecked Sendable {
     private let source: FrameSource
     private let analyzerFactory: AnalyzerFactory
@@ -55,7 +58,8 @@ public final class AnalysisPipeline: @unchecked Sendable {
         let group = DispatchGroup()
         for (index, analyzer) in analyzers.enumerated() {
             let queue = DispatchQueue(label: "blurd.worker.\(index)")
-            queue.async(group: group) { self.work(analyzer: analyzer, ring: ring, writer: writer) }
+            let handed = HandedAnalyzer(analyzer: analyzer)
+            queue.async(group: group) { self.work(analyzer: handed.analyzer, ring: ring, writer: writer) }
         }
         produce(into: ring, writer: writer)
         ring.close()
@@ -134,4 +138,11 @@ public final class AnalysisPipeline: @unchecked Sendable {
         state.withLock { if firstError == nil { firstError = error } }
         source.interrupt()
     }
+}
+
+/// A worker's analyzer on its way to the worker's queue.
+// Unchecked: `run` makes one analyzer per worker and hands each to exactly one worker, its only
+// user from then on.
+private struct HandedAnalyzer: @unchecked Sendable {
+    let analyzer: FrameAnalyzer
 }

@@ -5,6 +5,8 @@ import BlurdMedia
 ///
 /// A sequence can be at most `slotCount` ahead of the next one to write (every outstanding frame
 /// holds a slot), so pending entries live in a fixed array indexed by `sequence % slotCount`.
+// Unchecked: the sinks (not Sendable) and every `var` are used only while holding `lock`, so
+// the workers that submit write to the sinks one at a time.
 final class OrderedWriter: @unchecked Sendable {
     private struct Pending {
         var result: FrameResult?

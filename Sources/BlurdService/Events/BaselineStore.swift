@@ -4,6 +4,7 @@ import BlurdSegmenter
 import Foundation
 import Glibc
 import Logging
+import Synchronization
 
 /// The streams' learned baselines, kept in `STATE_DIR/baselines.json` so that a restarted
 /// daemon need not learn them again. One entry per stream name, with the camera (`url`) and
@@ -17,7 +18,7 @@ import Logging
 /// writes a deleted entry back. Saves replace the file atomically (a temporary file renamed
 /// over it). Nothing here stops the daemon: a missing file holds nothing, an unreadable one is
 /// logged once and read as empty (the next save replaces it), a failed save is logged.
-public final class BaselineStore: @unchecked Sendable {
+public final class BaselineStore: Sendable {
     /// One stream's saved baseline and what it was learned with.
     public struct Entry: Codable, Equatable, Sendable {
         public var url: String
@@ -95,9 +96,13 @@ public final class BaselineStore: @unchecked Sendable {
     public let path: String
     private let temporaryPath: String
     private let logger: Logger
-    private let lock = NSLock()
-    /// Set once an unreadable file was reported; cleared when the file reads again.
-    private var reportedUnreadable = false
+    /// Held for every read and write of the file.
+    private let file = Mutex(FileState())
+
+    private struct FileState {
+        /// Set once an unreadable file was reported; cleared when the file reads again.
+        var reportedUnreadable = false
+    }
 
     public init(directory: String, logger: Logger) {
         path = URL(fileURLWithPath: directory).appendingPathComponent("baselines.json").path
@@ -108,21 +113,21 @@ public final class BaselineStore: @unchecked Sendable {
 
     /// The saved baseline of `stream` when its entry matches the stream's configuration.
     public func entry(for stream: StreamConfig) -> Entry? {
-        lock.withLock { read()?[stream.name] }.flatMap { $0.matches(stream) ? $0 : nil }
+        file.withLock { read(&$0)?[stream.name] }.flatMap { $0.matches(stream) ? $0 : nil }
     }
 
     /// True when the file reads and holds no matching entry for `stream` (it was deleted, or
     /// edited to something else); false when it holds one or cannot be read.
     public func lacksEntry(for stream: StreamConfig) -> Bool {
-        guard let entries = lock.withLock({ read() }) else { return false }
+        guard let entries = file.withLock({ read(&$0) }) else { return false }
         return !(entries[stream.name]?.matches(stream) ?? false)
     }
 
     /// Saves `baseline` as the entry of `stream`, keeping the other entries; true if written.
     @discardableResult
     public func save(_ baseline: Double, for stream: StreamConfig, learnedAt: Date = Date()) -> Bool {
-        lock.withLock {
-            var entries = read() ?? [:]
+        file.withLock { state in
+            var entries = read(&state) ?? [:]
             entries[stream.name] = Entry(stream: stream, baseline: baseline, learnedAt: learnedAt)
             do {
                 try write(entries)
@@ -134,12 +139,12 @@ public final class BaselineStore: @unchecked Sendable {
         }
     }
 
-    // MARK: The file (under `lock`)
+    // MARK: The file (under `file`'s lock)
 
     /// The file's entries; empty when it does not exist, nil when it cannot be read or parsed.
-    private func read() -> [String: Entry]? {
+    private func read(_ state: inout FileState) -> [String: Entry]? {
         guard FileManager.default.fileExists(atPath: path) else {
-            reportedUnreadable = false
+            state.reportedUnreadable = false
             return [:]
         }
         let problem: String
@@ -148,15 +153,15 @@ public final class BaselineStore: @unchecked Sendable {
             decoder.dateDecodingStrategy = .iso8601
             let contents = try decoder.decode(Contents.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
             if contents.version == Self.version {
-                reportedUnreadable = false
+                state.reportedUnreadable = false
                 return contents.streams
             }
             problem = "unknown version \(contents.version) (this blurd reads version \(Self.version))"
         } catch {
             problem = Self.describe(error)
         }
-        if !reportedUnreadable {
-            reportedUnreadable = true
+        if !state.reportedUnreadable {
+            state.reportedUnreadable = true
             logger.warning("cannot read \(path): \(problem); no baseline is restored from it, and the next learned baseline replaces it")
         }
         return nil

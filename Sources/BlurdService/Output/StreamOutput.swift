@@ -1,5 +1,6 @@
 import BlurdOutput
 import Foundation
+import Synchronization
 
 /// A stream's line outputs (rotating JSON Lines file, standard output). Every line gets a
 /// leading `"stream":NAME` field, since several streams share standard output and a log
@@ -11,8 +12,7 @@ final class StreamOutput {
 
     /// One lock for standard output across streams: frame lines can exceed PIPE_BUF, and
     /// lines from two streams must not interleave.
-    private static let standardOutputLock = NSLock()
-    private static let standardOutput = OutputFile.standardOutput()
+    private static let standardOutput = Mutex(OutputFile.standardOutput())
 
     init(stream: String, config: OutputsConfig) throws {
         // Stream names are validated to [A-Za-z0-9_.-], so they need no JSON escaping.
@@ -26,7 +26,7 @@ final class StreamOutput {
         let tagged = prefix + line.dropFirst()
         try file?.write(tagged)
         if toStandardOutput {
-            try Self.standardOutputLock.withLock { try Self.standardOutput.write(tagged) }
+            try Self.standardOutput.withLock { try $0.write(tagged) }
         }
     }
 

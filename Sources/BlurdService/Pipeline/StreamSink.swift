@@ -7,6 +7,8 @@ import Logging
 /// The sink of one stream's pipelines, kept across reconnects: updates the metrics, runs the
 /// focus monitor, writes frame, event and summary lines, and beats the stream's heartbeat.
 /// With a `BaselineStore` it starts from the stream's saved baseline and saves a learned one.
+// Unchecked: `output` (not Sendable) is written only by the pipeline's writer, one call at a time,
+// and closed after the last run ends; every `var` is used only while holding `lock`.
 final class StreamSink: FrameSink, @unchecked Sendable {
     private let stream: StreamConfig
     private let method: String

@@ -1,35 +1,39 @@
 import Foundation
 import Logging
 import Prometheus
+import Synchronization
 
 /// The supervised streams of the configuration in force, and how a new configuration replaces
 /// it: unchanged streams keep running, removed ones stop, new and changed ones (re)start.
 /// The streams' baselines are kept in the starting configuration's `state_dir`, if any.
-public final class StreamFleet: @unchecked Sendable {
+public final class StreamFleet: Sendable {
+    private struct State {
+        var config: ServiceConfig
+        var supervisors: [String: StreamSupervisor] = [:]
+        var metrics: [String: StreamMetrics] = [:]
+        /// Set by `stopAll`: a reload still in flight must not start streams after it.
+        var stopping = false
+    }
+
     private let registry: PrometheusCollectorRegistry
     private let baselines: BaselineStore?
     private let logger: Logger
-    private let lock = NSLock()
-    private var config: ServiceConfig
-    private var supervisors: [String: StreamSupervisor] = [:]
-    private var metrics: [String: StreamMetrics] = [:]
-    /// Set by `stopAll`: a reload still in flight must not start streams after it.
-    private var stopping = false
+    private let state: Mutex<State>
 
     public init(config: ServiceConfig, registry: PrometheusCollectorRegistry, logger: Logger) {
-        self.config = config
+        state = Mutex(State(config: config))
         self.registry = registry
         self.logger = logger
         baselines = config.stateDirectory.map { BaselineStore(directory: $0, logger: logger) }
     }
 
     /// The configuration in force.
-    public var current: ServiceConfig { lock.withLock { config } }
+    public var current: ServiceConfig { state.withLock { $0.config } }
 
     /// Starts every configured stream.
     public func start() {
-        lock.withLock {
-            for stream in config.streams { launch(stream) }
+        state.withLock { state in
+            for stream in state.config.streams { launch(stream, in: &state) }
         }
     }
 
@@ -47,13 +51,13 @@ public final class StreamFleet: @unchecked Sendable {
     @discardableResult
     public func apply(_ newConfig: ServiceConfig) -> ReloadChanges {
         var changes = ReloadChanges()
-        let (kept, retiring, timeout): ([StreamSupervisor], [(StreamSupervisor, replaced: Bool)], Double) = lock.withLock {
-            guard !stopping else { return ([], [], 0) }
+        let (kept, retiring, timeout): ([StreamSupervisor], [(StreamSupervisor, replaced: Bool)], Double) = state.withLock { state in
+            guard !state.stopping else { return ([], [], 0) }
             let wanted = Dictionary(uniqueKeysWithValues: newConfig.streams.map { ($0.name, $0) })
             var kept: [StreamSupervisor] = []
             var retiring: [(StreamSupervisor, replaced: Bool)] = []
-            for stream in config.streams {
-                guard let supervisor = supervisors[stream.name] else { continue }
+            for stream in state.config.streams {
+                guard let supervisor = state.supervisors[stream.name] else { continue }
                 if let replacement = wanted[stream.name] {
                     if replacement == stream {
                         changes.unchanged.append(stream.name)
@@ -64,11 +68,11 @@ public final class StreamFleet: @unchecked Sendable {
                 } else {
                     changes.removed.append(stream.name)
                 }
-                supervisors[stream.name] = nil
+                state.supervisors[stream.name] = nil
                 retiring.append((supervisor, replaced: wanted[stream.name] != nil))
             }
             changes.added = newConfig.streams.map(\.name).filter { name in
-                !config.streams.contains { $0.name == name }
+                !state.config.streams.contains { $0.name == name }
             }
             return (kept, retiring, newConfig.shutdownTimeoutSeconds)
         }
@@ -79,22 +83,22 @@ public final class StreamFleet: @unchecked Sendable {
             logger.error("stream did not drain within the shutdown timeout; starting its replacement anyway",
                          metadata: ["stream": .string(supervisor.config.name)])
         }
-        lock.withLock {
-            guard !stopping else { return }
+        state.withLock { state in
+            guard !state.stopping else { return }
             for name in changes.removed {
-                metrics.removeValue(forKey: name)?.unregister()
+                state.metrics.removeValue(forKey: name)?.unregister()
             }
-            config = newConfig
-            for stream in newConfig.streams where supervisors[stream.name] == nil { launch(stream) }
+            state.config = newConfig
+            for stream in newConfig.streams where state.supervisors[stream.name] == nil { launch(stream, in: &state) }
         }
         return changes
     }
 
     /// Stops every stream and waits for them to drain and flush, until `deadline`; true if all did.
     public func stopAll(deadline: Date) -> Bool {
-        let all = lock.withLock {
-            stopping = true
-            return Array(supervisors.values)
+        let all = state.withLock { state in
+            state.stopping = true
+            return Array(state.supervisors.values)
         }
         for supervisor in all { supervisor.stop() }
         var quiet = true
@@ -108,16 +112,18 @@ public final class StreamFleet: @unchecked Sendable {
 
     /// Each stream's status, in configuration order, with its reconnect budget.
     public var statuses: [(status: StreamStatus, reconnect: ReconnectPolicy)] {
-        let entries = lock.withLock { config.streams.compactMap { stream in supervisors[stream.name].map { ($0, stream) } } }
+        let entries = state.withLock { state in
+            state.config.streams.compactMap { stream in state.supervisors[stream.name].map { ($0, stream) } }
+        }
         return entries.map { supervisor, stream in (supervisor.status, stream.reconnect) }
     }
 
-    /// Must hold `lock`.
-    private func launch(_ stream: StreamConfig) {
-        let streamMetrics = metrics[stream.name] ?? StreamMetrics(stream: stream.name, registry: registry)
-        metrics[stream.name] = streamMetrics
+    /// Called with `state` locked.
+    private func launch(_ stream: StreamConfig, in state: inout State) {
+        let streamMetrics = state.metrics[stream.name] ?? StreamMetrics(stream: stream.name, registry: registry)
+        state.metrics[stream.name] = streamMetrics
         let supervisor = StreamSupervisor(config: stream, metrics: streamMetrics, baselines: baselines, logger: logger)
-        supervisors[stream.name] = supervisor
+        state.supervisors[stream.name] = supervisor
         supervisor.start()
     }
 }

@@ -35,6 +35,8 @@ public struct StreamStatus: Sendable {
 /// and for live sources reconnects with capped exponential backoff and jitter, logging every
 /// state change. Nothing it meets (bad URL, camera gone, corrupt data) leaves its thread, so
 /// one failing stream never affects the others.
+// Unchecked: every `var` is used only while holding `condition`, which `waitUntilQuiet` and the
+// backoff sleep wait on.
 public final class StreamSupervisor: @unchecked Sendable {
     public let config: StreamConfig
     private let metrics: StreamMetrics

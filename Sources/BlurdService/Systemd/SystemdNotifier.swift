@@ -6,7 +6,7 @@ import Glibc
 ///
 /// Written by hand rather than linking libsystemd: the protocol is one `sendto`, and the daemon
 /// then runs (and is tested) the same with or without systemd's development files.
-public final class SystemdNotifier: @unchecked Sendable {
+public final class SystemdNotifier: Sendable {
     private let address: sockaddr_un
     private let addressLength: socklen_t
     private let descriptor: Int32

@@ -6,6 +6,8 @@ import Foundation
 /// Each worker owns its own sample source (its own synthesizer and random stream), so no state
 /// is shared between threads but the queue. With one worker the order of samples is fully
 /// determined by the seed; with more it depends on scheduling.
+// Unchecked: every `var` is read and written only while holding `condition`, which the workers
+// and the consumer also wait on.
 public final class SampleStream: @unchecked Sendable {
     /// Produces one sample per call; called from one worker thread only.
     public typealias Source = () -> TrainingSample
@@ -25,7 +27,8 @@ public final class SampleStream: @unchecked Sendable {
         self.capacity = capacity
         runningWorkers = sources.count
         for (index, source) in sources.enumerated() {
-            let thread = Thread { [self] in produce(source) }
+            let handed = HandedSource(next: source)
+            let thread = Thread { [self] in produce(handed.next) }
             thread.name = "blurd-synth-\(index)"
             thread.start()
         }
@@ -89,4 +92,10 @@ public final class SampleStream: @unchecked Sendable {
         queue.removeAll()
         condition.unlock()
     }
+}
+
+/// A worker's source on its way to the worker's thread.
+// Unchecked: `init` hands each source to exactly one thread, and that thread is its only caller.
+private struct HandedSource: @unchecked Sendable {
+    let next: SampleStream.Source
 }

@@ -2,6 +2,8 @@ import Foundation
 
 /// Turns SIGINT/SIGTERM into a flag the training loop polls, so an interrupted run still
 /// writes its checkpoint instead of dying mid-step.
+// Unchecked: `requested` and `sources` are used only while holding `lock`. (A Mutex cannot hold
+// the sources: they are not Sendable, so its region check rejects storing one.)
 public final class StopRequest: @unchecked Sendable {
     private let lock = NSLock()
     private var requested = false
@@ -35,7 +37,7 @@ public final class StopRequest: @unchecked Sendable {
                 request()
             }
             source.resume()
-            sources.append(source)
+            lock.withLock { sources.append(source) }
         }
     }
 }
