@@ -62,7 +62,7 @@ final class FleetService: Service, @unchecked Sendable {
             config = try ServiceConfig.load(path: configPath, environment: environment)
         } catch {
             logger.error("reload rejected, keeping the configuration in force: \(error)")
-            send("STATUS=reload rejected: \(String(describing: error).prefix(200))")
+            send(SystemdNotifier.statusAssignment("reload rejected: \(error)", limit: 200))
             return
         }
         if config.listen != fleet.current.listen {
@@ -81,11 +81,11 @@ final class FleetService: Service, @unchecked Sendable {
     /// Sends STATUS= when it changed, and WATCHDOG=1 when every running pipeline progressed.
     private func report() {
         let statuses = fleet.statuses.map(\.status)
-        let status = FleetHealth.statusLine(statuses).replacingOccurrences(of: "\n", with: " ")
+        let status = SystemdNotifier.statusAssignment(FleetHealth.statusLine(statuses))
         var message: [String] = []
         if status != lastStatus {
             lastStatus = status
-            message.append("STATUS=" + status)
+            message.append(status)
         }
         if let interval = notifier?.watchdogInterval {
             if FleetHealth.pipelinesAlive(statuses, interval: interval) {

@@ -135,6 +135,28 @@ final class ServiceConfigTests: XCTestCase {
         XCTAssertTrue(message("streams: [a, b").hasPrefix("config: not valid YAML"), message("streams: [a, b"))
     }
 
+    /// Config errors quote URLs and, for bad YAML, the offending line: without its password,
+    /// on one line, and at most `echoLimit` characters of it however deep the file nests.
+    func testConfigErrorsEchoNoPasswordOnOneShortLine() {
+        let scheme = message("streams: [{name: door, url: 'gopher://admin:PLANTED@cam/stream1'}]")
+        XCTAssertTrue(scheme.contains("url 'gopher://***@cam/stream1': unsupported scheme"), scheme)
+
+        let yaml = "streams:\n  - name: door\n    url: rtsp://admin:PLANTED@cam/stream1: [\n"
+        XCTAssertThrowsError(try ServiceConfig.parse(yaml: yaml)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("config: not valid YAML") && text.contains("rtsp://***@cam"), text)
+            XCTAssertFalse(text.contains("PLANTED") || text.contains("\n"), text)
+        }
+
+        let deep = "streams: " + String(repeating: "[", count: 100_000)
+        XCTAssertThrowsError(try ServiceConfig.parse(yaml: deep)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("config: not valid YAML"), String(text.prefix(200)))
+            XCTAssertLessThanOrEqual(text.count, "config: ".count + ServiceConfig.echoLimit + 2)
+            XCTAssertFalse(text.contains("\n"))
+        }
+    }
+
     func testShippedExampleConfigIsValid() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()

@@ -1,4 +1,5 @@
 import BlurdAnalysis
+import BlurdCore
 import BlurdMedia
 import BlurdPipeline
 import BlurdSegmenter
@@ -77,7 +78,7 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
         if name.isEmpty || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }) {
             problems.append("name '\(name)' must be non-empty ASCII letters, digits, '_', '-' or '.'")
         }
-        if let reason = Self.urlProblem(url) { problems.append("url '\(url)': \(reason)") }
+        if let reason = Self.urlProblem(url) { problems.append("url '\(URLRedaction.redact(url))': \(reason)") }
         if let analysisSize, analysisSize < VideoSourceOptions.minimumAnalysisLongSide {
             problems.append("analysis_size must be at least \(VideoSourceOptions.minimumAnalysisLongSide) or 'full'")
         }
