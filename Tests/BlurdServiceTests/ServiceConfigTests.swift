@@ -96,6 +96,10 @@ final class ServiceConfigTests: XCTestCase {
         XCTAssertEqual(message("streams: [{name: a, url: 'udp://h:1', thresholds: {focus_lsot: 0.1}}]"),
                        "config: streams[0].thresholds.focus_lsot: unknown key 'focus_lsot' "
                        + "(known: focus_lost, focus_restored, min_duration_s, smoothing, baseline_minutes, baseline_drop)")
+        XCTAssertEqual(message("streams: [{name: a, url: 'udp://h:1', pasword_file: /p}]"),
+                       "config: streams[0].pasword_file: unknown key 'pasword_file' (known: name, url, username, "
+                       + "password_file, format, analysis_size, sampling, method, model, precision, workers, timeout_s, "
+                       + "reconnect, thresholds, outputs)")
         XCTAssertTrue(message("streems: []").hasPrefix("config: streems: unknown key 'streems'"), message("streems: []"))
         XCTAssertTrue(message("http: {port: 1}\nstreams: [{name: a, url: 'udp://h:1'}]").contains("http.port: unknown key"))
     }
@@ -160,8 +164,18 @@ final class ServiceConfigTests: XCTestCase {
     func testShippedExampleConfigIsValid() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let config = try ServiceConfig.load(path: root.appendingPathComponent("systemd/blurd.yaml").path)
+        let path = root.appendingPathComponent("systemd/blurd.yaml").path
+        let config = try ServiceConfig.load(path: path)
         XCTAssertEqual(config.streams.map(\.name), ["door", "yard"])
+        XCTAssertNil(config.streams[0].username)
+        // Its commented credentials, uncommented, as under the unit's LoadCredential= line.
+        let credentials = try TemporaryDirectory.make("blurd-example-credentials", for: self)
+        try "example\n".write(to: credentials.appendingPathComponent("door-password"), atomically: true, encoding: .utf8)
+        let uncommented = try String(contentsOfFile: path, encoding: .utf8)
+            .replacingOccurrences(of: "    # username:", with: "    username:")
+            .replacingOccurrences(of: "    # password_file:", with: "    password_file:")
+        let withCredentials = try ServiceConfig.parse(yaml: uncommented, environment: ["CREDENTIALS_DIRECTORY": credentials.path])
+        XCTAssertEqual(withCredentials.streams[0].recipe.input.url, "rtsp://viewer:example@192.0.2.10:554/stream1")
         XCTAssertEqual(config.streams[0].sampling.fps, 5)
         XCTAssertTrue(config.streams[1].sampling.keyframesOnly)
         XCTAssertEqual(config.streams[1].outputs.jsonl?.keep, 5)

@@ -72,6 +72,7 @@ public struct ServiceConfig: Decodable, Equatable, Sendable {
 
     /// Parses and validates YAML text; every error names the offending key path. Without a
     /// `state_dir` key, `environment["STATE_DIRECTORY"]` (its first entry) is the state directory.
+    /// Streams' `password_file`s are read here, with `environment["CREDENTIALS_DIRECTORY"]`.
     public static func parse(yaml: String, environment: [String: String] = [:]) throws -> ServiceConfig {
         var config: ServiceConfig
         do {
@@ -82,6 +83,11 @@ public struct ServiceConfig: Decodable, Equatable, Sendable {
             throw ServiceError.config(echoed("not valid YAML: \(error)"))
         }
         var problems = config.problems()
+        for index in config.streams.indices {
+            if let problem = config.streams[index].loadPassword(environment: environment) {
+                problems.append("streams[\(index)] (\(config.streams[index].name)): \(problem)")
+            }
+        }
         // systemd joins several StateDirectory= entries with ':'; blurd's unit sets one.
         if config.stateDirectory == nil,
            let fromEnvironment = environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init) {
