@@ -1,3 +1,4 @@
+import BlurdCore
 import CFFmpeg
 import Dispatch
 import Foundation
@@ -126,12 +127,14 @@ final class FFmpegLogRouter: @unchecked Sendable {
         return String(cString: contextClass.pointee.class_name)
     }
 
-    /// The formatted message without its trailing newline; longer ones are cut at 1 KiB.
+    /// The formatted message without its trailing newline; longer ones are cut at 1 KiB. URLs'
+    /// userinfo is redacted: libavformat names the URLs it opens ("Connection to tcp://… failed"),
+    /// and an input's URL may carry its password.
     private static func format(_ format: UnsafePointer<CChar>, _ arguments: CVaListPointer) -> String {
         let capacity = 1024
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer in
             guard let base = buffer.baseAddress, vsnprintf(base, capacity, format, arguments) >= 0 else { return "" }
-            return String(cString: base).trimmingCharacters(in: .whitespacesAndNewlines)
+            return URLRedaction.redact(String(cString: base).trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
 }

@@ -41,7 +41,11 @@ public enum MediaError: BlurdError, Equatable {
         }
     }
 
-    public var description: String {
+    /// The message with every URL's userinfo redacted (`URLRedaction`): the URL handed to
+    /// FFmpeg may carry a stream's password, and these messages reach logs and /healthz.
+    public var description: String { URLRedaction.redact(message) }
+
+    private var message: String {
         switch self {
         case .fileNotFound(let path): return "file not found: \(path)"
         case .noVideoStream(let url): return "no video stream in \(url)"

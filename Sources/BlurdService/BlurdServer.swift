@@ -36,7 +36,7 @@ public final class BlurdServer: Sendable {
             logger.notice("monitoring on http://\(listen)/metrics and /healthz")
             let status = FleetHealth.statusLine(fleet.statuses.map(\.status))
             do {
-                try notifier?.notify("READY=1\nSTATUS=" + status)
+                try notifier?.notify("READY=1\n" + SystemdNotifier.statusAssignment(status))
             } catch {
                 logger.error("\(error)")
             }

@@ -68,7 +68,7 @@ final class FleetService: Service, Sendable {
             config = try ServiceConfig.load(path: configPath, environment: environment)
         } catch {
             logger.error("reload rejected, keeping the configuration in force: \(error)")
-            send("STATUS=reload rejected: \(String(describing: error).prefix(200))")
+            send(SystemdNotifier.statusAssignment("reload rejected: \(error)", limit: 200))
             return
         }
         if config.listen != fleet.current.listen {
@@ -87,12 +87,12 @@ final class FleetService: Service, Sendable {
     /// Sends STATUS= when it changed, and WATCHDOG=1 when every running pipeline progressed.
     private func report() {
         let statuses = fleet.statuses.map(\.status)
-        let status = FleetHealth.statusLine(statuses).replacingOccurrences(of: "\n", with: " ")
+        let status = SystemdNotifier.statusAssignment(FleetHealth.statusLine(statuses))
         let message = reported.withLock { reported in
             var message: [String] = []
             if status != reported.status {
                 reported.status = status
-                message.append("STATUS=" + status)
+                message.append(status)
             }
             if let interval = notifier?.watchdogInterval {
                 if FleetHealth.pipelinesAlive(statuses, interval: interval) {

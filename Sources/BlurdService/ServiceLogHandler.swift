@@ -1,3 +1,4 @@
+import BlurdCore
 import Foundation
 import Logging
 import Synchronization
@@ -5,7 +6,8 @@ import Synchronization
 /// swift-log to standard error, one line per message. Under systemd (`$JOURNAL_STREAM` set)
 /// each line starts with the syslog priority, "<3>" for errors, "<4>" warnings and so on,
 /// which journald turns into the entry's level (SyslogLevelPrefix=, on by default); elsewhere
-/// lines start with a UTC timestamp and the level name.
+/// lines start with a UTC timestamp and the level name. The userinfo of URLs is redacted
+/// (`URLRedaction`).
 public struct ServiceLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
@@ -31,7 +33,9 @@ public struct ServiceLogHandler: LogHandler {
     public func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let body = "\(fields.isEmpty ? "" : fields + ": ")\(event.message)".replacingOccurrences(of: "\n", with: " ")
+        // Also here, whatever the message's source: a redaction missed upstream must not reach the journal.
+        let body = URLRedaction.redact("\(fields.isEmpty ? "" : fields + ": ")\(event.message)")
+            .replacingOccurrences(of: "\n", with: " ")
         Self.lines.withLock { timestamps in
             let head = journald ? "<\(Self.priority(event.level))>" : "\(timestamps.string(from: Date())) \(event.level) "
             FileHandle.standardError.write(Data((head + body + "\n").utf8))

@@ -145,6 +145,42 @@ final class BaselineStoreTests: XCTestCase {
         }
     }
 
+    /// The entry names the camera without its credentials: a password changed, or moved from the
+    /// URL to `password_file`, keeps the baseline, and baselines.json never holds a password,
+    /// not even one an older blurd wrote there (it still matches, and the next save drops it).
+    func testCredentialsAreNeitherStoredNorCompared() throws {
+        let directory = try TemporaryDirectory.make("blurd-baselines-credentials", for: self)
+        let path = directory.appendingPathComponent("baselines.json")
+        let store = BaselineStore(directory: directory.path, logger: CapturedLog().logger)
+        var withPassword = door
+        withPassword.url = "rtsp://admin:PLANTED@192.0.2.10/stream1"
+        XCTAssertTrue(store.save(0.974, for: withPassword, learnedAt: learnedAt))
+        XCTAssertEqual(store.entry(for: withPassword)?.url, "rtsp://192.0.2.10/stream1")
+        XCTAssertEqual(store.entry(for: door)?.baseline, 0.974, "the password moved to password_file")
+        var rotated = door
+        rotated.url = "rtsp://admin:ROTATED@192.0.2.10/stream1"
+        XCTAssertEqual(store.entry(for: rotated)?.baseline, 0.974, "the password changed")
+        XCTAssertFalse(try String(contentsOf: path, encoding: .utf8).contains("PLANTED"))
+
+        let legacy = """
+            {"version": 1, "streams": {
+              "door": {"url": "rtsp://admin:PLANTED@192.0.2.10/stream1", "method": "cnn", "model": null,
+                       "model_crc": "\(try XCTUnwrap(BaselineStore.Entry.modelChecksum(of: door)))", "precision": "int8",
+                       "analysis_size": 640, "baseline": 0.8, "learned_at": "2026-11-26T05:00:00Z"},
+              "yard": {"url": "udp://u:PLANTED@0.0.0.0:5000", "method": "classic", "model": null, "model_crc": null,
+                       "precision": null, "analysis_size": 640, "baseline": 0.5, "learned_at": "2026-11-26T05:00:00Z"}}}
+            """
+        try Data(legacy.utf8).write(to: path)
+        XCTAssertEqual(store.entry(for: door)?.baseline, 0.8)
+        var yard = StreamConfig(name: "yard", url: "udp://0.0.0.0:5000")
+        yard.method = "classic"
+        XCTAssertEqual(store.entry(for: yard)?.baseline, 0.5)
+        XCTAssertTrue(store.save(0.9, for: door, learnedAt: learnedAt))
+        let saved = try String(contentsOf: path, encoding: .utf8)
+        XCTAssertFalse(saved.contains("PLANTED"), saved)
+        XCTAssertEqual(store.entry(for: yard)?.baseline, 0.5, "the other stream's entry is kept")
+    }
+
     /// A save that cannot be written (the directory vanished) is a warning and false, not a throw.
     func testFailedSaveIsAWarning() throws {
         let directory = try TemporaryDirectory.make("blurd-baselines-gone", for: self)

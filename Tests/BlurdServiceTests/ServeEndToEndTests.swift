@@ -370,3 +370,138 @@ extension ServeEndToEndTests {
         }
     }
 }
+
+extension ServeEndToEndTests {
+    /// Passwords planted in a URL (a live UDP source that learns its baseline, and an RTSP
+    /// camera that refuses connections) and in a password_file (a TCP source that refuses
+    /// too, whose URL libavformat's own error line names), through reconnects, a reload that
+    /// changes the file's password, a rejected reload whose YAML error quotes a URL, and
+    /// SIGTERM: none of them appears in the log, STATUS=, /healthz, /metrics, the JSON Lines
+    /// or baselines.json, where the redacted URLs do.
+    func testPasswordsAppearInNoOutputOrStateFile() throws {
+        let udpPort = try ServeHarness.freePort(Int32(SOCK_DGRAM.rawValue))
+        // Ports the kernel just handed out and nobody listens on: connections are refused.
+        let rtspPort = try ServeHarness.freePort(Int32(SOCK_STREAM.rawValue))
+        let tcpPort = try ServeHarness.freePort(Int32(SOCK_STREAM.rawValue))
+        let httpPort = try ServeHarness.freePort(Int32(SOCK_STREAM.rawValue))
+        let planted = ["PLANTED-udp-pw", "PLANTED-rtsp-pw", "PLANTED-file-pw", "PLANTED-rotated-pw"]
+        let passwordFile = directory.appendingPathComponent("yard-password").path
+        try (planted[2] + "\n").write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        let state = directory.appendingPathComponent("state")
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        func jsonl(_ name: String) -> String { directory.appendingPathComponent("\(name).jsonl").path }
+        let config = """
+            http: {listen: "127.0.0.1:\(httpPort)"}
+            shutdown_timeout_s: 5
+            state_dir: \(state.path)
+            streams:
+              - name: cam
+                url: udp://viewer:\(planted[0])@127.0.0.1:\(udpPort)
+                method: classic
+                analysis_size: 160
+                timeout_s: 1.5
+                thresholds: {baseline_minutes: 0.01}
+                outputs: {jsonl: {path: \(jsonl("cam"))}}
+              - name: door
+                url: rtsp://admin:\(planted[1])@127.0.0.1:\(rtspPort)/stream1
+                timeout_s: 1.5
+                reconnect: {initial_s: 0.2, max_s: 0.5, health_budget_s: 600}
+                outputs: {jsonl: {path: \(jsonl("door"))}}
+              - name: yard
+                url: tcp://127.0.0.1:\(tcpPort)
+                username: viewer
+                password_file: \(passwordFile)
+                timeout_s: 1.5
+                reconnect: {initial_s: 0.2, max_s: 0.5, health_budget_s: 600}
+                outputs: {jsonl: {path: \(jsonl("yard"))}}
+
+            """
+        let configPath = directory.appendingPathComponent("secrets.yaml").path
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let notify = try NotifySocket(abstract: false)
+        let logPath = directory.appendingPathComponent("secrets.log").path
+        let daemon = try ServeHarness.serveDaemon(configPath: configPath, notify: notify,
+                                                  watchdogMicroseconds: 0, logPath: logPath)
+        processes.append(try ServeHarness.startSender(port: udpPort))
+        try daemon.run()
+        processes.append(daemon)
+        func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+        var exported: [String] = []
+        var notifications: [String] = []
+        func scrape(_ path: String) -> String {
+            let body = ServeHarness.get(port: httpPort, path: path)?.body ?? ""
+            exported.append(body)
+            return body
+        }
+        func reconnectsAfter(_ stream: String, _ count: Double) -> Bool {
+            let metrics = ServeHarness.parseMetrics(scrape("/metrics"))
+            return (metrics["blurd_stream_reconnects_total{stream=\"\(stream)\"}"] ?? 0) >= count
+        }
+
+        let ready = notify.receive(until: { $0.contains("READY=1") }, timeout: 30)
+        notifications += ready.all
+        XCTAssertNotNil(ready.match, "no READY=1; log:\n\(log())")
+        // The live stream learns and saves its baseline; the refused ones reconnect a few times.
+        let baselines = state.appendingPathComponent("baselines.json").path
+        XCTAssertTrue(ServeHarness.waitFor(60) { FileManager.default.fileExists(atPath: baselines) },
+                      "no baseline saved; log:\n\(log())")
+        XCTAssertTrue(ServeHarness.waitFor(60) { reconnectsAfter("door", 3) && reconnectsAfter("yard", 3) },
+                      "no reconnects; log:\n\(log())")
+        var health = ""
+        XCTAssertTrue(ServeHarness.waitFor(30) {
+            health = scrape("/healthz")
+            return health.contains("rtsp://***@127.0.0.1:\(rtspPort)/stream1")
+                && health.contains("tcp://***@127.0.0.1:\(tcpPort)")
+        }, "/healthz names no redacted URL: \(health)")
+
+        // A new password in the file restarts the stream that reads it, and only that one.
+        try (planted[3] + "\n").write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        kill(daemon.processIdentifier, SIGHUP)
+        XCTAssertTrue(ServeHarness.waitFor(30) { log().contains("restarted=[\"yard\"]") }, log())
+        XCTAssertTrue(log().contains("unchanged=[\"cam\", \"door\"]"), log())
+
+        // A YAML error quoting the line with a password: rejected, redacted, on one STATUS= line.
+        try config.replacingOccurrences(of: "/stream1\n", with: "/stream1: [\n")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        kill(daemon.processIdentifier, SIGHUP)
+        let rejected = notify.receive(until: { $0.contains("STATUS=reload rejected") }, timeout: 30)
+        notifications += rejected.all
+        XCTAssertTrue(rejected.match?.contains("not valid YAML") ?? false, "\(rejected.all); log:\n\(log())")
+        XCTAssertTrue(ServeHarness.waitFor(10) { log().contains("not valid YAML") }, log())
+        XCTAssertTrue(log().contains("url: rtsp://***@127.0.0.1:\(rtspPort)/stream1: ["), "the quoted line is missing: \(log())")
+        _ = scrape("/healthz")
+        _ = scrape("/metrics")
+
+        kill(daemon.processIdentifier, SIGTERM)
+        XCTAssertTrue(ServeHarness.waitFor(30) { !daemon.isRunning }, "daemon still running after SIGTERM")
+        daemon.waitUntilExit()
+        XCTAssertEqual(daemon.terminationStatus, 0, log())
+        while let message = notify.receive(timeout: 0.5) { notifications.append(message) }
+
+        // Every notification is whole assignments, one per line.
+        let keys = ["READY", "STATUS", "WATCHDOG", "STOPPING"]
+        for message in notifications {
+            for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
+                XCTAssertTrue(keys.contains { line.hasPrefix($0 + "=") }, "not an assignment: '\(line)' in \(message)")
+            }
+        }
+        let text = log()
+        XCTAssertTrue(text.contains("rtsp://***@127.0.0.1:\(rtspPort)/stream1"), text)
+        XCTAssertTrue(text.contains("ffmpeg=tcp") && text.contains("tcp://***@127.0.0.1:\(tcpPort)"),
+                      "libavformat's own line about the tcp URL is missing: \(text)")
+        let camLines = try String(contentsOfFile: jsonl("cam"), encoding: .utf8)
+        XCTAssertTrue(camLines.contains("\"frame\""), "no frames written")
+        let saved = try String(contentsOfFile: baselines, encoding: .utf8)
+        XCTAssertTrue(saved.contains("\"url\" : \"udp://127.0.0.1:\(udpPort)\""), saved)
+
+        let files = [logPath, baselines] + ["cam", "door", "yard"].map(jsonl)
+            .filter { FileManager.default.fileExists(atPath: $0) }
+        let outputs = try files.map { ($0, try String(contentsOfFile: $0, encoding: .utf8)) }
+            + exported.map { ("HTTP", $0) } + notifications.map { ("sd_notify", $0) }
+        for password in planted {
+            for (source, content) in outputs {
+                XCTAssertFalse(content.contains(password), "\(password) in \(source):\n\(content)")
+            }
+        }
+    }
+}

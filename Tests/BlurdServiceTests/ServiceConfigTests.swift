@@ -96,6 +96,10 @@ final class ServiceConfigTests: XCTestCase {
         XCTAssertEqual(message("streams: [{name: a, url: 'udp://h:1', thresholds: {focus_lsot: 0.1}}]"),
                        "config: streams[0].thresholds.focus_lsot: unknown key 'focus_lsot' "
                        + "(known: focus_lost, focus_restored, min_duration_s, smoothing, baseline_minutes, baseline_drop)")
+        XCTAssertEqual(message("streams: [{name: a, url: 'udp://h:1', pasword_file: /p}]"),
+                       "config: streams[0].pasword_file: unknown key 'pasword_file' (known: name, url, username, "
+                       + "password_file, format, analysis_size, sampling, method, model, precision, workers, timeout_s, "
+                       + "reconnect, thresholds, outputs)")
         XCTAssertTrue(message("streems: []").hasPrefix("config: streems: unknown key 'streems'"), message("streems: []"))
         XCTAssertTrue(message("http: {port: 1}\nstreams: [{name: a, url: 'udp://h:1'}]").contains("http.port: unknown key"))
     }
@@ -135,11 +139,43 @@ final class ServiceConfigTests: XCTestCase {
         XCTAssertTrue(message("streams: [a, b").hasPrefix("config: not valid YAML"), message("streams: [a, b"))
     }
 
+    /// Config errors quote URLs and, for bad YAML, the offending line: without its password,
+    /// on one line, and at most `echoLimit` characters of it however deep the file nests.
+    func testConfigErrorsEchoNoPasswordOnOneShortLine() {
+        let scheme = message("streams: [{name: door, url: 'gopher://admin:PLANTED@cam/stream1'}]")
+        XCTAssertTrue(scheme.contains("url 'gopher://***@cam/stream1': unsupported scheme"), scheme)
+
+        let yaml = "streams:\n  - name: door\n    url: rtsp://admin:PLANTED@cam/stream1: [\n"
+        XCTAssertThrowsError(try ServiceConfig.parse(yaml: yaml)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("config: not valid YAML") && text.contains("rtsp://***@cam"), text)
+            XCTAssertFalse(text.contains("PLANTED") || text.contains("\n"), text)
+        }
+
+        let deep = "streams: " + String(repeating: "[", count: 100_000)
+        XCTAssertThrowsError(try ServiceConfig.parse(yaml: deep)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("config: not valid YAML"), String(text.prefix(200)))
+            XCTAssertLessThanOrEqual(text.count, "config: ".count + ServiceConfig.echoLimit + 2)
+            XCTAssertFalse(text.contains("\n"))
+        }
+    }
+
     func testShippedExampleConfigIsValid() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let config = try ServiceConfig.load(path: root.appendingPathComponent("systemd/blurd.yaml").path)
+        let path = root.appendingPathComponent("systemd/blurd.yaml").path
+        let config = try ServiceConfig.load(path: path)
         XCTAssertEqual(config.streams.map(\.name), ["door", "yard"])
+        XCTAssertNil(config.streams[0].username)
+        // Its commented credentials, uncommented, as under the unit's LoadCredential= line.
+        let credentials = try TemporaryDirectory.make("blurd-example-credentials", for: self)
+        try "example\n".write(to: credentials.appendingPathComponent("door-password"), atomically: true, encoding: .utf8)
+        let uncommented = try String(contentsOfFile: path, encoding: .utf8)
+            .replacingOccurrences(of: "    # username:", with: "    username:")
+            .replacingOccurrences(of: "    # password_file:", with: "    password_file:")
+        let withCredentials = try ServiceConfig.parse(yaml: uncommented, environment: ["CREDENTIALS_DIRECTORY": credentials.path])
+        XCTAssertEqual(withCredentials.streams[0].recipe.input.url, "rtsp://viewer:example@192.0.2.10:554/stream1")
         XCTAssertEqual(config.streams[0].sampling.fps, 5)
         XCTAssertTrue(config.streams[1].sampling.keyframesOnly)
         XCTAssertEqual(config.streams[1].outputs.jsonl?.keep, 5)

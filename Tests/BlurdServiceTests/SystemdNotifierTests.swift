@@ -36,6 +36,17 @@ final class SystemdNotifierTests: XCTestCase {
         XCTAssertNil(try SystemdNotifier(environment: other)?.watchdogInterval)
     }
 
+    /// A line break would end STATUS= and turn the rest into assignments of their own.
+    func testStatusIsOneRedactedAssignment() {
+        XCTAssertEqual(SystemdNotifier.statusAssignment("reload rejected: config: not valid YAML: 1:5: error\n  url: x\n   ^\nWATCHDOG=1"),
+                       "STATUS=reload rejected: config: not valid YAML: 1:5: error   url: x    ^ WATCHDOG=1")
+        XCTAssertEqual(SystemdNotifier.statusAssignment("door reconnecting (cannot open rtsp://admin:PLANTED@cam/s1: refused)"),
+                       "STATUS=door reconnecting (cannot open rtsp://***@cam/s1: refused)")
+        // Cut after the redaction, so a cut cannot leave a password without its '@'.
+        XCTAssertEqual(SystemdNotifier.statusAssignment("cannot open rtsp://admin:PLANTED@cam/s1", limit: 25),
+                       "STATUS=cannot open rtsp://***@ca")
+    }
+
     func testRelativeSocketPathIsRejected() {
         XCTAssertThrowsError(try SystemdNotifier(environment: ["NOTIFY_SOCKET": "relative.sock"]))
     }

@@ -1,3 +1,4 @@
+import BlurdCore
 import Foundation
 import Yams
 
@@ -71,16 +72,22 @@ public struct ServiceConfig: Decodable, Equatable, Sendable {
 
     /// Parses and validates YAML text; every error names the offending key path. Without a
     /// `state_dir` key, `environment["STATE_DIRECTORY"]` (its first entry) is the state directory.
+    /// Streams' `password_file`s are read here, with `environment["CREDENTIALS_DIRECTORY"]`.
     public static func parse(yaml: String, environment: [String: String] = [:]) throws -> ServiceConfig {
         var config: ServiceConfig
         do {
             config = try YAMLDecoder().decode(ServiceConfig.self, from: yaml)
         } catch let error as DecodingError {
-            throw ServiceError.config(describe(error))
+            throw ServiceError.config(echoed(describe(error)))
         } catch let error as YamlError {
-            throw ServiceError.config("not valid YAML: \(error)")
+            throw ServiceError.config(echoed("not valid YAML: \(error)"))
         }
         var problems = config.problems()
+        for index in config.streams.indices {
+            if let problem = config.streams[index].loadPassword(environment: environment) {
+                problems.append("streams[\(index)] (\(config.streams[index].name)): \(problem)")
+            }
+        }
         // systemd joins several StateDirectory= entries with ':'; blurd's unit sets one.
         if config.stateDirectory == nil,
            let fromEnvironment = environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init) {
@@ -120,6 +127,17 @@ public struct ServiceConfig: Decodable, Equatable, Sendable {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "no such directory" }
         return isDirectory.boolValue ? nil : "not a directory"
+    }
+
+    /// The longest error message echoed from the parser: a file nested thousands deep makes
+    /// its key path as long.
+    static let echoLimit = 500
+
+    /// A parser's message as one line of at most `echoLimit` characters, URLs' userinfo
+    /// redacted: Yams quotes the offending line of the file, which may be a URL with a password.
+    private static func echoed(_ message: String) -> String {
+        let line = URLRedaction.redact(message).split(whereSeparator: \.isNewline).joined(separator: " ")
+        return line.count <= echoLimit ? line : line.prefix(echoLimit) + " …"
     }
 
     private static func describe(_ error: DecodingError) -> String {

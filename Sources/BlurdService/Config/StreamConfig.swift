@@ -1,16 +1,31 @@
 import BlurdAnalysis
+import BlurdCore
 import BlurdMedia
 import BlurdPipeline
 import BlurdSegmenter
 import Foundation
+import Glibc
 
 /// One camera or stream the daemon watches. Two configs that compare equal describe the same
-/// running stream, which is how a reload decides what to leave alone.
+/// running stream, which is how a reload decides what to leave alone; the password read from
+/// `password_file` is part of the comparison, so a reload after the file changed restarts the
+/// stream with the new password.
 public struct StreamConfig: Decodable, Equatable, Sendable {
     /// Unique name: the metric label, the log label, and the `stream` field of output lines.
     public var name: String
     /// Any FFmpeg URL (rtsp://, http(s)://, udp://, srt://, …), a file path, or a device.
+    /// Credentials may be written in it (`rtsp://user:pass@cam/…`), or given as `username` and
+    /// `passwordFile` instead, which keeps the secret out of the config file.
     public var url: String
+    /// The user name put into the URL handed to FFmpeg; nil = none.
+    public var username: String?
+    /// The file holding the password put into the URL handed to FFmpeg (its trailing line
+    /// break dropped); `$CREDENTIALS_DIRECTORY` or `${CREDENTIALS_DIRECTORY}` in the path is
+    /// replaced by that environment variable, where systemd's `LoadCredential=` puts files.
+    /// Read when the configuration is loaded (start and reload) by `loadPassword`.
+    public var passwordFile: String?
+    /// What `passwordFile` held when the configuration was loaded.
+    var password: StreamPassword?
     /// Forces an input format ("mpegts", "v4l2", …); nil = probe.
     public var format: String?
     /// Long side of the analysis frames in pixels; nil = the stream's full resolution.
@@ -36,7 +51,9 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, url, format
+        case name, url, username
+        case passwordFile = "password_file"
+        case format
         case analysisSize = "analysis_size"
         case sampling, method, model, precision, workers
         case timeoutSeconds = "timeout_s"
@@ -48,6 +65,8 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
         url = try container.decode(String.self, forKey: .url)
+        username = try container.decodeIfPresent(String.self, forKey: .username)
+        passwordFile = try container.decodeIfPresent(String.self, forKey: .passwordFile)
         format = try container.decodeIfPresent(String.self, forKey: .format)
         // "full" (or null) analyses at the stream's own resolution.
         if (try? container.decodeNil(forKey: .analysisSize)) == true
@@ -77,7 +96,8 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
         if name.isEmpty || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }) {
             problems.append("name '\(name)' must be non-empty ASCII letters, digits, '_', '-' or '.'")
         }
-        if let reason = Self.urlProblem(url) { problems.append("url '\(url)': \(reason)") }
+        if let reason = Self.urlProblem(url) { problems.append("url '\(URLRedaction.redact(url))': \(reason)") }
+        problems += credentialProblems()
         if let analysisSize, analysisSize < VideoSourceOptions.minimumAnalysisLongSide {
             problems.append("analysis_size must be at least \(VideoSourceOptions.minimumAnalysisLongSide) or 'full'")
         }
@@ -110,10 +130,62 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
         return nil
     }
 
+    private func credentialProblems() -> [String] {
+        guard username != nil || passwordFile != nil else { return [] }
+        var problems: [String] = []
+        if URLRedaction.removingUserinfo(url) != url {
+            problems.append("url has credentials ('user:password@') and username or password_file gives them "
+                            + "again: keep one of the two")
+        } else if !url.contains("://") {
+            problems.append("username and password_file apply to scheme://… URLs only")
+        }
+        if username?.isEmpty ?? false { problems.append("username is empty") }
+        if passwordFile != nil && username == nil { problems.append("password_file needs username") }
+        if passwordFile?.isEmpty ?? false { problems.append("password_file is empty") }
+        return problems
+    }
+
+    /// Reads `passwordFile` into `password`; returns what went wrong, or nil. The message names
+    /// the file, never its content.
+    mutating func loadPassword(environment: [String: String]) -> String? {
+        guard let passwordFile, !passwordFile.isEmpty else { return nil }
+        var path = passwordFile
+        // Only this variable: it is how systemd's LoadCredential= names the files' directory.
+        for reference in ["${CREDENTIALS_DIRECTORY}", "$CREDENTIALS_DIRECTORY"] where path.contains(reference) {
+            guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else {
+                return "password_file '\(passwordFile)': $CREDENTIALS_DIRECTORY is not set "
+                    + "(systemd sets it for a unit with LoadCredential=)"
+            }
+            path = path.replacingOccurrences(of: reference, with: directory)
+        }
+        do {
+            password = try StreamPassword(contentsOfFile: path)
+            return nil
+        } catch {
+            return "password_file '\(passwordFile)'\(path == passwordFile ? "" : " (\(path))"): \(error)"
+        }
+    }
+
+    /// The URL handed to FFmpeg: `url` with `username` and the password as its userinfo,
+    /// percent-encoded. Nothing may print it; `url` is what names the stream in messages.
+    var connectionURL: String {
+        guard let username, let separator = url.range(of: "://") else { return url }
+        var userinfo = Self.percentEncoded(username)
+        if let password { userinfo += ":" + Self.percentEncoded(password.value) }
+        return String(url[..<separator.upperBound]) + userinfo + "@" + url[separator.upperBound...]
+    }
+
+    /// Everything but RFC 3986's unreserved characters encoded, so that ':', '@', '/' and the
+    /// rest stay inside the userinfo; FFmpeg decodes the userinfo before authenticating.
+    private static func percentEncoded(_ text: String) -> String {
+        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+    }
+
     /// How this stream is analysed. Drop policy: the opened input's answer (a live camera
     /// drops the oldest frame, a file blocks); the daemon's streams take the default tile size.
     public var recipe: AnalysisRecipe {
-        var input = VideoSourceOptions(url: url)
+        var input = VideoSourceOptions(url: connectionURL)
         input.format = format
         input.analysisLongSide = analysisSize
         input.every = sampling.every
@@ -127,6 +199,46 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
         recipe.precision = Segmenter.Precision(rawValue: precision) ?? .int8
         recipe.workers = workers
         return recipe
+    }
+}
+
+/// A stream's password, read from its `password_file`: compared by a reload, handed to FFmpeg
+/// inside the URL, and never printed, dumped or mirrored (its descriptions say "***").
+struct StreamPassword: Equatable, Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    let value: String
+
+    /// The file's text without its trailing line breaks. A file larger than 4 KiB is not a
+    /// password (and `/dev/zero` by mistake must not hang the load).
+    init(contentsOfFile path: String) throws {
+        let limit = 4096
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Problem("cannot read: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: limit + 1)
+        var count = 0
+        while count < bytes.count {
+            let got = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + count, $0.count - count) }
+            if got < 0 && errno == EINTR { continue }
+            guard got >= 0 else { throw Problem("cannot read: \(String(cString: strerror(errno)))") }
+            if got == 0 { break }
+            count += got
+        }
+        guard count <= limit else { throw Problem("larger than \(limit) bytes, not a password") }
+        guard let text = String(validating: bytes[..<count], as: UTF8.self) else { throw Problem("not UTF-8 text") }
+        var value = Substring(text)
+        while value.last?.isNewline ?? false { value.removeLast() }
+        guard !value.isEmpty else { throw Problem("holds no password") }
+        self.value = String(value)
+    }
+
+    var description: String { URLRedaction.mask }
+    var debugDescription: String { URLRedaction.mask }
+    var customMirror: Mirror { Mirror(self, children: []) }
+
+    /// Why the file is no password, without its content.
+    struct Problem: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
     }
 }
 

@@ -1,5 +1,6 @@
 import BlurdOutput
 import BlurdAnalysis
+import BlurdCore
 import BlurdSegmenter
 import Foundation
 import Glibc
@@ -7,7 +8,8 @@ import Logging
 import Synchronization
 
 /// The streams' learned baselines, kept in `STATE_DIR/baselines.json` so that a restarted
-/// daemon need not learn them again. One entry per stream name, with the camera (`url`) and
+/// daemon need not learn them again. One entry per stream name, with the camera (`url`, without
+/// its userinfo, so a changed password or one moved to `password_file` keeps the entry) and
 /// what a score's scale depends on (`method`, `model` with the CRC-32 of its weights,
 /// `precision`, `analysis_size`): an entry is restored only while all of them still match the
 /// stream's configuration, so a model replaced at the same path, or a blurd upgrade that ships
@@ -15,12 +17,13 @@ import Synchronization
 ///
 /// The file is read at every lookup and before every save, so an entry an operator deletes (to
 /// make a re-aimed camera learn again) takes effect at the next reload, and a save never
-/// writes a deleted entry back. Saves replace the file atomically (a temporary file renamed
-/// over it). Nothing here stops the daemon: a missing file holds nothing, an unreadable one is
+/// writes a deleted entry back. Saves replace the file atomically and durably (a temporary file
+/// synced, renamed over it, and the directory synced). Nothing here stops the daemon: a missing file holds nothing, an unreadable one is
 /// logged once and read as empty (the next save replaces it), a failed save is logged.
 public final class BaselineStore: Sendable {
     /// One stream's saved baseline and what it was learned with.
     public struct Entry: Codable, Equatable, Sendable {
+        /// The stream's URL without its userinfo (`URLRedaction.removingUserinfo`).
         public var url: String
         public var method: String
         /// The model file; nil = the model built into blurd.
@@ -36,7 +39,7 @@ public final class BaselineStore: Sendable {
         public var learnedAt: Date
 
         public init(stream: StreamConfig, baseline: Double, learnedAt: Date) {
-            url = stream.url
+            url = URLRedaction.removingUserinfo(stream.url)
             method = stream.method
             model = stream.model
             modelChecksum = Self.modelChecksum(of: stream)
@@ -70,6 +73,20 @@ public final class BaselineStore: Sendable {
             case learnedAt = "learned_at"
         }
 
+        // Read by hand to drop the userinfo of a file written before blurd removed it: the entry
+        // still matches, and the next save writes it without the password.
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            url = URLRedaction.removingUserinfo(try container.decode(String.self, forKey: .url))
+            method = try container.decode(String.self, forKey: .method)
+            model = try container.decodeIfPresent(String.self, forKey: .model)
+            modelChecksum = try container.decodeIfPresent(String.self, forKey: .modelChecksum)
+            precision = try container.decodeIfPresent(String.self, forKey: .precision)
+            analysisSize = try container.decodeIfPresent(Int.self, forKey: .analysisSize)
+            baseline = try container.decode(Double.self, forKey: .baseline)
+            learnedAt = try container.decode(Date.self, forKey: .learnedAt)
+        }
+
         // Written out so that `model` and `analysis_size` appear as null rather than vanish.
         public func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -94,6 +111,7 @@ public final class BaselineStore: Sendable {
 
     /// The store's file, `DIRECTORY/baselines.json`.
     public let path: String
+    private let directory: String
     private let temporaryPath: String
     private let logger: Logger
     /// Held for every read and write of the file.
@@ -105,6 +123,7 @@ public final class BaselineStore: Sendable {
     }
 
     public init(directory: String, logger: Logger) {
+        self.directory = directory
         path = URL(fileURLWithPath: directory).appendingPathComponent("baselines.json").path
         // In the same directory, so the rename stays within one file system.
         temporaryPath = URL(fileURLWithPath: directory).appendingPathComponent(".baselines.json.\(getpid()).tmp").path
@@ -167,8 +186,9 @@ public final class BaselineStore: Sendable {
         return nil
     }
 
-    /// Writes the temporary file, syncs it (so a crash cannot leave the renamed file empty) and
-    /// renames it over the store.
+    /// Writes the temporary file, syncs it (so a crash cannot leave the renamed file empty),
+    /// renames it over the store and syncs the directory (until then, a power cut may bring the
+    /// old file back).
     private func write(_ entries: [String: Entry]) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -188,6 +208,13 @@ public final class BaselineStore: Sendable {
             unlink(temporaryPath)
             throw OutputError.writeFailed(path: path, reason: "renaming \(temporaryPath): \(reason)")
         }
+        let directory = open(self.directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0, fsync(directory) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if directory >= 0 { close(directory) }
+            throw OutputError.writeFailed(path: path, reason: "syncing the directory \(self.directory): \(reason)")
+        }
+        close(directory)
     }
 
     /// A decoding error as one line, without Foundation's nested context dump.

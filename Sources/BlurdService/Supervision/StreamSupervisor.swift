@@ -248,6 +248,8 @@ public final class StreamSupervisor: @unchecked Sendable {
     }
 
     private func transition(to newState: StreamState, reason: String?) {
+        // Reasons quote errors of any type, and reach the log, /healthz and STATUS=.
+        let reason = reason.map(URLRedaction.redact)
         let (previous, publish) = condition.withLock {
             let previous = state
             state = newState

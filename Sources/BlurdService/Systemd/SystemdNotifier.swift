@@ -1,3 +1,4 @@
+import BlurdCore
 import Glibc
 
 /// Sends service manager notifications (`READY=1`, `STATUS=…`, `WATCHDOG=1`, `STOPPING=1`) over
@@ -63,6 +64,14 @@ public final class SystemdNotifier: Sendable {
             let reason = sent < 0 ? String(cString: strerror(errno)) : "short write"
             throw ServiceError.notify("sd_notify '\(state.prefix(40))' failed: \(reason)")
         }
+    }
+
+    /// `STATUS=text` as one assignment of at most `limit` characters of text: a line break
+    /// would end it and make the rest (a YAML error's echoed lines, say) assignments of their
+    /// own. URLs' userinfo is redacted (before the cut, which could split a URL), since
+    /// `systemctl status` shows the line to every local user.
+    public static func statusAssignment(_ text: String, limit: Int = .max) -> String {
+        "STATUS=" + URLRedaction.redact(text).split(whereSeparator: \.isNewline).joined(separator: " ").prefix(limit)
     }
 
     private static func watchdogInterval(_ environment: [String: String]) -> Duration? {
