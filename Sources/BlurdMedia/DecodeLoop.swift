@@ -1,8 +1,9 @@
 import BlurdCore
 import CFFmpeg
 
-/// The loop behind `VideoSource.nextFrame`: reads packets, decodes them, samples the frames by
-/// pts and delivers the kept ones as luma at the analysis size. Corrupt packets and damaged
+/// The loop behind `VideoSource.nextFrame`: reads packets, decodes them, places the frames on
+/// the stream's `StreamTimeline`, samples them by pts and delivers the kept ones as luma at the
+/// analysis size. Corrupt packets and damaged
 /// frames are skipped and counted; when the input ends the decoder is flushed, so the frames it
 /// still holds come out last.
 final class DecodeLoop {
@@ -17,7 +18,9 @@ final class DecodeLoop {
     private(set) var stats = DecodeStats()
     private var nextIndex = 0
     private var indexAnchored: Bool
-    private var lastPts: Double?
+    private var timeline: StreamTimeline
+    /// Raw steps of timestamp jumps since the last delivered frame, which carries their sum.
+    private var pendingJump: Double?
     private var flushSent = false
     private var finished = false
 
@@ -31,6 +34,8 @@ final class DecodeLoop {
                              targetFormat: AV_PIX_FMT_GRAY8, logLabel: options.logLabel)
         sampler = FrameSampler(start: options.start, duration: options.duration, every: options.every, fps: options.fps)
         readErrors = ReadErrorPolicy(url: options.url, timeoutSeconds: options.timeoutSeconds, isLive: info.isLive)
+        timeline = StreamTimeline(timeBase: input.timeBase, origin: input.streamStart, wrapBits: input.ptsWrapBits,
+                                  frameRate: info.frameRate, isLive: info.isLive)
         indexAnchored = (options.start ?? 0) == 0
         packet = try FFmpegPacket(orThrow: .ioError("out of memory allocating a packet"))
         frame = try FFmpegFrame(orThrow: .ioError("out of memory allocating a packet"))
@@ -68,14 +73,13 @@ final class DecodeLoop {
     private func deliver(_ frame: UnsafeMutablePointer<AVFrame>, into luma: inout GrayImage) throws -> FrameMeta? {
         let info = input.info
         stats.framesDecoded += 1
-        let pts: Double
         let timestamp = frame.pointee.best_effort_timestamp
-        if timestamp != blurd_nopts_value() {
-            pts = Double(timestamp - input.streamStart) * input.timeBase
-        } else {
-            pts = lastPts.map { $0 + 1 / (info.frameRate ?? 25) } ?? 0
+        let placement = timeline.place(timestamp == blurd_nopts_value() ? nil : timestamp)
+        let pts = placement.pts
+        if let jump = placement.jump {
+            stats.timestampJumps += 1
+            pendingJump = (pendingJump ?? 0) + jump
         }
-        lastPts = pts
         if !indexAnchored {
             indexAnchored = true
             nextIndex = info.frameRate.map { Int((pts * $0).rounded()) } ?? 0
@@ -101,7 +105,8 @@ final class DecodeLoop {
         }
         try luma.pixels.withUnsafeMutableBufferPointer { try scaler.convert(frame, into: $0.baseAddress!) }
         stats.framesDelivered += 1
-        return FrameMeta(index: index, pts: pts, isKeyframe: frame.pointee.key_frame != 0)
+        defer { pendingJump = nil }
+        return FrameMeta(index: index, pts: pts, isKeyframe: frame.pointee.key_frame != 0, discontinuity: pendingJump)
     }
 
     /// Reads one packet and sends it to the decoder; at the end of input, starts the flush.

@@ -8,6 +8,8 @@ public struct DecodeStats: Sendable, Equatable {
     public var corruptPackets = 0
     /// Decoded frames skipped because the decoder flagged errors in them, plus decoder errors.
     public var decodeErrors = 0
+    /// Jumps in the stream's timestamps that its timeline continued over (`FrameMeta.discontinuity`).
+    public var timestampJumps = 0
 
     public init() {}
 }

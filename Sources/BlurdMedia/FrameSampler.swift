@@ -1,5 +1,7 @@
 /// Decides which decoded frames to deliver: the start/duration window, then every Nth, then the
-/// fps cap. Pure logic on pts, kept apart from the decoder so it is easy to reason about.
+/// fps cap. Pure logic on pts, kept apart from the decoder so it is easy to reason about. The
+/// pts come from the stream's `StreamTimeline`, so they never go back further than its tolerance
+/// and the fps grid resumes within one interval of a timestamp jump.
 struct FrameSampler {
     enum Decision: Equatable { case keep, skip, stop }
 

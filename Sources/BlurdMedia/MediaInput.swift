@@ -12,6 +12,8 @@ struct MediaInput {
     let timeBase: Double
     /// The video stream's first timestamp (0 when unknown), which `FrameMeta.pts` counts from.
     let streamStart: Int64
+    /// The width of the video stream's timestamps in the container, where they wrap (MPEG-TS: 33).
+    let ptsWrapBits: Int
     let info: StreamInfo
     let audioStream: CopiedStream?
     /// The index of `audioStream` in the input; -1 without one.
@@ -36,6 +38,7 @@ struct MediaInput {
         let stream = formatContext.pointee.streams[Int(index)]!
         timeBase = av_q2d(stream.pointee.time_base)
         streamStart = stream.pointee.start_time == blurd_nopts_value() ? 0 : stream.pointee.start_time
+        ptsWrapBits = Int(stream.pointee.pts_wrap_bits)
         let width = Int(codecContext.pointee.width), height = Int(codecContext.pointee.height)
         let analysis = StreamInfo.analysisSize(width: width, height: height, longSide: options.analysisLongSide)
         let guessedRate = av_guess_frame_rate(formatContext, stream, nil)

@@ -39,9 +39,12 @@ public final class JSONLinesSink: FrameSink {
             let runs = MaskRunLengths.encode(analysis.map).map(String.init).joined(separator: ",")
             mask = "{\"grid\":[\(analysis.map.width),\(analysis.map.height)],\"encoding\":\"rle\",\"data\":[\(runs)]}"
         }
+        // A timestamp jump adds its field after pts; every other frame's line is unchanged.
+        let jump = result.meta.discontinuity.map { ["\"discontinuity\":\(JSONText.number($0, decimals: 6))"] } ?? []
         let fields = [
             "\"frame\":\(result.meta.index)",
             "\"pts\":\(JSONText.number(result.meta.pts, decimals: 6))",
+        ] + jump + [
             "\"keyframe\":\(result.meta.isKeyframe)",
             "\"width\":\(result.luma.width)",
             "\"height\":\(result.luma.height)",

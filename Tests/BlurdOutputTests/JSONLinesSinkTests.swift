@@ -61,6 +61,19 @@ final class JSONLinesSinkTests: XCTestCase {
         XCTAssertTrue(json["blurred_fraction"] is NSNull)
     }
 
+    /// A frame after a timestamp jump gains one field after pts; without a jump the line is
+    /// exactly the same as before the field existed.
+    func testATimestampJumpAddsOnlyTheDiscontinuityField() throws {
+        let analysis = FrameAnalysis.noTexture(grid: TileGrid(imageWidth: 64, imageHeight: 36))
+        let plain = JSONLinesSink.line(for: result(analysis), method: "classic")
+        XCTAssertTrue(plain.hasPrefix("{\"frame\":7,\"pts\":0.28,\"keyframe\":true,"), plain)
+        let jumped = FrameResult(meta: FrameMeta(index: 7, pts: 0.28, isKeyframe: true, discontinuity: -58.64),
+                                 analysis: analysis, luma: GrayImage(width: 64, height: 36))
+        let line = JSONLinesSink.line(for: jumped, method: "classic")
+        XCTAssertEqual(line, plain.replacingOccurrences(of: "\"pts\":0.28,", with: "\"pts\":0.28,\"discontinuity\":-58.64,"))
+        XCTAssertEqual(try object(line)["discontinuity"] as? Double, -58.64)
+    }
+
     func testRunLengthsStartWithASharpRunAndRoundTrip() {
         var random = SeededRandom(seed: 42)
         for _ in 0..<50 {

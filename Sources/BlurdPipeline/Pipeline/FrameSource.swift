@@ -26,11 +26,14 @@ public struct SourceCounters: Sendable, Equatable {
     public var framesDecoded: Int
     public var corruptPackets: Int
     public var decodeErrors: Int
+    /// Jumps in the timestamps that the source's timeline continued over (`DecodeStats.timestampJumps`).
+    public var timestampJumps: Int
 
-    public init(framesDecoded: Int = 0, corruptPackets: Int = 0, decodeErrors: Int = 0) {
+    public init(framesDecoded: Int = 0, corruptPackets: Int = 0, decodeErrors: Int = 0, timestampJumps: Int = 0) {
         self.framesDecoded = framesDecoded
         self.corruptPackets = corruptPackets
         self.decodeErrors = decodeErrors
+        self.timestampJumps = timestampJumps
     }
 }
 
@@ -42,6 +45,6 @@ extension VideoSource: FrameSource {
     public var counters: SourceCounters {
         let stats = self.stats
         return SourceCounters(framesDecoded: stats.framesDecoded, corruptPackets: stats.corruptPackets,
-                              decodeErrors: stats.decodeErrors)
+                              decodeErrors: stats.decodeErrors, timestampJumps: stats.timestampJumps)
     }
 }

@@ -107,7 +107,8 @@ public struct FocusMonitor: Sendable {
             since = nil
             return false
         }
-        // Timestamps that jump backwards (a wrapped or restarted stream) restart the clock.
+        // A source's timeline lets its pts go back only by jitter (StreamTimeline), and a
+        // reconnect calls restartTiming; a pts before the start restarts the clock regardless.
         let start = since.map { min($0, pts) } ?? pts
         if pts - start >= thresholds.minDurationSeconds {
             since = nil

@@ -17,6 +17,7 @@ public final class StreamMetrics: Sendable {
     let framesDropped: Counter
     let corruptPackets: Counter
     let reconnects: Counter
+    let timestampJumps: Counter
     let analysisLatency: DurationHistogram
     let processingLatency: DurationHistogram
     private let stateGauges: [(StreamState, Gauge)]
@@ -43,6 +44,7 @@ public final class StreamMetrics: Sendable {
         framesDropped = counter("stream_frames_dropped", "Frames dropped because analysis fell behind.")
         corruptPackets = counter("stream_corrupt_packets", "Packets flagged corrupt by the demuxer or rejected by the decoder.")
         reconnects = counter("stream_reconnects", "Reconnect attempts after EOF or an error.")
+        timestampJumps = counter("stream_timestamp_jumps", "Jumps in the input's timestamps (back, or forward by more than max(10 s, 10 frame steps)) that the stream time continued over.")
         let buckets: [Duration] = [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
                                    .milliseconds(10), .milliseconds(20), .milliseconds(50), .milliseconds(100),
                                    .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5)]
@@ -78,7 +80,7 @@ public final class StreamMetrics: Sendable {
             + stateGauges.map(\.1) {
             registry.unregisterGauge(gauge)
         }
-        for counter in [framesAnalysed, framesNoTexture, framesDecoded, framesDropped, corruptPackets, reconnects]
+        for counter in [framesAnalysed, framesNoTexture, framesDecoded, framesDropped, corruptPackets, reconnects, timestampJumps]
             + eventCounters.map(\.1) {
             registry.unregisterCounter(counter)
         }

@@ -1,19 +1,24 @@
 import BlurdCore
 import BlurdMedia
 import BlurdPipeline
+import Logging
 
 /// A frame source that passes every call through, keeps the stream's decode counters current
-/// while the connection runs (not only when it ends), and stamps each frame's delivery time.
+/// while the connection runs (not only when it ends), stamps each frame's delivery time and
+/// logs the timestamp jumps the source's timeline continued over. Jumps are seen here, before
+/// the ring, so a frame the ring drops does not hide one.
 final class MonitoredSource: FrameSource {
     private let source: FrameSource
     private let metrics: StreamMetrics
     private let clock: FrameClock
+    private let logger: Logger
     private var reported = SourceCounters()
 
-    init(_ source: FrameSource, metrics: StreamMetrics, clock: FrameClock) {
+    init(_ source: FrameSource, metrics: StreamMetrics, clock: FrameClock, logger: Logger) {
         self.source = source
         self.metrics = metrics
         self.clock = clock
+        self.logger = logger
     }
 
     var frameWidth: Int { source.frameWidth }
@@ -35,7 +40,13 @@ final class MonitoredSource: FrameSource {
     private func delivered(_ read: @autoclosure () throws -> FrameMeta?) rethrows -> FrameMeta? {
         defer { report() }
         let meta = try read()
-        if let meta { clock.markDelivered(frame: meta.index) }
+        if let meta {
+            clock.markDelivered(frame: meta.index)
+            if let jump = meta.discontinuity {
+                let step = String(format: "%+.3f", jump), pts = String(format: "%.3f", meta.pts)
+                logger.warning("timestamps jumped by \(step) s before frame \(meta.index); stream time continues at pts \(pts) s")
+            }
+        }
         return meta
     }
 
@@ -46,6 +57,9 @@ final class MonitoredSource: FrameSource {
         }
         let corrupt = now.corruptPackets + now.decodeErrors, before = reported.corruptPackets + reported.decodeErrors
         if corrupt > before { metrics.corruptPackets.increment(by: Int64(corrupt - before)) }
+        if now.timestampJumps > reported.timestampJumps {
+            metrics.timestampJumps.increment(by: Int64(now.timestampJumps - reported.timestampJumps))
+        }
         reported = now
     }
 }

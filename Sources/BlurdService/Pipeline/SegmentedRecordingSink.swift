@@ -9,8 +9,9 @@ import Logging
 /// (or when the connection ends). A segment ends before the first frame at least
 /// `segment_minutes` of stream time after the segment's first frame, so the cuts follow the
 /// frames' pts, not the wall clock, and every segment but the connection's last lasts at least
-/// that long. Stream time counts forward only: when the pts go back (a camera that reset its
-/// clock) it continues from where it was, so files stay bounded and their names in order.
+/// that long. The source's timeline already continues over timestamp jumps (a camera that reset
+/// its clock, see `FrameMeta.discontinuity`); stream time here also counts forward only, so the
+/// little jitter it lets through cannot move a cut back either.
 ///
 /// A file is named after the connection's start plus the stream time before the segment, which
 /// keeps names distinct and in order even when a file source is analysed faster than real time;

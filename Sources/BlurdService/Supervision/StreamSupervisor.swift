@@ -204,7 +204,8 @@ public final class StreamSupervisor: @unchecked Sendable {
         }
         let metrics = self.metrics
         let clock = FrameClock()
-        let pipeline = run.makePipeline(source: source, frames: MonitoredSource(source, metrics: metrics, clock: clock),
+        let frames = MonitoredSource(source, metrics: metrics, clock: clock, logger: logger)
+        let pipeline = run.makePipeline(source: source, frames: frames,
                                         sinks: sinks, wrapAnalyzer: { TimedAnalyzer($0, metrics: metrics) })
         let admitted = condition.withLock {
             guard !stopRequested else { return false }
