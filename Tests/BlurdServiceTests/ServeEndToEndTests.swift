@@ -91,8 +91,9 @@ final class ServeEndToEndTests: XCTestCase {
             return analysed(metrics, "cam1") >= beforeRestart + 25
                 && metrics["blurd_stream_state{stream=\"cam1\",state=\"running\"}"] == 1
         }, "frames did not resume after the source came back; log:\n\(log())")
-        XCTAssertTrue(log().contains("running → reconnecting"), log())
-        XCTAssertTrue(log().contains("reconnecting → running"), log())
+        // The metrics change just before the transition's log line: wait for the lines too.
+        XCTAssertTrue(ServeHarness.waitFor(10) { log().contains("running → reconnecting") }, log())
+        XCTAssertTrue(ServeHarness.waitFor(10) { log().contains("reconnecting → running") }, log())
 
         // SIGHUP with a stream added: cam1 keeps running, cam2 appears.
         try config(httpPort: httpPort, streams: [("cam1", udpPort), ("cam2", secondPort)])
@@ -101,7 +102,8 @@ final class ServeEndToEndTests: XCTestCase {
         XCTAssertTrue(ServeHarness.waitFor(10) {
             ServeHarness.metrics(port: httpPort)["blurd_stream_reconnects_total{stream=\"cam2\"}"] != nil
         }, "cam2 not started by the reload; log:\n\(log())")
-        XCTAssertTrue(log().contains("unchanged=[\"cam1\"]"), log())
+        // cam2's metrics appear inside the reload, before its summary line is logged: wait for it.
+        XCTAssertTrue(ServeHarness.waitFor(10) { log().contains("unchanged=[\"cam1\"]") }, log())
 
         // SIGHUP with a bad config: rejected, both streams stay.
         try (config(httpPort: httpPort, streams: [("cam1", udpPort)]) + "bogus_option: 1\n")
