@@ -360,8 +360,11 @@ extension ServeEndToEndTests {
             let probe = try ProbeReference(path: recordings.appendingPathComponent(file).path)
             let pts = probe.frames.map(\.pts)
             let first = try XCTUnwrap(pts.min()), last = try XCTUnwrap(pts.max())
-            // Each file plays from 0, whatever its offset in the stream.
-            XCTAssertEqual(first, 0, accuracy: 0.1, file)
+            // Each file plays from 0, whatever its offset in the stream (every segment after the
+            // first would start 1.2 s or more later without the shift). Not exactly 0: the muxer
+            // zeroes the first decode time, so the first picture keeps the encoder's reorder delay,
+            // which grows when a loaded machine drops frames (live input, drop-oldest) at the cut.
+            XCTAssertEqual(first, 0, accuracy: 0.5, file)
             spans.append(last - first)
         }
         // A segment ends at the first frame at least 1.2 s of stream time after its own first,
