@@ -6,7 +6,7 @@ import Foundation
 /// Files for the triage tests: short clips made with BlurdMedia's writer, and things that are
 /// not clips.
 enum TriageMedia {
-    /// A 320×180 moving checkerboard at 25 fps; frames in `blurred` are box-blurred over 5×5 px.
+    /// A 320×180 moving block texture at 25 fps; frames in `blurred` are defocused (Gaussian, σ 4 px).
     @discardableResult
     static func clip(at path: String, frames: Int = 20, blurred: Range<Int> = 0..<0, container: String? = nil) throws -> String {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
@@ -15,16 +15,21 @@ enum TriageMedia {
         var options = VideoWriterOptions(path: path, width: width, height: height, frameRate: 25)
         options.preset = "ultrafast"
         if let container { options.format = container }
+        // Random 4×4 grey blocks, shifted per frame: texture the net reads as sharp.
         let patterns = (0..<4).map { shift -> GrayImage in
             var image = GrayImage(width: width, height: height)
             for y in 0..<height {
                 for x in 0..<width {
-                    image[x, y] = (((x + 3 * shift) / 6) + (y / 6)) % 2 == 0 ? 210 : 30
+                    var hash = (UInt64((x + 2 * shift) / 4) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(y / 4) &* 0xC2B2_AE3D_27D4_EB4F)
+                    hash ^= hash >> 29
+                    hash = hash &* 0xBF58_476D_1CE4_E5B9
+                    hash ^= hash >> 32
+                    image[x, y] = UInt8(40 + hash % 176)
                 }
             }
             return image
         }
-        let soft = patterns.map { BoxBlur.apply($0, radius: 2) }
+        let soft = patterns.map { GaussianBlur.apply($0, sigma: 4) }
         return try ClipEncoder.encode(options, frames: frames) { index in
             (blurred.contains(index) ? soft : patterns)[index % patterns.count]
         }
