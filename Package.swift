@@ -53,8 +53,14 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // `blurd triage`: a footage library in one batch: discovery, concurrent clips, resume, summaries.
+        .target(name: "BlurdTriage", dependencies: [
+            "BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdAnalysis", "BlurdSegmenter", "BlurdCore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "blurd", dependencies: [
             "BlurdMedia", "BlurdPipeline", "BlurdAnalysis", "BlurdOutput", "BlurdSegmenter", "BlurdTraining", "BlurdService",
+            "BlurdTriage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -73,6 +79,8 @@ let package = Package(
         .testTarget(name: "BlurdServiceTests", dependencies: ["BlurdService", "BlurdPipeline", "BlurdAnalysis", "BlurdOutput", "BlurdMedia", "BlurdCore", "BlurdTestSupport",
                                                      "BlurdSegmenter", "BlurdTraining",
                                                      .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "BlurdTriageTests", dependencies: ["BlurdTriage", "BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdCore",
+                                                    "BlurdTestSupport"]),
         // Runs the built `blurd` binary end to end.
         .testTarget(name: "BlurdCLITests", dependencies: ["BlurdMedia", "BlurdCore", "BlurdTestSupport"]),
     ],

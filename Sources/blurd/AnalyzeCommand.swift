@@ -27,41 +27,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Also write each frame's blur probability map as frame_NNNNNN.pgm in this directory.")
     var masks: String?
 
-    @Option(help: "Analysis method: \(AnalysisMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var method: String = AnalysisMethod.cnn.rawValue
-
-    @Option(help: "Model file for --method cnn (default: the model built into blurd).")
-    var model: String?
-
-    @Option(help: "Arithmetic of --method cnn: int8 or fp32.")
-    var precision: String = "int8"
-
-    @Option(help: "Tile side in pixels for --method cnn (bounds memory per worker).")
-    var tileSize: Int = Segmenter.defaultTileSize
-
-    @Option(help: "Analysis size: long side in pixels (frames are never upscaled).")
-    var size: Int = VideoSourceOptions.defaultAnalysisLongSide
-
-    @Flag(help: "Analyse at the stream's full resolution (overrides --size).")
-    var fullResolution = false
-
-    @Option(help: "Start at this many seconds.")
-    var start: Double?
-
-    @Option(help: "Stop after this many seconds.")
-    var duration: Double?
-
-    @Option(help: "Analyse every Nth frame.")
-    var every: Int = 1
-
-    @Option(help: "Analyse at most this many frames per second.")
-    var fps: Double?
-
-    @Flag(help: "Decode key frames only (cheap monitoring of many streams).")
-    var keyframesOnly = false
-
-    @Option(help: "Seconds an input may block (opening, or a live stream or pipe sending nothing) before the run ends.")
-    var timeout: Double = VideoSourceOptions(url: "").timeoutSeconds
+    @OptionGroup var analysis: AnalysisOptions
 
     @Option(help: "Analysis workers (default: the active core count).")
     var workers: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -131,25 +97,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     /// The run's recipe from the options; throws `MediaError.invalidOption` for a bad name.
     private func makeRecipe() throws -> AnalysisRecipe {
-        var input = VideoSourceOptions(url: self.input)
-        input.analysisLongSide = fullResolution ? nil : size
-        input.start = start
-        input.duration = duration
-        input.every = every
-        input.fps = fps
-        input.keyframesOnly = keyframesOnly
-        input.timeoutSeconds = timeout
-        var recipe = AnalysisRecipe(input: input)
-        guard let method = AnalysisMethod(rawValue: method) else {
-            throw MediaError.invalidOption("unknown method '\(self.method)'")
-        }
-        recipe.method = method
-        guard let precision = Segmenter.Precision(rawValue: precision) else {
-            throw MediaError.invalidOption("unknown precision '\(self.precision)' (int8 or fp32)")
-        }
-        recipe.precision = precision
-        recipe.model = model.map { .file($0) } ?? .builtIn
-        recipe.tileSize = tileSize
+        var recipe = try analysis.makeRecipe(url: input)
         recipe.workers = workers
         recipe.ringCapacity = ringCapacity
         recipe.dropPolicy = try dropPolicy.map { name in

@@ -9,6 +9,7 @@ struct Blurd: ParsableCommand {
         abstract: "Streaming video blur detection: per-frame blur masks and sharpness scores.",
         subcommands: [
             AnalyzeCommand.self,
+            TriageCommand.self,
             ReportCommand.self,
             SynthCommand.self,
             TrainCommand.self,

@@ -1,0 +1,126 @@
+import BlurdCore
+import BlurdMedia
+import BlurdOutput
+import BlurdPipeline
+import Foundation
+
+/// Analyses one clip the way `blurd analyze` does (one `AnalysisRun` per clip from the run's
+/// recipe), writing its JSON Lines under a temporary name that is renamed only when the clip is
+/// complete, then its sidecar. Never throws: whatever goes wrong becomes the clip's row.
+struct ClipRunner: Sendable {
+    let layout: TriageLayout
+    /// The run's recipe; each clip sets its URL, workers and log label.
+    let recipe: AnalysisRecipe
+    let settings: TriageSettings
+    let criteria: SoftShotCriteria
+    let stop: TriageStop
+    let progress: TriageProgress
+
+    /// The clip's earlier result when its sidecar still matches the source and the settings,
+    /// with its scores read back from the JSON Lines; nil when the clip must be analysed.
+    func earlierResult(of clip: TriageClip) -> ClipReport? {
+        guard let sidecar = ClipSidecar.read(path: layout.sidecarPath(for: clip)),
+              let stamp = SourceStamp(path: clip.path), sidecar.matches(source: stamp, settings: settings),
+              let frames = try? ScoreLogReader.read(path: layout.resultPath(for: clip)) else { return nil }
+        let scores = ClipScores(frames: frames, frameRate: sidecar.result.frameRate, criteria: criteria, title: clip.name)
+        return ClipReport(clip: clip, status: sidecar.result.status, result: sidecar.result,
+                          message: sidecar.result.error, scores: scores, resumed: true)
+    }
+
+    /// Analyses `clip` with `workers` analysis workers. A clip stopped before its end comes back
+    /// `.pending`, with nothing of it left on disk but an earlier complete result.
+    func run(_ clip: TriageClip, workers: Int) -> ClipReport {
+        let interrupt = InputInterrupt()
+        let token = stop.begin(interrupt)
+        defer { stop.end(token: token) }
+        progress.clipStarted(token: token, clip: clip)
+        let report = analyse(clip, workers: workers, interrupt: interrupt, token: token)
+        if report.status == .pending {
+            progress.clipAbandoned(token: token)
+        } else {
+            progress.clipFinished(token: token, failed: report.status == .failed)
+        }
+        return report
+    }
+
+    private func analyse(_ clip: TriageClip, workers: Int, interrupt: InputInterrupt, token: Int) -> ClipReport {
+        let resultPath = layout.resultPath(for: clip), temporary = layout.temporaryResultPath(for: clip)
+        let sidecarPath = layout.sidecarPath(for: clip)
+        func failed(_ error: Error) -> ClipReport {
+            // A stale result of an earlier run must not outlive the clip's failure now.
+            try? FileManager.default.removeItem(atPath: resultPath)
+            try? FileManager.default.removeItem(atPath: sidecarPath)
+            let (code, message) = Self.describe(error)
+            return ClipReport(clip: clip, status: .failed, result: ClipResult(status: .failed, errorClass: code, error: message),
+                              message: message)
+        }
+        guard let stamp = SourceStamp(path: clip.path) else { return failed(MediaError.fileNotFound(clip.path)) }
+        var recipe = self.recipe
+        recipe.input.url = clip.path
+        recipe.input.logLabel = clip.name
+        recipe.workers = workers
+        // Each clip decodes on as many threads as it analyses on: with every core running a
+        // clip, more decoder threads would only contend.
+        recipe.input.decoderThreads = workers
+        let source: VideoSource
+        let run: AnalysisRun
+        do {
+            try FileManager.default.createDirectory(atPath: (resultPath as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            run = try AnalysisRun(recipe: recipe)
+            source = try run.openSource(interrupt: interrupt)
+        } catch {
+            if stop.isRequested { return ClipReport(clip: clip, status: .pending) }
+            return failed(error)
+        }
+        progress.clipOpened(token: token, durationSeconds: source.info.durationSeconds)
+        let collector = ScoreCollector(progress: progress, token: token)
+        let lines: JSONLinesSink
+        do {
+            lines = try JSONLinesSink(path: temporary, method: recipe.method.rawValue)
+        } catch {
+            return failed(error)
+        }
+        let pipeline = run.makePipeline(source: source, sinks: [lines, collector])
+        stop.attach(pipeline, token: token)
+        var result = ClipResult(status: .ok)
+        do {
+            _ = try pipeline.run()
+        } catch {
+            // Frames analysed before a read error are kept: the clip is damaged, not missing.
+            // An output failure leaves no trustworthy result.
+            guard (collector.summary?.framesAnalysed ?? 0) > 0, !(error is OutputError) else {
+                try? FileManager.default.removeItem(atPath: temporary)
+                return failed(error)
+            }
+            (result.errorClass, result.error) = Self.describe(error)
+            result.status = .partial
+        }
+        guard let summary = collector.summary, !summary.interrupted else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            return ClipReport(clip: clip, status: .pending)
+        }
+        result.framesDecoded = summary.framesDecoded
+        result.framesAnalysed = summary.framesAnalysed
+        result.corruptPackets = summary.corruptPackets
+        result.decodeErrors = summary.decodeErrors
+        if summary.corruptPackets > 0 || summary.decodeErrors > 0 { result.status = .partial }
+        result.frameRate = source.info.frameRate
+        result.durationSeconds = source.info.durationSeconds
+        do {
+            try AtomicFile.commit(temporary, to: resultPath)
+            try ClipSidecar(source: stamp, settings: settings, result: result).write(path: sidecarPath)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            return failed(error)
+        }
+        let scores = ClipScores(frames: collector.frames, frameRate: result.frameRate, criteria: criteria, title: clip.name)
+        return ClipReport(clip: clip, status: result.status, result: result, message: result.error, scores: scores)
+    }
+
+    /// The error's class (`blurd analyze`'s exit code for it) and message.
+    static func describe(_ error: Error) -> (Int32, String) {
+        if let error = error as? any BlurdError { return (error.exitCode, error.description) }
+        return (7, "\(error)")
+    }
+}

@@ -1,0 +1,33 @@
+/// Where a triage run writes, all under the output folder DIR:
+///
+///     DIR/clips/ROOT/RELATIVE/PATH.jsonl      analyze's JSON Lines of the clip
+///     DIR/clips/ROOT/RELATIVE/PATH.clip.json  its sidecar (source stamp, settings, result)
+///     DIR/triage.json                         every file's row
+///     DIR/soft-shots.csv                      every soft shot of every clip
+///     DIR/triage.log                          FFmpeg's messages about the clips
+public struct TriageLayout: Sendable {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    public var clipsDirectory: String { directory + "/clips" }
+    public var summaryPath: String { directory + "/triage.json" }
+    public var softShotsPath: String { directory + "/soft-shots.csv" }
+    public var logPath: String { directory + "/triage.log" }
+
+    /// The clip's JSON Lines; the source's extension is kept, so `A.mov` and `A.mp4` stay apart.
+    public func resultPath(for clip: TriageClip) -> String {
+        clipsDirectory + "/" + clip.name + ".jsonl"
+    }
+
+    public func sidecarPath(for clip: TriageClip) -> String {
+        clipsDirectory + "/" + clip.name + ".clip.json"
+    }
+
+    /// The name the JSON Lines have while the clip is analysed.
+    public func temporaryResultPath(for clip: TriageClip) -> String {
+        AtomicFile.temporaryPath(for: resultPath(for: clip))
+    }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import BlurdCore
+import BlurdMedia
+import BlurdTriage
+import BlurdPipeline
+import Foundation
+
+/// `blurd triage PATH... --output-dir DIR`: a footage library in one batch (BlurdTriage does
+/// the work; this is the command line around it).
+struct TriageCommand: ParsableCommand {
+    /// Triage's one different default: hours of footage are sampled, not read frame by frame.
+    static let defaultFPS = 5.0
+
+    static let configuration = CommandConfiguration(
+        commandName: "triage",
+        abstract: "Analyse a footage library: every clip under the paths, concurrently and resumably, with one soft-shot list.",
+        discussion: """
+            Writes DIR/clips/ROOT/RELATIVE/PATH.jsonl (exactly `blurd analyze`'s JSON Lines; ROOT \
+            names the PATH argument) with a sidecar PATH.clip.json, DIR/triage.json (every file: \
+            ok, partial, failed, skipped or pending), DIR/soft-shots.csv (every soft shot of every \
+            clip) and DIR/triage.log (FFmpeg's messages). A rerun reuses each result whose source \
+            (size, mtime) and settings still match. Files are found by their content: what holds \
+            no video is skipped and counted; hidden folders and DIR are not searched.
+
+            Defaults differ from analyze in one point: frames are sampled at \
+            \(Int(defaultFPS)) fps unless --fps, --every or --keyframes-only is given, or \
+            --all-frames; a soft shot's edges are then exact to 1/\(Int(defaultFPS)) s.
+
+            Exit codes: 0 every clip ok or partial (skipped files too, and after SIGINT/SIGTERM, \
+            which keeps the finished clips), 2 bad arguments, 3 a PATH names nothing, 8 output \
+            failure, \(TriageOutcome.clipsFailedExitCode) at least one clip failed (its row in \
+            triage.json holds the error class: analyze's exit code 3-8).
+            """)
+
+    @Argument(help: "Files, folders (searched recursively) or globs.")
+    var paths: [String]
+
+    @Option(help: "The output folder.")
+    var outputDir: String
+
+    @OptionGroup var analysis: AnalysisOptions
+
+    @Flag(help: "Analyse every frame instead of sampling at \(Int(defaultFPS)) fps.")
+    var allFrames = false
+
+    @Option(help: "Cores to keep busy, shared among the clips in work (default: the active core count).")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Redo every clip, even one whose earlier result still matches.")
+    var force = false
+
+    @Option(help: "Progress on stderr: auto (a live line on a terminal, else none), live, json (one object a second) or none.")
+    var progress: String = "auto"
+
+    @OptionGroup(title: "Soft shots (soft-shots.csv, triage.json)") var softShots: SoftShotOptions
+
+    func run() throws {
+        do {
+            try triage()
+        } catch let error as BlurdError {
+            throw fail(error)
+        }
+    }
+
+    private func triage() throws {
+        var recipe = try analysis.makeRecipe(url: "")
+        if !allFrames, !analysis.choosesSampling { recipe.input.fps = Self.defaultFPS }
+        guard workers >= 1 else { throw MediaError.invalidOption("workers must be at least 1, got \(workers)") }
+        var options = TriageOptions(paths: paths, outputDirectory: outputDir, recipe: recipe,
+                                    criteria: try softShots.makeCriteria())
+        options.force = force
+        options.cores = workers
+        if progress == "auto" {
+            options.progress = ProgressMode.automatic()
+        } else {
+            guard let mode = ProgressMode(rawValue: progress) else {
+                throw MediaError.invalidOption("unknown progress '\(progress)' (auto, live, json or none)")
+            }
+            options.progress = mode
+        }
+        let run = try TriageRun(options: options)
+        let stop = TriageStop()
+        let signals = StopSignals { _ in stop.stop() }
+        defer { withExtendedLifetime(signals) {} }
+        let outcome = try run.run(stop: stop)
+        writeSummary(outcome, json: options.progress == .json)
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+
+    /// The one summary on stderr: a line of text, or a JSON object in the JSON progress stream.
+    private func writeSummary(_ outcome: TriageOutcome, json: Bool) {
+        let totals = outcome.totals
+        let summaryPath = TriageLayout(directory: outputDir).summaryPath
+        let text: String
+        if json {
+            text = "{\"summary\":{\"files\":\(totals.files),\"ok\":\(totals.ok),\"partial\":\(totals.partial),"
+                + "\"failed\":\(totals.failed),\"skipped\":\(totals.skipped),\"pending\":\(totals.pending),"
+                + "\"resumed\":\(totals.resumed),\"interrupted\":\(outcome.interrupted)}}\n"
+        } else {
+            text = "blurd: triage: \(totals.ok) ok, \(totals.partial) partial, \(totals.failed) failed, "
+                + "\(totals.skipped) skipped, \(totals.pending) pending (\(totals.resumed) reused)"
+                + (outcome.interrupted ? " (interrupted)" : "") + "; see \(summaryPath)\n"
+        }
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}
