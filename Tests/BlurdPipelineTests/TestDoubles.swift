@@ -50,8 +50,8 @@ final class CountingSource: FrameSource {
 }
 
 /// A one-way gate: `wait` blocks until `open` has been called, from any thread.
+// Unchecked: `isOpen` is read and written only while holding `condition`, which `wait` waits on.
 final class Gate: @unchecked Sendable {
-    // NSCondition guards `isOpen`; nothing else is stored.
     private let condition = NSCondition()
     private var isOpen = false
 

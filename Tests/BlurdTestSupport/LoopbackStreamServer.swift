@@ -6,6 +6,7 @@ import Glibc
 /// A TCP server on 127.0.0.1 that plays a live source which comes back: connection `n` gets
 /// `payloads[n]`, then the server closes it (the end of that connection's stream). Connections
 /// after the last payload are closed at once, so a client that keeps reconnecting reads nothing.
+// Unchecked: the one `var`, `served`, is read and written only under `lock`; the rest is `let`.
 public final class LoopbackStreamServer: @unchecked Sendable {
     public let port: UInt16
     private let listener: Int32
