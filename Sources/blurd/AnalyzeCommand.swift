@@ -45,22 +45,24 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(help: "Analyse at the stream's full resolution (overrides --size).")
     var fullResolution = false
 
-    @Option(help: "Start at this many seconds.")
+    // The numeric options parse unconditionally, so that a negative value (`--start -5`) meets
+    // its range check instead of being read as an option name.
+    @Option(parsing: .unconditional, help: "Start at this many seconds.")
     var start: Double?
 
-    @Option(help: "Stop after this many seconds.")
+    @Option(parsing: .unconditional, help: "Stop after this many seconds.")
     var duration: Double?
 
     @Option(help: "Analyse every Nth frame.")
     var every: Int = 1
 
-    @Option(help: "Analyse at most this many frames per second.")
+    @Option(parsing: .unconditional, help: "Analyse at most this many frames per second.")
     var fps: Double?
 
     @Flag(help: "Decode key frames only (cheap monitoring of many streams).")
     var keyframesOnly = false
 
-    @Option(help: "Seconds an input may block (opening, or a live stream or pipe sending nothing) before the run ends.")
+    @Option(parsing: .unconditional, help: "Seconds an input may block (opening, or a live stream or pipe sending nothing) before the run ends.")
     var timeout: Double = VideoSourceOptions(url: "").timeoutSeconds
 
     @Option(help: "Analysis workers (default: the active core count).")
@@ -126,7 +128,14 @@ struct AnalyzeCommand: ParsableCommand {
         // A closed output pipe must surface as a write error, not kill the process.
         signal(SIGPIPE, SIG_IGN)
         stop.attach(pipeline)
-        writeSummary(try pipeline.run())
+        let summary = try pipeline.run()
+        if let start, summary.framesAnalysed == 0, let end = source.info.durationSeconds, start >= end {
+            FFmpegLog.flush()
+            let note = "blurd: note: --start \(String(format: "%g", start)) s is beyond the input's end (\(String(format: "%.1f", end)) s); "
+                + "no frame analysed\n"
+            FileHandle.standardError.write(Data(note.utf8))
+        }
+        writeSummary(summary)
     }
 
     /// The run's recipe from the options; throws `MediaError.invalidOption` for a bad name.
@@ -150,6 +159,10 @@ struct AnalyzeCommand: ParsableCommand {
         recipe.precision = precision
         recipe.model = model.map { .file($0) } ?? .builtIn
         recipe.tileSize = tileSize
+        if annotate != nil, let problem = VideoWriterOptions.crfRange(encoder: annotateCodec)?
+            .problem("--annotate-crf for \(annotateCodec)", annotateCrf) {
+            throw MediaError.invalidOption(problem)
+        }
         recipe.workers = workers
         recipe.ringCapacity = ringCapacity
         recipe.dropPolicy = try dropPolicy.map { name in
