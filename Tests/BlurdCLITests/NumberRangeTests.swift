@@ -106,4 +106,29 @@ final class NumberRangeTests: XCTestCase {
         try assertRefused([Case(arguments: ["report", log, "--csv", directory.appendingPathComponent("f.csv").path],
                                 status: 2, message: "outside (0, 1000]: give --frame-rate")])
     }
+
+    /// The model tools check their numbers in `validate()`: ArgumentParser's `Error:` line and
+    /// usage, exit 2, before any photo is read or any frame allocated.
+    func testModelToolsRefuseOutOfRangeNumbers() throws {
+        let max = String(Int.max)
+        let table: [([String], String)] = [
+            (["bench", "--sizes", "100000x100000"], "a --sizes side must be in 16...16384, got 100000"),
+            (["bench", "--threads", "100000"], "--threads must be in 1...256, got 100000"),
+            (["eval", "--synthetic", max], "--synthetic must be in 1...1000000, got \(max)"),
+            (["synth", "--photos", directory.path, "--out", directory.path, "--crop-size", "1000000000"],
+             "--crop-size must be in 16...16384, got 1000000000"),
+            (["train", "--minutes", "inf", "--checkpoint", "x", "--photos", directory.path],
+             "--minutes must be in (0, 525960], got inf"),
+            (["train", "--iterations", "10", "--lr", "nan", "--checkpoint", "x", "--photos", directory.path],
+             "--lr must be in (0, 1000], got nan"),
+            (["export", "x.blurdckpt", "--calibration-size", "100000"], "--calibration-size must be in 16...16384, got 100000"),
+        ]
+        for (arguments, message) in table {
+            let outcome = try BlurdProcess.run(arguments)
+            let context = "\(arguments.joined(separator: " ")): \(outcome.stderr)"
+            XCTAssertEqual(outcome.status, 2, context)
+            XCTAssertTrue(outcome.stderr.hasPrefix("Error: \(message)\n"), context)
+            XCTAssertFalse(outcome.stderr.contains("Fatal error"), context)
+        }
+    }
 }
