@@ -36,24 +36,24 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Arithmetic of --method cnn: int8 or fp32.")
     var precision: String = "int8"
 
-    @Option(help: "Tile side in pixels for --method cnn (bounds memory per worker).")
+    // The numeric options parse unconditionally, so that a negative value (`--start -5`) meets
+    // its range check instead of being read as an option name ("Missing value").
+    @Option(parsing: .unconditional, help: "Tile side in pixels for --method cnn (bounds memory per worker).")
     var tileSize: Int = Segmenter.defaultTileSize
 
-    @Option(help: "Analysis size: long side in pixels (frames are never upscaled).")
+    @Option(parsing: .unconditional, help: "Analysis size: long side in pixels (frames are never upscaled).")
     var size: Int = VideoSourceOptions.defaultAnalysisLongSide
 
     @Flag(help: "Analyse at the stream's full resolution (overrides --size).")
     var fullResolution = false
 
-    // The numeric options parse unconditionally, so that a negative value (`--start -5`) meets
-    // its range check instead of being read as an option name.
     @Option(parsing: .unconditional, help: "Start at this many seconds.")
     var start: Double?
 
     @Option(parsing: .unconditional, help: "Stop after this many seconds.")
     var duration: Double?
 
-    @Option(help: "Analyse every Nth frame.")
+    @Option(parsing: .unconditional, help: "Analyse every Nth frame.")
     var every: Int = 1
 
     @Option(parsing: .unconditional, help: "Analyse at most this many frames per second.")
@@ -65,13 +65,13 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seconds an input may block (opening, or a live stream or pipe sending nothing) before the run ends.")
     var timeout: Double = VideoSourceOptions(url: "").timeoutSeconds
 
-    @Option(help: "Analysis workers (default: the active core count).")
+    @Option(parsing: .unconditional, help: "Analysis workers (default: the active core count).")
     var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "When analysis falls behind: block (lose nothing) or drop-oldest (bounded latency). Default: drop-oldest for live inputs, block for files.")
     var dropPolicy: String?
 
-    @Option(help: "Frames buffered between decoder and workers (default: 2 × workers + 2).")
+    @Option(parsing: .unconditional, help: "Frames buffered between decoder and workers (default: 2 × workers + 2).")
     var ringCapacity: Int?
 
     @Option(help: "Write an annotated video here: full-resolution frames with the blur overlay, score, timecode and gauge; audio copied.")
@@ -80,7 +80,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Encoder for --annotate (any libavcodec video encoder).")
     var annotateCodec: String = "libx264"
 
-    @Option(help: "Constant rate factor for --annotate with libx264.")
+    @Option(parsing: .unconditional, help: "Constant rate factor for --annotate with libx264.")
     var annotateCrf: Int = 20
 
     @Option(help: "Also write each frame's blur map at source size as frame_NNNNNN.png in this directory.")

@@ -67,13 +67,14 @@ struct ReportCommand: ParsableCommand {
 
 /// The soft-shot criteria, shared by `blurd report` and `blurd analyze --report-prefix`.
 struct SoftShotOptions: ParsableArguments {
-    @Option(help: "Soft shot: a segment starts when the score falls below this.")
+    // Unconditional like --frame-rate: `--threshold -0.5` meets the range check.
+    @Option(parsing: .unconditional, help: "Soft shot: a segment starts when the score falls below this.")
     var threshold: Double = SoftShotCriteria.defaultThreshold
 
-    @Option(help: "A soft segment ends only when the score rises above this (default: threshold + \(SoftShotCriteria.defaultHysteresis)).")
+    @Option(parsing: .unconditional, help: "A soft segment ends only when the score rises above this (default: threshold + \(SoftShotCriteria.defaultHysteresis)).")
     var leaveAbove: Double?
 
-    @Option(help: "Shortest soft segment reported, in seconds.")
+    @Option(parsing: .unconditional, help: "Shortest soft segment reported, in seconds.")
     var minDuration: Double = SoftShotCriteria.defaultMinimumSeconds
 
     func makeCriteria() throws -> SoftShotCriteria {
