@@ -82,7 +82,9 @@ final class DecodeLoop {
         }
         if !indexAnchored {
             indexAnchored = true
-            nextIndex = info.frameRate.map { Int((pts * $0).rounded()) } ?? 0
+            // A stream's own timestamps can be anything: one beyond Int counts from 0.
+            let frames = info.frameRate.map { (pts * $0).rounded() } ?? 0
+            nextIndex = frames.magnitude < 0x1p62 ? Int(frames) : 0
         }
         let index = nextIndex
         nextIndex += 1
@@ -160,8 +162,15 @@ final class DecodeLoop {
 
     /// Seeks to the key frame at or before `seconds`; frames before it are then dropped by the
     /// sampler. Inputs that cannot seek (pipes, live) are decoded from the start instead.
+    /// A target beyond Int64 in the stream's time base (validation bounds `seconds`, but not the
+    /// time base) is decoded from the start like an unseekable input.
     private func seek(to seconds: Double) {
-        let target = input.streamStart + Int64(seconds / input.timeBase)
+        let units = (seconds / input.timeBase).rounded(.towardZero)
+        guard units.magnitude < 0x1p62,
+              case let (target, false) = input.streamStart.addingReportingOverflow(Int64(units)) else {
+            indexAnchored = true
+            return
+        }
         interrupt.arm(seconds: options.timeoutSeconds)
         let status = FFmpegLogLabels.$callerLabel.withValue(options.logLabel) {
             avformat_seek_file(input.format.pointer, input.streamIndex, Int64.min, target, target, 0)

@@ -38,7 +38,7 @@ public final class InputInterrupt: @unchecked Sendable {
 
     /// Starts a deadline `seconds` from now for the next blocking call.
     func arm(seconds: Double) {
-        blurd_interrupt_arm(state, Int64(seconds * 1_000_000))
+        blurd_interrupt_arm(state, microseconds(seconds))
     }
 
     func disarm() {
@@ -48,4 +48,16 @@ public final class InputInterrupt: @unchecked Sendable {
     var callback: AVIOInterruptCB {
         blurd_interrupt_callback(state)
     }
+}
+
+/// `seconds` as whole microseconds for FFmpeg, saturating at Int64's ends (NaN as 0):
+/// `VideoSourceOptions.validate()` keeps timeouts to a day, and a value that slipped past it
+/// must not trap in the conversion.
+func microseconds(_ seconds: Double) -> Int64 {
+    let value = (seconds * 1_000_000).rounded()
+    if value.isNaN { return 0 }
+    // 2^63 is the first Double beyond Int64.max.
+    if value >= 0x1p63 { return .max }
+    if value < -0x1p63 { return .min }
+    return Int64(value)
 }

@@ -66,7 +66,7 @@ struct MediaInput {
     private static func openInput(_ options: VideoSourceOptions, interrupt: InputInterrupt,
                                   pipeInput: PipeInput?) throws -> InputFormatContext {
         let url = options.url
-        let timeoutMicroseconds = Int64(options.timeoutSeconds * 1_000_000)
+        let timeoutMicroseconds = microseconds(options.timeoutSeconds)
         if isPlainPath(url), !FileManager.default.fileExists(atPath: url) {
             throw MediaError.fileNotFound(url)
         }

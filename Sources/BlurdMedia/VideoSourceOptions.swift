@@ -1,3 +1,5 @@
+import BlurdCore
+
 /// What to open and which frames to deliver.
 public struct VideoSourceOptions: Sendable, Equatable {
     /// A file path, rtsp://, http(s)://, udp://, "pipe:0", or a device with `format`.
@@ -47,15 +49,32 @@ public struct VideoSourceOptions: Sendable, Equatable {
             || PipeInput.isFIFOPath(url)
     }
 
+    /// Seconds of `timeoutSeconds`: a day covers any camera's silence worth waiting for, and
+    /// keeps the microseconds handed to FFmpeg far inside Int64.
+    public static let timeoutRange = ValueRange<Double>(above: 0, through: 86_400)
+    /// Seconds of `start`: ten years of stream time, far beyond any recording, whose time-base
+    /// units still fit Int64 at nanosecond time bases.
+    public static let startRange = ValueRange<Double>(0...315_576_000)
+    /// Seconds of `duration`, like `startRange`.
+    public static let durationRange = ValueRange<Double>(above: 0, through: 315_576_000)
+    /// Frames per second of `fps`: beyond any camera's or file's rate.
+    public static let fpsRange = ValueRange<Double>(above: 0, through: 1000)
+    /// `every`: one frame in a million is a frame every few hours at 60 fps.
+    public static let everyRange = ValueRange<Int>(1...1_000_000)
+    /// `analysisLongSide` in pixels: 16K video at full resolution at most.
+    public static let analysisLongSideRange = ValueRange<Int>(minimumAnalysisLongSide...16_384)
+    /// `decoderThreads`: libavcodec caps its own threads far lower.
+    public static let decoderThreadsRange = ValueRange<Int>(0...256)
+
+    /// Throws `MediaError.invalidOption` for the first value outside its range.
     public func validate() throws {
-        guard every >= 1 else { throw MediaError.invalidOption("every must be at least 1, got \(every)") }
-        if let fps, !(fps > 0) { throw MediaError.invalidOption("fps must be positive, got \(fps)") }
-        if let start, !(start >= 0) { throw MediaError.invalidOption("start must be >= 0, got \(start)") }
-        if let duration, !(duration > 0) { throw MediaError.invalidOption("duration must be positive, got \(duration)") }
-        if let side = analysisLongSide, side < Self.minimumAnalysisLongSide {
-            throw MediaError.invalidOption("analysis size must be at least \(Self.minimumAnalysisLongSide), got \(side)")
-        }
-        guard decoderThreads >= 0 else { throw MediaError.invalidOption("decoder threads must be >= 0, got \(decoderThreads)") }
-        guard timeoutSeconds > 0 else { throw MediaError.invalidOption("timeout must be positive, got \(timeoutSeconds)") }
+        let problem = Self.everyRange.problem("every", every)
+            ?? fps.flatMap { Self.fpsRange.problem("fps", $0) }
+            ?? start.flatMap { Self.startRange.problem("start (seconds)", $0) }
+            ?? duration.flatMap { Self.durationRange.problem("duration (seconds)", $0) }
+            ?? analysisLongSide.flatMap { Self.analysisLongSideRange.problem("analysis size", $0) }
+            ?? Self.decoderThreadsRange.problem("decoder threads", decoderThreads)
+            ?? Self.timeoutRange.problem("timeout (seconds)", timeoutSeconds)
+        if let problem { throw MediaError.invalidOption(problem) }
     }
 }

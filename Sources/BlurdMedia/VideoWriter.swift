@@ -37,6 +37,13 @@ public struct VideoWriterOptions: Sendable {
     /// metadata, see `FFmpegLog`); nil = unnamed.
     public var logLabel: String? = nil
 
+    /// The crf range of `encoder` where blurd knows it: x264 and x265 count 0 (lossless) to 51
+    /// (worst) at 8 bits. nil for the others, whose crf FFmpeg's own option check bounds when
+    /// the encoder opens (a clean `encodeFailed`).
+    public static func crfRange(encoder: String) -> ValueRange<Int>? {
+        ["libx264", "libx264rgb", "libx265"].contains(encoder) ? ValueRange(0...51) : nil
+    }
+
     public init(path: String, width: Int, height: Int, frameRate: Int = 25, codec: String = "libx264") {
         self.path = path
         self.width = width

@@ -152,6 +152,7 @@ public struct ModelFile: Sendable {
             case .i8: tensor = StoredTensor(i8: try reader.raw(count).map { Int8(bitPattern: $0) }, shape: shape, scales: [])
             }
             tensor.scales = scales
+            if let problem = Self.valueProblem(tensor) { throw ModelFileError.malformed("tensor \(name) \(problem)") }
             tensors[name] = tensor
         }
         guard reader.offset == total - 4 else {
@@ -159,6 +160,23 @@ public struct ModelFile: Sendable {
         }
         try Self.validate(spec: header.spec, tensors: tensors)
         self.init(spec: header.spec, inputMean: inputMean, inputStd: inputStd, tensors: tensors, metadata: header.metadata)
+    }
+
+    /// The largest magnitude of a stored f32 value or scale. Trained weights, biases and
+    /// statistics stay within a few hundred; beyond this a model is damaged, and its
+    /// activations would overflow to infinity.
+    public static let maximumMagnitude: Float = 1e6
+
+    /// What is wrong with a tensor's values or scales (NaN, infinite, or beyond
+    /// `maximumMagnitude`), or nil: the int8 path would score such a model's frames without
+    /// a word, so it is refused at load.
+    static func valueProblem(_ tensor: StoredTensor) -> String? {
+        for (what, values) in [("value", tensor.f32), ("scale", tensor.scales)] {
+            if let index = values.firstIndex(where: { !($0.magnitude <= maximumMagnitude) }) {
+                return "has \(what) \(values[index]) at index \(index) (must be finite, |x| <= 1e6)"
+            }
+        }
+        return nil
     }
 
     /// Every tensor the spec needs is present as f32 with the spec's shape.

@@ -23,8 +23,10 @@ struct NetworkPlan: Sendable {
     let reach: Int
 
     init(spec: NetworkSpec) throws {
-        guard spec.inChannels > 0 else { throw NetworkSpecError(layer: -1, "in_ch must be positive") }
-        guard !spec.layers.isEmpty else { throw NetworkSpecError(layer: -1, "no layers") }
+        if let problem = NetworkSpec.channelsRange.problem("in_ch", spec.inChannels)
+            ?? NetworkSpec.layerCountRange.problem("the number of layers", spec.layers.count) {
+            throw NetworkSpecError(layer: -1, problem)
+        }
         var saved: [String: Int] = [:]
         var channels = [spec.inChannels]
         var strides = [1]
@@ -43,9 +45,10 @@ struct NetworkPlan: Sendable {
             }
             switch layer.op {
             case .conv:
-                guard let o = layer.out, o > 0 else { throw NetworkSpecError(layer: i, "conv needs out > 0") }
-                guard layer.kernel > 0, layer.stride > 0, layer.dilation > 0 else {
-                    throw NetworkSpecError(layer: i, "k, s and d must be positive")
+                guard let o = layer.out else { throw NetworkSpecError(layer: i, "conv needs out") }
+                if let problem = NetworkSpec.channelsRange.problem("out", o) ?? Self.windowProblem(layer)
+                    ?? NetworkSpec.dilationRange.problem("d", layer.dilation) {
+                    throw NetworkSpecError(layer: i, problem)
                 }
                 guard layer.groups > 0, c % layer.groups == 0, o % layer.groups == 0 else {
                     throw NetworkSpecError(layer: i, "groups \(layer.groups) must divide in \(c) and out \(o) channels")
@@ -56,7 +59,7 @@ struct NetworkPlan: Sendable {
                 rf += layer.dilation * (layer.kernel - 1) * jump
                 jump *= layer.stride
             case .maxpool, .avgpool:
-                guard layer.kernel > 0, layer.stride > 0 else { throw NetworkSpecError(layer: i, "k and s must be positive") }
+                if let problem = Self.windowProblem(layer) { throw NetworkSpecError(layer: i, problem) }
                 let pad = samePadding(kernel: layer.kernel, dilation: 1)
                 extent = (extent.lo - pad * jump, extent.hi + (layer.kernel - 1 - pad) * jump)
                 rf += (layer.kernel - 1) * jump
@@ -85,10 +88,18 @@ struct NetworkPlan: Sendable {
                 rf = max(rf, fields[r])
                 extent = (min(extent.lo, extents[r].lo), max(extent.hi, extents[r].hi))
             }
-            if layer.activation == .leaky && !(layer.leakySlope > 0) {
-                throw NetworkSpecError(layer: i, "leaky slope must be positive")
+            if let problem = NetworkSpec.channelsRange.problem("the output channels", out) {
+                throw NetworkSpecError(layer: i, problem)
             }
-            if layer.op == .bn && !(layer.epsilon > 0) { throw NetworkSpecError(layer: i, "bn eps must be positive") }
+            guard jump <= NetworkSpec.maximumTotalStride else {
+                throw NetworkSpecError(layer: i, "total stride \(jump) exceeds \(NetworkSpec.maximumTotalStride)")
+            }
+            if layer.activation == .leaky && !(layer.leakySlope > 0 && layer.leakySlope.isFinite) {
+                throw NetworkSpecError(layer: i, "leaky slope must be positive and finite")
+            }
+            if layer.op == .bn && !(layer.epsilon > 0 && layer.epsilon.isFinite) {
+                throw NetworkSpecError(layer: i, "bn eps must be positive and finite")
+            }
             steps.append(Step(layer: layer, inChannels: c, outChannels: out, reference: reference))
             channels.append(out)
             strides.append(jump)
@@ -101,6 +112,11 @@ struct NetworkPlan: Sendable {
         self.valueStrides = strides
         self.receptiveField = fields.last!
         self.reach = max(-extents.last!.lo, extents.last!.hi)
+    }
+
+    /// What is wrong with the kernel or stride of a conv or pooling layer, or nil.
+    private static func windowProblem(_ layer: LayerSpec) -> String? {
+        NetworkSpec.kernelRange.problem("k", layer.kernel) ?? NetworkSpec.strideRange.problem("s", layer.stride)
     }
 
     /// The input extent of a resize from stride `coarse` to stride `fine`, taking the taps of

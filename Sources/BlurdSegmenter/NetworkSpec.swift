@@ -1,3 +1,5 @@
+import BlurdCore
+
 /// The architecture of a fully-convolutional segmentation net, as an ordered list of layers.
 ///
 /// The same description drives training, the model file and inference, and it is a superset
@@ -20,6 +22,24 @@ public struct NetworkSpec: Codable, Sendable, Equatable {
         case inChannels = "in_ch"
         case layers
     }
+}
+
+/// The limits of a spec's numbers, checked by `validate()` before any is multiplied: each is
+/// far beyond blurd's own nets (docs/MODEL_FORMAT.md), and together they keep every derived
+/// size, receptive field and tensor element count well inside Int.
+extension NetworkSpec {
+    /// Channels of the input and of every layer's output.
+    public static let channelsRange = ValueRange<Int>(1...4096)
+    /// Number of layers.
+    public static let layerCountRange = ValueRange<Int>(1...1000)
+    /// Kernel side `k` of conv and pooling layers.
+    public static let kernelRange = ValueRange<Int>(1...31)
+    /// Stride `s` of conv and pooling layers.
+    public static let strideRange = ValueRange<Int>(1...16)
+    /// Dilation `d` of conv layers.
+    public static let dilationRange = ValueRange<Int>(1...64)
+    /// Input pixels per pixel of any layer's output (the product of the strides so far).
+    public static let maximumTotalStride = 4096
 }
 
 /// Activation applied at the end of a `conv`, `bn` or `add` layer.

@@ -22,9 +22,15 @@ public final class BlurdServer: Sendable {
         self.logger = logger
     }
 
-    /// Runs until SIGTERM or SIGINT, then drains; throws if the HTTP listener fails or the
-    /// streams do not drain within the shutdown timeout.
+    /// What `--check` finds beyond the config's values (`ServiceConfig.runtimeProblems()`).
+    public func checkProblems() -> [String] { config.runtimeProblems() }
+
+    /// Runs until SIGTERM or SIGINT, then drains; throws if the listen address does not
+    /// resolve, the HTTP listener fails or the streams do not drain within the shutdown timeout.
     public func run() async throws {
+        // Before any stream starts, and as one line: the listener's own error for this is a
+        // raw `SocketAddressError.UnknownHost(...)` dump.
+        if let problem = config.listen.resolutionProblem() { throw ServiceError.listenAddress(problem) }
         // A consumer closing standard output must surface as a write error, not kill the daemon.
         signal(SIGPIPE, SIG_IGN)
         let registry = PrometheusCollectorRegistry()

@@ -18,31 +18,33 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Arithmetic of --method cnn: int8 or fp32.")
     var precision: String = "int8"
 
-    @Option(help: "Tile side in pixels for --method cnn (bounds memory per worker).")
+    // The numeric options parse unconditionally, so that a negative value (`--start -5`) meets
+    // its range check instead of being read as an option name ("Missing value").
+    @Option(parsing: .unconditional, help: "Tile side in pixels for --method cnn (bounds memory per worker).")
     var tileSize: Int = Segmenter.defaultTileSize
 
-    @Option(help: "Analysis size: long side in pixels (frames are never upscaled).")
+    @Option(parsing: .unconditional, help: "Analysis size: long side in pixels (frames are never upscaled).")
     var size: Int = VideoSourceOptions.defaultAnalysisLongSide
 
     @Flag(help: "Analyse at the stream's full resolution (overrides --size).")
     var fullResolution = false
 
-    @Option(help: "Start at this many seconds.")
+    @Option(parsing: .unconditional, help: "Start at this many seconds.")
     var start: Double?
 
-    @Option(help: "Stop after this many seconds.")
+    @Option(parsing: .unconditional, help: "Stop after this many seconds.")
     var duration: Double?
 
-    @Option(help: "Analyse every Nth frame.")
+    @Option(parsing: .unconditional, help: "Analyse every Nth frame.")
     var every: Int = 1
 
-    @Option(help: "Analyse at most this many frames per second.")
+    @Option(parsing: .unconditional, help: "Analyse at most this many frames per second.")
     var fps: Double?
 
     @Flag(help: "Decode key frames only (cheap monitoring of many streams).")
     var keyframesOnly = false
 
-    @Option(help: "Seconds an input may block (opening, or a live stream or pipe sending nothing) before the run ends.")
+    @Option(parsing: .unconditional, help: "Seconds an input may block (opening, or a live stream or pipe sending nothing) before the run ends.")
     var timeout: Double = VideoSourceOptions(url: "").timeoutSeconds
 
     /// Whether any option chooses which frames are analysed (so a command's own sampling

@@ -29,13 +29,13 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup var analysis: AnalysisOptions
 
-    @Option(help: "Analysis workers (default: the active core count).")
+    @Option(parsing: .unconditional, help: "Analysis workers (default: the active core count).")
     var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "When analysis falls behind: block (lose nothing) or drop-oldest (bounded latency). Default: drop-oldest for live inputs, block for files.")
     var dropPolicy: String?
 
-    @Option(help: "Frames buffered between decoder and workers (default: 2 × workers + 2).")
+    @Option(parsing: .unconditional, help: "Frames buffered between decoder and workers (default: 2 × workers + 2).")
     var ringCapacity: Int?
 
     @Option(help: "Write an annotated video here: full-resolution frames with the blur overlay, score, timecode and gauge; audio copied.")
@@ -44,7 +44,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Encoder for --annotate (any libavcodec video encoder).")
     var annotateCodec: String = "libx264"
 
-    @Option(help: "Constant rate factor for --annotate with libx264.")
+    @Option(parsing: .unconditional, help: "Constant rate factor for --annotate with libx264.")
     var annotateCrf: Int = 20
 
     @Option(help: "Also write each frame's blur map at source size as frame_NNNNNN.png in this directory.")
@@ -92,12 +92,23 @@ struct AnalyzeCommand: ParsableCommand {
         // A closed output pipe must surface as a write error, not kill the process.
         signal(SIGPIPE, SIG_IGN)
         stop.attach(pipeline)
-        writeSummary(try pipeline.run())
+        let summary = try pipeline.run()
+        if let start = analysis.start, summary.framesAnalysed == 0, let end = source.info.durationSeconds, start >= end {
+            FFmpegLog.flush()
+            let note = "blurd: note: --start \(String(format: "%g", start)) s is beyond the input's end (\(String(format: "%.1f", end)) s); "
+                + "no frame analysed\n"
+            FileHandle.standardError.write(Data(note.utf8))
+        }
+        writeSummary(summary)
     }
 
     /// The run's recipe from the options; throws `MediaError.invalidOption` for a bad name.
     private func makeRecipe() throws -> AnalysisRecipe {
         var recipe = try analysis.makeRecipe(url: input)
+        if annotate != nil, let problem = VideoWriterOptions.crfRange(encoder: annotateCodec)?
+            .problem("--annotate-crf for \(annotateCodec)", annotateCrf) {
+            throw MediaError.invalidOption(problem)
+        }
         recipe.workers = workers
         recipe.ringCapacity = ringCapacity
         recipe.dropPolicy = try dropPolicy.map { name in

@@ -45,18 +45,18 @@ struct BenchCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard runs > 0, warmup >= 0, threads > 0 else {
-            throw ValidationError("--runs and --threads must be positive, --warmup not negative")
-        }
+        try DeveloperOptionRanges.check("--runs", runs, DeveloperOptionRanges.count)
+        try DeveloperOptionRanges.check("--warmup", warmup, DeveloperOptionRanges.warmup)
+        try DeveloperOptionRanges.check("--threads", threads, DeveloperOptionRanges.threads)
         _ = try parsedSizes()
     }
 
     private func parsedSizes() throws -> [(width: Int, height: Int)] {
         try sizes.split(separator: ",").map { item in
             let parts = item.split(separator: "x").compactMap { Int($0) }
-            guard parts.count == 2, parts[0] > 0, parts[1] > 0 else {
-                throw ValidationError("bad size '\(item)', expected WIDTHxHEIGHT")
-            }
+            guard parts.count == 2 else { throw ValidationError("bad size '\(item)', expected WIDTHxHEIGHT") }
+            try DeveloperOptionRanges.check("a --sizes side", parts[0], DeveloperOptionRanges.frameSide)
+            try DeveloperOptionRanges.check("a --sizes side", parts[1], DeveloperOptionRanges.frameSide)
             return (parts[0], parts[1])
         }
     }

@@ -55,14 +55,13 @@ struct EvalCommand: ParsableCommand {
         if [datasetMode, synthetic != nil, robustness != nil].filter({ $0 }).count != 1 {
             throw ValidationError("give either --images and --masks, or --synthetic N, or --robustness DIR")
         }
-        guard size >= VideoSourceOptions.minimumAnalysisLongSide else {
-            throw ValidationError("--size must be at least \(VideoSourceOptions.minimumAnalysisLongSide)")
-        }
+        try DeveloperOptionRanges.check("--size", size, VideoSourceOptions.analysisLongSideRange)
+        try DeveloperOptionRanges.check("--crop", crop, DeveloperOptionRanges.frameSide)
         if datasetMode && (images == nil || masks == nil) { throw ValidationError("--images and --masks go together") }
-        if let synthetic, synthetic <= 0 { throw ValidationError("--synthetic needs a positive count") }
+        if let synthetic { try DeveloperOptionRanges.check("--synthetic", synthetic, DeveloperOptionRanges.count) }
         guard blurredValue == 0 || blurredValue == 255 else { throw ValidationError("--blurred-value is 255 or 0") }
         guard threshold > 0, threshold < 1 else { throw ValidationError("--threshold must be in (0, 1)") }
-        guard threads > 0 else { throw ValidationError("--threads must be positive") }
+        try DeveloperOptionRanges.check("--threads", threads, DeveloperOptionRanges.threads)
     }
 
     func run() throws {

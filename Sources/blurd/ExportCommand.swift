@@ -26,7 +26,8 @@ struct ExportCommand: ParsableCommand {
     var photos: String?
 
     func validate() throws {
-        guard calibration > 0 else { throw ValidationError("--calibration needs at least one frame") }
+        try DeveloperOptionRanges.check("--calibration", calibration, DeveloperOptionRanges.count)
+        try DeveloperOptionRanges.check("--calibration-size", calibrationSize, DeveloperOptionRanges.frameSide)
     }
 
     func run() throws {

@@ -26,7 +26,10 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Write the sharpness timeline plot (SVG) here.")
     var svg: String?
 
-    @Option(help: "Source frame rate for timecodes (default: inferred from the log's frame numbers and timestamps).")
+    // Unconditional, so that `--frame-rate -25` meets the range check instead of being read as
+    // an option named -25.
+    @Option(parsing: .unconditional,
+            help: "Source frame rate for timecodes, in (0, 1000] (default: inferred from the log's frame numbers and timestamps).")
     var frameRate: Double?
 
     @Option(help: "Source name for the EDL title and the plot (default: the log's file name without extension).")
@@ -39,12 +42,16 @@ struct ReportCommand: ParsableCommand {
             guard csv != nil || edl != nil || svg != nil else {
                 throw ReportError.invalidCriteria("nothing to write: give --csv, --edl and/or --svg")
             }
-            if let frameRate, !(frameRate > 0) {
-                throw ReportError.invalidCriteria("frame rate must be positive, got \(frameRate)")
+            if let frameRate, let problem = FrameRateEstimate.range.problem("--frame-rate", frameRate) {
+                throw ReportError.invalidCriteria(problem)
             }
             let criteria = try criteria.makeCriteria()
             let frames = try ScoreLogReader.read(path: log)
             let rate = frameRate ?? FrameRateEstimate.infer(from: frames) ?? 25
+            guard FrameRateEstimate.range.contains(rate) else {
+                throw ReportError.invalidCriteria("the log's frame numbers and timestamps give \(rate) fps, outside "
+                                                  + "\(FrameRateEstimate.range): give --frame-rate")
+            }
             let name = title ?? URL(fileURLWithPath: log).deletingPathExtension().lastPathComponent
             let report = SoftShotReport(title: name, frames: frames, frameRate: rate, criteria: criteria)
             try report.write(csv: csv, edl: edl, svg: svg)
@@ -60,13 +67,14 @@ struct ReportCommand: ParsableCommand {
 
 /// The soft-shot criteria, shared by `blurd report` and `blurd analyze --report-prefix`.
 struct SoftShotOptions: ParsableArguments {
-    @Option(help: "Soft shot: a segment starts when the score falls below this.")
+    // Unconditional like --frame-rate: `--threshold -0.5` meets the range check.
+    @Option(parsing: .unconditional, help: "Soft shot: a segment starts when the score falls below this.")
     var threshold: Double = SoftShotCriteria.defaultThreshold
 
-    @Option(help: "A soft segment ends only when the score rises above this (default: threshold + \(SoftShotCriteria.defaultHysteresis)).")
+    @Option(parsing: .unconditional, help: "A soft segment ends only when the score rises above this (default: threshold + \(SoftShotCriteria.defaultHysteresis)).")
     var leaveAbove: Double?
 
-    @Option(help: "Shortest soft segment reported, in seconds.")
+    @Option(parsing: .unconditional, help: "Shortest soft segment reported, in seconds.")
     var minDuration: Double = SoftShotCriteria.defaultMinimumSeconds
 
     func makeCriteria() throws -> SoftShotCriteria {

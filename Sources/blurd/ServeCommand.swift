@@ -23,7 +23,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Lowest log level written to stderr: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
-    @Flag(help: "Only load and validate the config, then exit (0 valid, 2 invalid).")
+    @Flag(help: "Only load and validate the config, then also load each stream's model, check that the output and state directories are writable and that the listen address resolves, and exit (0 valid, 2 invalid).")
     var check = false
 
     func run() throws {
@@ -50,6 +50,11 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if check {
+            let problems = server.checkProblems()
+            guard problems.isEmpty else {
+                for problem in problems { logger.critical("\(config): \(problem)") }
+                throw ExitCode(2)
+            }
             logger.notice("\(config): valid")
             return
         }

@@ -33,7 +33,8 @@ struct SynthCommand: ParsableCommand {
     var cropSize: Int = SynthesisConfig().cropSize
 
     func run() throws {
-        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+        try DeveloperOptionRanges.check("--count", count, DeveloperOptionRanges.count)
+        try DeveloperOptionRanges.check("--crop-size", cropSize, DeveloperOptionRanges.frameSide)
         guard let splitValue = PhotoLibrary.Split(rawValue: split) else {
             throw ValidationError("--split must be train or validation, got \(split)")
         }

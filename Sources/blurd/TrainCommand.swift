@@ -69,9 +69,21 @@ struct TrainCommand: ParsableCommand {
         if resume == nil && minutes == nil && iterations == nil {
             throw ValidationError("give a budget: --minutes or --iterations")
         }
-        guard threads > 0 else { throw ValidationError("--threads must be positive") }
-        if let stopAt, stopAt <= 0 { throw ValidationError("--stop-at must be positive") }
-        guard selectEvery > 0 else { throw ValidationError("--select-every must be positive") }
+        if let minutes { try DeveloperOptionRanges.check("--minutes", minutes, DeveloperOptionRanges.minutes) }
+        if let iterations { try DeveloperOptionRanges.check("--iterations", iterations, DeveloperOptionRanges.iterations) }
+        if let stopAt { try DeveloperOptionRanges.check("--stop-at", stopAt, DeveloperOptionRanges.iterations) }
+        try DeveloperOptionRanges.check("--batch", batch, DeveloperOptionRanges.batch)
+        try DeveloperOptionRanges.check("--crop", crop, DeveloperOptionRanges.trainingCrop)
+        try DeveloperOptionRanges.check("--lr", learningRate, DeveloperOptionRanges.factor)
+        try DeveloperOptionRanges.check("--warmup", warmup, DeveloperOptionRanges.warmupIterations)
+        try DeveloperOptionRanges.check("--dice-weight", diceWeight, DeveloperOptionRanges.weight)
+        try DeveloperOptionRanges.check("--clip", clip, DeveloperOptionRanges.factor)
+        try DeveloperOptionRanges.check("--workers", workers, DeveloperOptionRanges.threads)
+        try DeveloperOptionRanges.check("--threads", threads, DeveloperOptionRanges.threads)
+        try DeveloperOptionRanges.check("--validate-every", validateEvery, DeveloperOptionRanges.iterations)
+        try DeveloperOptionRanges.check("--validation-samples", validationSamples, DeveloperOptionRanges.count)
+        try DeveloperOptionRanges.check("--checkpoint-minutes", checkpointMinutes, DeveloperOptionRanges.minutes)
+        try DeveloperOptionRanges.check("--select-every", selectEvery, DeveloperOptionRanges.iterations)
         if resume != nil && (initialModel != nil || synthesis != nil || averageWeights != nil) {
             throw ValidationError("--resume keeps the checkpoint's weights and settings; --init, --synthesis and --average-weights start a new run")
         }

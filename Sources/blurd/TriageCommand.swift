@@ -43,7 +43,7 @@ struct TriageCommand: ParsableCommand {
     @Flag(help: "Analyse every frame instead of sampling at \(Int(defaultFPS)) fps.")
     var allFrames = false
 
-    @Option(help: "Cores to keep busy, shared among the clips in work (default: the active core count).")
+    @Option(parsing: .unconditional, help: "Cores to keep busy, shared among the clips in work (default: the active core count).")
     var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Redo every clip, even one whose earlier result still matches.")
@@ -65,7 +65,7 @@ struct TriageCommand: ParsableCommand {
     private func triage() throws {
         var recipe = try analysis.makeRecipe(url: "")
         if !allFrames, !analysis.choosesSampling { recipe.input.fps = Self.defaultFPS }
-        guard workers >= 1 else { throw MediaError.invalidOption("workers must be at least 1, got \(workers)") }
+        if let problem = AnalysisRecipe.workersRange.problem("workers", workers) { throw MediaError.invalidOption(problem) }
         var options = TriageOptions(paths: paths, outputDirectory: outputDir, recipe: recipe,
                                     criteria: try softShots.makeCriteria())
         options.force = force

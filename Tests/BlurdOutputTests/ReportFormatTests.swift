@@ -108,4 +108,40 @@ final class ReportFormatTests: XCTestCase {
         }
         XCTAssertThrowsError(try ScoreLogReader.parse(Data("not json\n".utf8), path: "log"))
     }
+
+    /// The log numbers that trapped the SVG plot (pts 1e20) and the frame-rate estimate (frames
+    /// at Int64's ends) are refused by the reader, naming the line.
+    func testScoreLogReaderRefusesNumbersOutOfRange() {
+        let table: [(String, String)] = [
+            ("{\"frame\":1,\"pts\":1e20,\"state\":\"ok\",\"score\":0.9}", "pts must be in -1000000000...1000000000, got 1e+20"),
+            ("{\"frame\":1,\"pts\":-1e20,\"state\":\"no_texture\"}", "pts must be in -1000000000...1000000000, got -1e+20"),
+            ("{\"frame\":9223372036854775807,\"pts\":1,\"state\":\"ok\",\"score\":0.9}",
+             "frame must be in 0...1000000000000, got 9.223372036854776e+18"),
+            ("{\"frame\":-9223372036854775808,\"pts\":1,\"state\":\"ok\",\"score\":0.9}",
+             "frame must be in 0...1000000000000, got -9.223372036854776e+18"),
+            ("{\"frame\":1.5,\"pts\":1,\"state\":\"ok\",\"score\":0.9}", "frame 1.5 is not a whole number"),
+            ("{\"frame\":1,\"pts\":1,\"state\":\"ok\",\"score\":-0.5}", "score must be in 0...1, got -0.5"),
+        ]
+        for (line, reason) in table {
+            let log = "{\"frame\":0,\"pts\":0,\"state\":\"ok\",\"score\":0.9}\n" + line + "\n"
+            XCTAssertThrowsError(try ScoreLogReader.parse(Data(log.utf8), path: "log"), line) { error in
+                XCTAssertEqual(error as? ReportError, .malformedLog(path: "log", line: 2, reason: reason))
+                XCTAssertEqual((error as? ReportError)?.exitCode, 7)
+            }
+        }
+    }
+
+    /// At the ends of the ranges everything downstream stays finite and in Int: the estimate,
+    /// the CSV, the EDL and the plot of a log spanning 2·10⁹ s.
+    func testAReportAtTheEndsOfTheRangesIsWritten() throws {
+        let frames = [ScoredFrame(index: 0, pts: -1e9, score: 0.9), ScoredFrame(index: 500_000_000_000, pts: 0, score: 0.1),
+                      ScoredFrame(index: 1_000_000_000_000, pts: 1e9, score: 0.1)]
+        let rate = try XCTUnwrap(FrameRateEstimate.infer(from: frames))
+        XCTAssertEqual(rate, 500)
+        let report = SoftShotReport(title: "ends", frames: frames, frameRate: rate, criteria: SoftShotCriteria())
+        XCTAssertEqual(report.segments.count, 1)
+        XCTAssertTrue(SharpnessTimelineSVG.text(for: report).hasSuffix("</svg>\n"))
+        XCTAssertEqual(try SoftShotCSV.parse(SoftShotCSV.text(for: report)).count, 1)
+        XCTAssertFalse(SoftShotEDL.text(for: report).isEmpty)
+    }
 }

@@ -119,6 +119,59 @@ final class ModelFileTests: XCTestCase {
         }
     }
 
+    /// Each spec number whose products used to trap in `NetworkPlan`, in a file with a valid
+    /// checksum: refused as malformed, naming the layer and the range.
+    func testAbsurdSpecNumbersAreMalformedNotATrap() {
+        func rejection(_ change: (inout NetworkSpec) -> Void) -> String {
+            var file = model()
+            change(&file.spec)
+            do {
+                _ = try ModelFile(bytes: file.serialized())
+                return "accepted"
+            } catch let error as ModelFileError {
+                XCTAssertEqual(error.exitCode, 2)
+                return "\(error)"
+            } catch {
+                return "unexpected \(error)"
+            }
+        }
+        let prefix = "model file is malformed: network spec layer"
+        XCTAssertEqual(rejection { $0.layers[2].k = Int.max }, "\(prefix) 2: k must be in 1...31, got \(Int.max)")
+        XCTAssertEqual(rejection { $0.layers[2].d = 1 << 62 }, "\(prefix) 2: d must be in 1...64, got \(1 << 62)")
+        XCTAssertEqual(rejection { $0.layers[0].s = Int.max >> 2 }, "\(prefix) 0: s must be in 1...16, got \(Int.max >> 2)")
+        XCTAssertEqual(rejection { $0.layers[2].out = Int.max }, "\(prefix) 2: out must be in 1...4096, got \(Int.max)")
+        XCTAssertEqual(rejection { $0.inChannels = 1 << 40 }, "\(prefix) -1: in_ch must be in 1...4096, got \(1 << 40)")
+        XCTAssertEqual(rejection { $0.layers = [LayerSpec](repeating: .conv(1, k: 1), count: 1001) },
+                       "\(prefix) -1: the number of layers must be in 1...1000, got 1001")
+        // Strides each within range multiply past the limit: 16⁴ = 65536.
+        XCTAssertEqual(rejection { $0.layers = [LayerSpec](repeating: .conv(1, k: 1, s: 16), count: 4) },
+                       "\(prefix) 3: total stride 65536 exceeds 4096")
+        XCTAssertEqual(rejection { $0.layers[1].eps = 0 }, "\(prefix) 1: bn eps must be positive and finite")
+    }
+
+    /// A NaN bias used to run in int8 and score every frame 0.985 without a word.
+    func testNonFiniteOrAbsurdTensorValuesAreRejectedAtLoad() {
+        func rejection(_ name: String, _ change: (inout StoredTensor) -> Void) -> String {
+            var file = model()
+            change(&file.tensors[name]!)
+            do {
+                _ = try ModelFile(bytes: file.serialized())
+                return "accepted"
+            } catch {
+                return "\(error)"
+            }
+        }
+        XCTAssertEqual(rejection("layers.0.bias") { $0.f32[2] = .nan },
+                       "model file is malformed: tensor layers.0.bias has value nan at index 2 (must be finite, |x| <= 1e6)")
+        XCTAssertEqual(rejection("layers.2.weight") { $0.f32[0] = -.infinity },
+                       "model file is malformed: tensor layers.2.weight has value -inf at index 0 (must be finite, |x| <= 1e6)")
+        XCTAssertEqual(rejection("layers.3.running_var") { $0.f32[1] = 3e7 },
+                       "model file is malformed: tensor layers.3.running_var has value 3e+07 at index 1 (must be finite, |x| <= 1e6)")
+        XCTAssertEqual(rejection("layers.0.weight.int8") { $0.scales[3] = .nan },
+                       "model file is malformed: tensor layers.0.weight.int8 has scale nan at index 3 (must be finite, |x| <= 1e6)")
+        XCTAssertEqual(rejection("layers.0.bias") { $0.f32[2] = 1e6 }, "accepted")
+    }
+
     func testMissingFileIsAClearError() {
         XCTAssertThrowsError(try ModelFile.read(contentsOf: "/nonexistent/model.blurdmodel")) {
             XCTAssertTrue("\($0)".contains("/nonexistent/model.blurdmodel"))

@@ -202,7 +202,7 @@ final class ServiceConfigTests: XCTestCase {
             XCTAssertTrue(text.contains("streams[0] (a): outputs.recording.segment_minutes must be a number of minutes of at least 1/60"),
                           text)
         }
-        XCTAssertTrue(message(yaml(", keep_segments: 0")).contains("outputs.recording.keep_segments must be at least 1, got 0"))
+        XCTAssertTrue(message(yaml(", keep_segments: 0")).contains("outputs.recording.keep_segments must be in 1...1000000, got 0"))
         XCTAssertTrue(message(yaml(", keep_segments: two")).contains("keep_segments: expected Int"), message(yaml(", keep_segments: two")))
         XCTAssertTrue(message(yaml(", segment_minute: 5")).contains("recording.segment_minute: unknown key 'segment_minute'"))
     }
@@ -228,5 +228,67 @@ final class ServiceConfigTests: XCTestCase {
         XCTAssertEqual(policy.delay(attempt: 1000, unit: 1), 8)
         XCTAssertEqual(policy.delay(attempt: 1000, unit: 0), 4)
         XCTAssertEqual(ReconnectPolicy(initialSeconds: 1, maxSeconds: 1, jitter: 0).delay(attempt: 7, unit: 0.9), 1)
+    }
+
+    /// The numbers that trapped the daemon (or, like workers 100000, exhausted memory) after
+    /// `--check` had called them valid: each is one problem naming the key and its range.
+    func testOutOfRangeNumbersAreConfigProblems() {
+        let table: [(String, String)] = [
+            ("timeout_s: 1e300", "streams[0] (a): timeout_s must be in (0, 86400], got 1e+300"),
+            ("timeout_s: .inf", "streams[0] (a): timeout_s must be in (0, 86400], got inf"),
+            ("timeout_s: .nan", "streams[0] (a): timeout_s must be in (0, 86400], got nan"),
+            ("workers: 100000", "streams[0] (a): workers must be in 1...256, got 100000"),
+            ("workers: \(Int.max)", "streams[0] (a): workers must be in 1...256, got \(Int.max)"),
+            ("analysis_size: 1000000", "streams[0] (a): analysis_size must be in 16...16384 or 'full', got 1000000"),
+            ("sampling: {fps: .inf}", "streams[0] (a): sampling.fps must be in (0, 1000], got inf"),
+            ("sampling: {every: 0}", "streams[0] (a): sampling.every must be in 1...1000000, got 0"),
+            ("reconnect: {max_s: .inf}", "streams[0] (a): reconnect.max_s must be in (0, 86400], got inf"),
+            ("reconnect: {multiplier: 1e300}", "streams[0] (a): reconnect.multiplier must be in 1...10, got 1e+300"),
+            ("reconnect: {health_budget_s: -25}", "streams[0] (a): reconnect.health_budget_s must be in (0, 86400], got -25"),
+            ("thresholds: {min_duration_s: .inf}", "streams[0] (a): min_duration_s must be in 0...86400, got inf"),
+            ("thresholds: {baseline_minutes: 1e300}", "streams[0] (a): baseline_minutes must be in 0...10080, got 1e+300"),
+            ("outputs: {recording: {directory: /r, crf: 99}}", "streams[0] (a): outputs.recording.crf for libx264 must be in 0...51, got 99"),
+            ("outputs: {recording: {directory: /r, segment_minutes: .inf}}", "outputs.recording.segment_minutes must be a number of minutes of at least 1/60"),
+            ("outputs: {jsonl: {path: /j, keep: 100000}}", "streams[0] (a): outputs.jsonl.keep must be in 1...1000, got 100000"),
+            ("outputs: {jsonl: {path: /j, max_bytes: \(Int.max)}}", "streams[0] (a): outputs.jsonl.max_bytes must be in 4096...1099511627776, got \(Int.max)"),
+        ]
+        for (keys, expected) in table {
+            let text = message("streams: [{name: a, url: 'udp://h:1', \(keys)}]")
+            XCTAssertTrue(text.hasPrefix("config: ") && text.contains(expected), "\(keys): \(text)")
+        }
+        let shutdown = message("shutdown_timeout_s: .inf\nstreams: [{name: a, url: 'udp://h:1'}]")
+        XCTAssertEqual(shutdown, "config: shutdown_timeout_s must be in (0, 3600], got inf")
+    }
+
+    /// `--check`'s second stage: what the values alone cannot tell.
+    func testRuntimeProblemsNameTheModelTheDirectoriesAndTheListenHost() throws {
+        let directory = try TemporaryDirectory.make("blurd-check", for: self)
+        let readOnly = directory.appendingPathComponent("read-only")
+        try FileManager.default.createDirectory(at: readOnly, withIntermediateDirectories: false)
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: readOnly.path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: readOnly.path) }
+        let yaml = """
+            http: {listen: 'nonexistent.invalid:9464'}
+            state_dir: \(readOnly.path)
+            streams:
+              - {name: a, url: 'udp://h:1', model: \(directory.path)/missing.blurdmodel,
+                 outputs: {jsonl: {path: \(directory.path)/nowhere/a.jsonl}, recording: {directory: \(directory.path)/gone}}}
+              - {name: b, url: 'udp://h:2', method: classic, outputs: {jsonl: {path: \(directory.path)/b.jsonl}}}
+            """
+        let problems = try ServiceConfig.parse(yaml: yaml).runtimeProblems()
+        let expected = [
+            "streams[0] (a): invalid option: cannot use the model: cannot read model file \(directory.path)/missing.blurdmodel",
+            "streams[0] (a): outputs.jsonl.path '\(directory.path)/nowhere/a.jsonl': directory \(directory.path)/nowhere does not exist",
+            "streams[0] (a): outputs.recording.directory '\(directory.path)/gone' does not exist",
+        ]
+            // Root writes into a read-only directory, so the problem exists for other users only.
+            + (getuid() == 0 ? [] : ["state_dir '\(readOnly.path)' is not writable (Permission denied)"])
+            + ["http.listen: cannot resolve host 'nonexistent.invalid'"]
+        XCTAssertEqual(problems.count, expected.count, "\(problems)")
+        for (problem, start) in zip(problems, expected) {
+            XCTAssertTrue(problem.hasPrefix(start), "\(problem) does not start with \(start)")
+        }
+        let valid = "streams: [{name: b, url: 'udp://h:2', method: classic, outputs: {jsonl: {path: \(directory.path)/b.jsonl}}}]"
+        XCTAssertEqual(try ServiceConfig.parse(yaml: valid).runtimeProblems(), [])
     }
 }

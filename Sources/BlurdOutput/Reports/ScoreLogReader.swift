@@ -1,8 +1,16 @@
+import BlurdCore
 import Foundation
 
 /// Reads the frame scores back from a saved `blurd analyze` JSON Lines file (docs/JSONL.md),
 /// so reports can be made without decoding the video again. The summary line is skipped.
 public enum ScoreLogReader {
+    /// `frame`: a trillion frames is ten years at 1000 fps, and keeps frame × rate exact in a Double.
+    public static let frameRange = ValueRange<Double>(0...1e12)
+    /// `pts` in seconds: about 31 years either side of the stream's start.
+    public static let ptsRange = ValueRange<Double>(-1e9...1e9)
+    /// `score`: a probability of sharpness.
+    public static let scoreRange = ValueRange<Double>(0...1)
+
     public static func read(path: String) throws -> [ScoredFrame] {
         let data: Data
         do {
@@ -32,7 +40,7 @@ public enum ScoreLogReader {
                 throw ReportError.malformedLog(path: path, line: lineNumber, reason: "not valid JSON")
             }
             if object["summary"] != nil { continue }
-            guard let index = (object["frame"] as? NSNumber)?.intValue,
+            guard let frame = (object["frame"] as? NSNumber)?.doubleValue,
                   let pts = (object["pts"] as? NSNumber)?.doubleValue,
                   let state = object["state"] as? String else {
                 throw ReportError.malformedLog(path: path, line: lineNumber, reason: "a frame line needs frame, pts and state")
@@ -44,6 +52,16 @@ public enum ScoreLogReader {
                 }
                 score = value
             }
+            // Checked before any conversion or arithmetic: a value beyond them traps in the
+            // frame-rate estimate, the timecodes and the plot.
+            if let problem = Self.frameRange.problem("frame", frame) ?? Self.ptsRange.problem("pts", pts)
+                ?? score.flatMap({ Self.scoreRange.problem("score", $0) }) {
+                throw ReportError.malformedLog(path: path, line: lineNumber, reason: problem)
+            }
+            guard frame == frame.rounded() else {
+                throw ReportError.malformedLog(path: path, line: lineNumber, reason: "frame \(frame) is not a whole number")
+            }
+            let index = Int(frame)
             if let previous = frames.last, index <= previous.index {
                 throw ReportError.malformedLog(path: path, line: lineNumber,
                                                reason: "frame \(index) after frame \(previous.index): not in frame order")

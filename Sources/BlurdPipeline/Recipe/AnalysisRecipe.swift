@@ -1,4 +1,5 @@
 import BlurdAnalysis
+import BlurdCore
 import BlurdMedia
 import BlurdSegmenter
 
@@ -35,17 +36,21 @@ public struct AnalysisRecipe: Sendable, Equatable {
 
     /// The smallest tile core side: the net's receptive field needs at least this much context.
     public static let minimumTileSize = 16
+    /// `tileSize` in pixels: an 8192² tile's activations already take gigabytes per worker.
+    public static let tileSizeRange = ValueRange<Int>(minimumTileSize...8192)
+    /// `workers`: each holds its own analyzer and frames, so more than the largest machines'
+    /// cores only costs memory.
+    public static let workersRange = ValueRange<Int>(1...256)
+    /// `ringCapacity` in frames: each slot holds a decoded frame, 4096 of them gigabytes at 1080p.
+    public static let ringCapacityRange = ValueRange<Int>(1...4096)
 
     /// Throws `MediaError.invalidOption` for the first value out of range.
     public func validate() throws {
         try input.validate()
-        guard workers >= 1 else { throw MediaError.invalidOption("workers must be at least 1, got \(workers)") }
-        if let ringCapacity, ringCapacity < 1 {
-            throw MediaError.invalidOption("ring capacity must be at least 1, got \(ringCapacity)")
-        }
-        guard tileSize >= Self.minimumTileSize else {
-            throw MediaError.invalidOption("tile size must be at least \(Self.minimumTileSize), got \(tileSize)")
-        }
+        let problem = Self.workersRange.problem("workers", workers)
+            ?? ringCapacity.flatMap { Self.ringCapacityRange.problem("ring capacity", $0) }
+            ?? Self.tileSizeRange.problem("tile size", tileSize)
+        if let problem { throw MediaError.invalidOption(problem) }
     }
 
     /// The pipeline's options for an opened input: the recipe's drop policy, or the input's own

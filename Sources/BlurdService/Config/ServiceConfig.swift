@@ -100,11 +100,16 @@ public struct ServiceConfig: Decodable, Equatable, Sendable {
         return config
     }
 
+    /// `shutdownTimeoutSeconds`: systemd's own stop timeout is 90 s by default; an hour is ample.
+    static let shutdownTimeoutRange = ValueRange<Double>(above: 0, through: 3600)
+
     /// Problems with the values across streams, each as a message; empty when valid.
     func problems() -> [String] {
         var problems: [String] = []
         if streams.isEmpty { problems.append("streams: at least one stream is needed") }
-        if !(shutdownTimeoutSeconds > 0) { problems.append("shutdown_timeout_s must be positive") }
+        if let problem = Self.shutdownTimeoutRange.problem("shutdown_timeout_s", shutdownTimeoutSeconds) {
+            problems.append(problem)
+        }
         if let stateDirectory, let problem = Self.directoryProblem(stateDirectory) {
             problems.append("state_dir '\(stateDirectory)': \(problem)")
         }

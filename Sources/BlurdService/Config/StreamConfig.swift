@@ -98,8 +98,8 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
         }
         if let reason = Self.urlProblem(url) { problems.append("url '\(URLRedaction.redact(url))': \(reason)") }
         problems += credentialProblems()
-        if let analysisSize, analysisSize < VideoSourceOptions.minimumAnalysisLongSide {
-            problems.append("analysis_size must be at least \(VideoSourceOptions.minimumAnalysisLongSide) or 'full'")
+        if let analysisSize, !VideoSourceOptions.analysisLongSideRange.contains(analysisSize) {
+            problems.append("analysis_size must be in \(VideoSourceOptions.analysisLongSideRange) or 'full', got \(analysisSize)")
         }
         if AnalysisMethod(rawValue: method) == nil {
             let known = AnalysisMethod.allCases.map(\.rawValue).joined(separator: ", ")
@@ -109,8 +109,9 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
             problems.append("precision must be int8 or fp32, got '\(precision)'")
         }
         if model != nil && method != AnalysisMethod.cnn.rawValue { problems.append("model applies to method cnn only") }
-        if workers < 1 { problems.append("workers must be at least 1") }
-        if !(timeoutSeconds > 0) { problems.append("timeout_s must be positive") }
+        // The ranges of `blurd analyze`'s options, so that a stream runs what analyze would.
+        problems += [AnalysisRecipe.workersRange.problem("workers", workers),
+                     VideoSourceOptions.timeoutRange.problem("timeout_s", timeoutSeconds)].compactMap { $0 }
         problems += sampling.problems() + reconnect.problems() + thresholds.problems() + outputs.problems()
         return problems
     }
@@ -271,10 +272,8 @@ public struct SamplingConfig: Decodable, Equatable, Sendable {
     }
 
     func problems() -> [String] {
-        var problems: [String] = []
-        if every < 1 { problems.append("sampling.every must be at least 1") }
-        if let fps, !(fps > 0) { problems.append("sampling.fps must be positive") }
-        return problems
+        [VideoSourceOptions.everyRange.problem("sampling.every", every),
+         fps.flatMap { VideoSourceOptions.fpsRange.problem("sampling.fps", $0) }].compactMap { $0 }
     }
 }
 
@@ -388,19 +387,27 @@ public struct RecordingConfig: Decodable, Equatable, Sendable {
         return formatter
     }
 
+    /// A day of stream time per file: longer segments only delay the next complete file.
+    static let maximumSegmentMinutes = 1440.0
+    /// `keepSegments`: a year of one-minute segments is about half a million.
+    static let keepSegmentsRange = ValueRange<Int>(1...1_000_000)
+
     func problems() -> [String] {
         var problems: [String] = []
         if directory.isEmpty { problems.append("outputs.recording.directory is empty") }
-        if !(0...51).contains(crf) { problems.append("outputs.recording.crf must be in 0...51") }
+        if let problem = VideoWriterOptions.crfRange(encoder: codec)?.problem("outputs.recording.crf for \(codec)", crf) {
+            problems.append(problem)
+        }
         if !["mkv", "mp4", "ts"].contains(container) {
             problems.append("outputs.recording.container must be mkv, mp4 or ts")
         }
-        if !(segmentMinutes.isFinite && segmentMinutes >= 1.0 / 60) {
+        if !(segmentMinutes >= 1.0 / 60 && segmentMinutes <= Self.maximumSegmentMinutes) {
             problems.append("outputs.recording.segment_minutes must be a number of minutes of at least 1/60 "
-                            + "(one second: segment files are named to the second), got \(segmentMinutes)")
+                            + "(one second: segment files are named to the second) and at most "
+                            + "\(Int(Self.maximumSegmentMinutes)), got \(segmentMinutes)")
         }
-        if let keepSegments, keepSegments < 1 {
-            problems.append("outputs.recording.keep_segments must be at least 1, got \(keepSegments)")
+        if let keepSegments, let problem = Self.keepSegmentsRange.problem("outputs.recording.keep_segments", keepSegments) {
+            problems.append(problem)
         }
         return problems
     }
@@ -433,11 +440,16 @@ public struct RotatingFileConfig: Decodable, Equatable, Sendable {
         keep = try container.decode(.keep, default: 5)
     }
 
+    /// `maxBytes`: from a few lines to 1 TiB per file.
+    static let maxBytesRange = ValueRange<Int>(4096...(1 << 40))
+    /// `keep` rotated files.
+    static let keepRange = ValueRange<Int>(1...1000)
+
     func problems() -> [String] {
         var problems: [String] = []
         if path.isEmpty { problems.append("outputs.jsonl.path is empty") }
-        if maxBytes < 4096 { problems.append("outputs.jsonl.max_bytes must be at least 4096") }
-        if keep < 1 { problems.append("outputs.jsonl.keep must be at least 1") }
+        problems += [Self.maxBytesRange.problem("outputs.jsonl.max_bytes", maxBytes),
+                     Self.keepRange.problem("outputs.jsonl.keep", keep)].compactMap { $0 }
         return problems
     }
 }

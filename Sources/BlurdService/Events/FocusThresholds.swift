@@ -1,3 +1,5 @@
+import BlurdCore
+
 /// When a stream's smoothed score raises focus events. `focusLost` < `focusRestored` gives the
 /// hysteresis band: a score wandering inside it changes nothing.
 ///
@@ -64,6 +66,9 @@ public struct FocusThresholds: Decodable, Equatable, Sendable {
         baselineDrop = try container.decode(.baselineDrop, default: defaults.baselineDrop)
     }
 
+    /// `baselineMinutes`: up to a week of textured frames.
+    static let baselineMinutesRange = ValueRange<Double>(0...10_080)
+
     /// Problems with the values, each as a message; empty when valid.
     func problems() -> [String] {
         var problems: [String] = []
@@ -73,10 +78,10 @@ public struct FocusThresholds: Decodable, Equatable, Sendable {
         if !(focusLost < focusRestored) {
             problems.append("focus_lost (\(focusLost)) must be below focus_restored (\(focusRestored))")
         }
-        if !(minDurationSeconds >= 0) { problems.append("min_duration_s must be >= 0") }
-        if !(smoothing > 0 && smoothing <= 1) { problems.append("smoothing must be in (0, 1]") }
-        if !(baselineMinutes >= 0) { problems.append("baseline_minutes must be >= 0") }
-        if !(baselineDrop > 0) { problems.append("baseline_drop must be > 0") }
+        problems += [ValueRange<Double>(0...86_400).problem("min_duration_s", minDurationSeconds),
+                     ValueRange<Double>(above: 0, through: 1).problem("smoothing", smoothing),
+                     Self.baselineMinutesRange.problem("baseline_minutes", baselineMinutes),
+                     ValueRange<Double>(above: 0, through: 1).problem("baseline_drop", baselineDrop)].compactMap { $0 }
         return problems
     }
 }

@@ -1,3 +1,5 @@
+import BlurdCore
+
 /// How a live stream is retried after EOF or an error: capped exponential backoff with jitter,
 /// and how long it may stay down before /healthz calls it unhealthy.
 public struct ReconnectPolicy: Decodable, Equatable, Sendable {
@@ -50,13 +52,20 @@ public struct ReconnectPolicy: Decodable, Equatable, Sendable {
         return capped * (1 - jitter) + capped * jitter * unit
     }
 
+    /// Every duration of the policy, in seconds: waiting longer than a day between attempts is
+    /// giving up, and the waits become `Duration`s, which trap on infinity.
+    static let secondsRange = ValueRange<Double>(above: 0, through: 86_400)
+    /// `multiplier`: 1 (a fixed wait) to 10.
+    static let multiplierRange = ValueRange<Double>(1...10)
+
     func problems() -> [String] {
         var problems: [String] = []
-        if !(initialSeconds > 0) { problems.append("reconnect.initial_s must be positive") }
+        problems += [Self.secondsRange.problem("reconnect.initial_s", initialSeconds),
+                     Self.secondsRange.problem("reconnect.max_s", maxSeconds),
+                     Self.multiplierRange.problem("reconnect.multiplier", multiplier),
+                     ValueRange<Double>(0...1).problem("reconnect.jitter", jitter),
+                     Self.secondsRange.problem("reconnect.health_budget_s", healthBudgetSeconds)].compactMap { $0 }
         if !(maxSeconds >= initialSeconds) { problems.append("reconnect.max_s must be >= initial_s") }
-        if !(multiplier >= 1) { problems.append("reconnect.multiplier must be >= 1") }
-        if !(0...1).contains(jitter) { problems.append("reconnect.jitter must be in [0, 1]") }
-        if !(healthBudgetSeconds > 0) { problems.append("reconnect.health_budget_s must be positive") }
         return problems
     }
 }
