@@ -6,5 +6,6 @@ func ffmpegErrorString(_ code: Int32) -> String {
     if av_strerror(code, &buffer, buffer.count) < 0 {
         return "error \(code)"
     }
-    return String(cString: buffer)
+    let text = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+    return String(decoding: text, as: UTF8.self)
 }

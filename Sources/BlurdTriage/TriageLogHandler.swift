@@ -36,11 +36,10 @@ struct TriageLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?,
-             source: String, file: String, function: String, line: UInt) {
-        let merged = self.metadata.merging(metadata ?? [:]) { $1 }
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         let context = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let time = ISO8601DateFormatter().string(from: Date())
-        destination.write("\(time) \(level) \(context.isEmpty ? "" : context + " ")\(message)\n")
+        destination.write("\(time) \(event.level) \(context.isEmpty ? "" : context + " ")\(event.message)\n")
     }
 }
