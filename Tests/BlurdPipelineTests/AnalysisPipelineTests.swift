@@ -3,6 +3,7 @@ import BlurdMedia
 import BlurdAnalysis
 import BlurdPipeline
 import Foundation
+import Synchronization
 import XCTest
 
 final class AnalysisPipelineTests: XCTestCase {
@@ -54,6 +55,22 @@ final class AnalysisPipelineTests: XCTestCase {
         let drops = sink.results.map(\.framesDroppedSoFar)
         XCTAssertEqual(drops, drops.sorted())
         XCTAssertEqual(drops.last, summary.framesDropped)
+    }
+
+    /// Drops are reported as they happen, not only with the next written frame: here analysis
+    /// (and so every write) waits for the source's end, and every drop was heard by then.
+    func testDropsAreReportedAsTheyHappen() throws {
+        let frames = 100
+        let source = CountingSource(count: frames)
+        let gate = source.ended
+        let heard = Mutex<[Int]>([])
+        let pipeline = AnalysisPipeline(source: source, analyzerFactory: { GatedAnalyzer(gate: gate) },
+                                        sinks: [CollectingSink()],
+                                        options: PipelineOptions(workers: 1, ringCapacity: 2, dropPolicy: .dropOldest),
+                                        onDrop: { soFar in heard.withLock { $0.append(soFar) } })
+        let summary = try pipeline.run()
+        XCTAssertGreaterThan(summary.framesDropped, 0)
+        XCTAssertEqual(heard.withLock { $0 }, Array(1...summary.framesDropped))
     }
 
     func testStopEndsAnEndlessSourceAndWritesEveryFinishedFrame() throws {

@@ -93,12 +93,16 @@ public final class RingBuffer<Element>: @unchecked Sendable {
     }
 
     /// Producer: queues a filled slot for the consumers. Under `.dropOldest`, when no slot would
-    /// be left free for the next item, the oldest queued item is dropped first (counted).
-    public func publish(_ slot: Slot) {
+    /// be left free for the next item, the oldest queued item is dropped first (counted). Returns
+    /// the items dropped so far when this call dropped one, else nil.
+    @discardableResult
+    public func publish(_ slot: Slot) -> Int? {
         lock.withLock {
+            var droppedSoFar: Int?
             if policy == .dropOldest, freeList.isEmpty, queueCount > 0 {
                 freeList.append(popQueueHead())
                 counts.dropped += 1
+                droppedSoFar = counts.dropped
             }
             precondition(queueCount < capacity, "ring buffer queue overflow")
             queue[(queueHead + queueCount) % capacity] = slot.index
@@ -106,6 +110,7 @@ public final class RingBuffer<Element>: @unchecked Sendable {
             counts.produced += 1
             counts.maxOccupancy = max(counts.maxOccupancy, queueCount)
             lock.signal(.notEmpty)
+            return droppedSoFar
         }
     }
 

@@ -19,16 +19,21 @@ public final class AnalysisPipeline: @unchecked Sendable {
     private let analyzerFactory: AnalyzerFactory
     private let sinks: [FrameSink]
     private let options: PipelineOptions
+    private let onDrop: (@Sendable (Int) -> Void)?
     private let state = ConditionLock()
     private var stopRequested = false
     private var firstError: Error?
 
+    /// `onDrop` hears of each drop as it happens, on the decoder thread, with the run's drops so
+    /// far: frames carry the count to the sinks only when one is written, which a stalled writer
+    /// may not do for a long time.
     public init(source: FrameSource, analyzerFactory: @escaping AnalyzerFactory, sinks: [FrameSink],
-                options: PipelineOptions = PipelineOptions()) {
+                options: PipelineOptions = PipelineOptions(), onDrop: (@Sendable (Int) -> Void)? = nil) {
         self.source = source
         self.analyzerFactory = analyzerFactory
         self.sinks = sinks
         self.options = options
+        self.onDrop = onDrop
     }
 
     /// Asks the run to end early: the source stops reading, queued frames are still analysed
@@ -109,7 +114,7 @@ public final class AnalysisPipeline: @unchecked Sendable {
                 return
             }
             slot.element.meta = meta
-            ring.publish(slot)
+            if let droppedSoFar = ring.publish(slot) { onDrop?(droppedSoFar) }
         }
     }
 

@@ -45,16 +45,17 @@ public final class AnalysisRun: Sendable {
     }
 
     /// A pipeline over an opened `source`, writing to `sinks`. `frames` reads the source through
-    /// a wrapper (the daemon's monitoring) and `wrapAnalyzer` decorates each analyzer (its
-    /// timing); both default to none.
+    /// a wrapper (the daemon's monitoring), `wrapAnalyzer` decorates each analyzer (its timing)
+    /// and `onDrop` hears of each drop as it happens (`AnalysisPipeline.init`); all default to none.
     public func makePipeline(source: VideoSource, frames: FrameSource? = nil, sinks: [FrameSink],
-                             wrapAnalyzer: (@Sendable (FrameAnalyzer) -> FrameAnalyzer)? = nil) -> AnalysisPipeline {
+                             wrapAnalyzer: (@Sendable (FrameAnalyzer) -> FrameAnalyzer)? = nil,
+                             onDrop: (@Sendable (Int) -> Void)? = nil) -> AnalysisPipeline {
         var analyzers = analyzerFactory
         if let wrapAnalyzer {
             let factory = analyzerFactory
             analyzers = { wrapAnalyzer(try factory()) }
         }
         return AnalysisPipeline(source: frames ?? source, analyzerFactory: analyzers, sinks: sinks,
-                                options: recipe.pipelineOptions(isLive: source.info.isLive))
+                                options: recipe.pipelineOptions(isLive: source.info.isLive), onDrop: onDrop)
     }
 }

@@ -87,15 +87,13 @@ final class StreamSink: FrameSink, @unchecked Sendable {
             if let score = analysis.score { metrics.sharpness.set(to: score) }
             if let fraction = analysis.blurredFraction { metrics.blurredFraction.set(to: fraction) }
         }
-        let (events, smoothed, clock, newDrops) = lock.withLock {
+        let (events, smoothed, clock) = lock.withLock {
             progress = .now
             connectionFrames += 1
-            let newDrops = max(0, result.framesDroppedSoFar - connectionDropsCounted)
-            connectionDropsCounted += newDrops
             let events = monitor.observe(pts: result.meta.pts, state: analysis.state, score: analysis.score)
-            return (events, monitor.smoothedScore, self.clock, newDrops)
+            return (events, monitor.smoothedScore, self.clock)
         }
-        if newDrops > 0 { metrics.framesDropped.increment(by: Int64(newDrops)) }
+        noteDrops(soFar: result.framesDroppedSoFar)
         if let smoothed { metrics.smoothedSharpness.set(to: smoothed) }
         if writesFrames { try output.write(objectLine: JSONLinesSink.line(for: result, method: method)) }
         if let latency = clock?.latency(ofWritten: result.meta.index) { metrics.processingLatency.record(latency) }
@@ -128,13 +126,20 @@ final class StreamSink: FrameSink, @unchecked Sendable {
     }
 
     func finish(_ summary: RunSummary) throws {
-        let remainingDrops = lock.withLock {
-            let remaining = max(0, summary.framesDropped - connectionDropsCounted)
-            connectionDropsCounted += remaining
-            return remaining
-        }
-        if remainingDrops > 0 { metrics.framesDropped.increment(by: Int64(remainingDrops)) }
+        noteDrops(soFar: summary.framesDropped)
         try output.write(objectLine: JSONLinesSink.line(for: summary))
+    }
+
+    /// Counts the connection's drops up to `soFar` that the metric does not have yet. Called by
+    /// the pipeline's producer as a drop happens (so a stalled writer's drops show at once), and
+    /// with each written frame and the summary; each drop is counted once, whoever sees it first.
+    func noteDrops(soFar: Int) {
+        let newDrops = lock.withLock {
+            let new = max(0, soFar - connectionDropsCounted)
+            connectionDropsCounted += new
+            return new
+        }
+        if newDrops > 0 { metrics.framesDropped.increment(by: Int64(newDrops)) }
     }
 
     /// Closes the output file; called once the stream has stopped for good.

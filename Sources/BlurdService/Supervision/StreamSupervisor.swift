@@ -206,7 +206,8 @@ public final class StreamSupervisor: @unchecked Sendable {
         let clock = FrameClock()
         let frames = MonitoredSource(source, metrics: metrics, clock: clock, logger: logger)
         let pipeline = run.makePipeline(source: source, frames: frames,
-                                        sinks: sinks, wrapAnalyzer: { TimedAnalyzer($0, metrics: metrics) })
+                                        sinks: sinks, wrapAnalyzer: { TimedAnalyzer($0, metrics: metrics) },
+                                        onDrop: { sink.noteDrops(soFar: $0) })
         let admitted = condition.withLock {
             guard !stopRequested else { return false }
             self.pipeline = pipeline
