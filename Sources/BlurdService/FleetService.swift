@@ -8,10 +8,13 @@ import UnixSignals
 /// SIGHUP, sends STATUS= and (while every pipeline makes progress) WATCHDOG=1, and on graceful
 /// shutdown (SIGTERM/SIGINT) stops the streams and waits for them to drain and flush.
 final class FleetService: Service, Sendable {
-    /// What the last report sent; only the reporting task uses it, so its lock is never contended.
+    /// What the last report sent; the reporting task uses it, and the rare sends of reloads and
+    /// shutdown note their failures in it.
     private struct Reported {
         var status = ""
         var watchdogWithheld = false
+        /// A notification could not be sent; logged once until one goes through again.
+        var notifyFailing = false
     }
 
     private let fleet: StreamFleet
@@ -106,15 +109,32 @@ final class FleetService: Service, Sendable {
             }
             return message
         }
-        if !message.isEmpty { send(message.joined(separator: "\n")) }
+        if !message.isEmpty, !send(message.joined(separator: "\n")) {
+            // Not delivered: send the status again with the next tick.
+            reported.withLock { $0.status = "" }
+        }
     }
 
-    private func send(_ message: String) {
-        guard let notifier else { return }
+    /// Sends to systemd; false when the message was not delivered. A failure is logged once
+    /// until a message goes through again, since the report loop retries every tick.
+    @discardableResult
+    private func send(_ message: String) -> Bool {
+        guard let notifier else { return true }
         do {
             try notifier.notify(message)
+            let recovered = reported.withLock { reported in
+                defer { reported.notifyFailing = false }
+                return reported.notifyFailing
+            }
+            if recovered { logger.notice("systemd notifications go through again") }
+            return true
         } catch {
-            logger.error("\(error)")
+            let first = reported.withLock { reported in
+                defer { reported.notifyFailing = true }
+                return !reported.notifyFailing
+            }
+            if first { logger.error("\(error); retrying with every report") }
+            return false
         }
     }
 }

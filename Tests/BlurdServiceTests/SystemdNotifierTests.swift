@@ -24,6 +24,26 @@ final class SystemdNotifierTests: XCTestCase {
         XCTAssertEqual(socket.receive(timeout: 2), "WATCHDOG=1")
     }
 
+    /// A receiver that reads nothing: once its queue is full a notification fails at once
+    /// instead of blocking the daemon's report loop (which also decides the watchdog ping).
+    func testAFullQueueFailsInsteadOfBlocking() throws {
+        let socket = try NotifySocket(abstract: false)
+        let notifier = try XCTUnwrap(try SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.environmentValue]))
+        var sent = 0, refused = 0
+        for _ in 0..<2000 {
+            do {
+                try notifier.notify("WATCHDOG=1")
+                sent += 1
+            } catch {
+                refused += 1
+                XCTAssertTrue("\(error)".contains("sd_notify"), "\(error)")
+            }
+        }
+        XCTAssertGreaterThan(sent, 0)
+        XCTAssertGreaterThan(refused, 0, "2000 unread datagrams all queued")
+        XCTAssertEqual(socket.receive(timeout: 2), "WATCHDOG=1")
+    }
+
     func testWatchdogIntervalHonoursPid() throws {
         let socket = try NotifySocket(abstract: true)
         let base = ["NOTIFY_SOCKET": socket.environmentValue, "WATCHDOG_USEC": "3000000"]

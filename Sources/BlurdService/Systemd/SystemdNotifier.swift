@@ -49,14 +49,17 @@ public final class SystemdNotifier: Sendable {
     deinit { close(descriptor) }
 
     /// Sends one notification, e.g. `"READY=1"` or `"STATUS=cam1: running"`; several
-    /// assignments may be joined with newlines.
+    /// assignments may be joined with newlines. Never waits: when the receiver's queue is full
+    /// (a busy or stuck manager; Linux queues as few as 10 datagrams) it throws instead, so the
+    /// caller's loop, which also decides the watchdog, keeps running and sends again later.
     public func notify(_ state: String) throws {
         let bytes = Array(state.utf8)
         var address = self.address
         let sent = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
                 bytes.withUnsafeBytes { buffer in
-                    sendto(descriptor, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL), socketAddress, addressLength)
+                    sendto(descriptor, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT), socketAddress,
+                           addressLength)
                 }
             }
         }
