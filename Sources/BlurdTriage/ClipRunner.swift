@@ -4,13 +4,13 @@ import BlurdOutput
 import BlurdPipeline
 import Foundation
 
-/// Analyses one clip the way `blurd analyze` does (one `AnalysisRun` per clip from the run's
-/// recipe), writing its JSON Lines under a temporary name that is renamed only when the clip is
+/// Analyses one clip the way `blurd analyze` does (the batch's `AnalysisRun` on the clip's
+/// input, its model loaded once for every clip), writing its JSON Lines under a temporary name that is renamed only when the clip is
 /// complete, then its sidecar. Never throws: whatever goes wrong becomes the clip's row.
 struct ClipRunner: Sendable {
     let layout: TriageLayout
-    /// The run's recipe; each clip sets its URL, workers and log label.
-    let recipe: AnalysisRecipe
+    /// The batch's analysis; each clip sets its URL, workers, decoder threads and log label.
+    let analysis: AnalysisRun
     let settings: TriageSettings
     let criteria: SoftShotCriteria
     let stop: TriageStop
@@ -55,19 +55,18 @@ struct ClipRunner: Sendable {
                               message: message)
         }
         guard let stamp = SourceStamp(path: clip.path) else { return failed(MediaError.fileNotFound(clip.path)) }
-        var recipe = self.recipe
-        recipe.input.url = clip.path
-        recipe.input.logLabel = clip.name
-        recipe.workers = workers
+        var input = analysis.recipe.input
+        input.url = clip.path
+        input.logLabel = clip.name
         // Each clip decodes on as many threads as it analyses on: with every core running a
         // clip, more decoder threads would only contend.
-        recipe.input.decoderThreads = workers
+        input.decoderThreads = workers
         let source: VideoSource
         let run: AnalysisRun
         do {
             try FileManager.default.createDirectory(atPath: (resultPath as NSString).deletingLastPathComponent,
                                                     withIntermediateDirectories: true)
-            run = try AnalysisRun(recipe: recipe)
+            run = try analysis.reading(input, workers: workers)
             source = try run.openSource(interrupt: interrupt)
         } catch {
             if stop.isRequested { return ClipReport(clip: clip, status: .pending) }
@@ -77,7 +76,7 @@ struct ClipRunner: Sendable {
         let collector = ScoreCollector(progress: progress, token: token)
         let lines: JSONLinesSink
         do {
-            lines = try JSONLinesSink(path: temporary, method: recipe.method.rawValue)
+            lines = try JSONLinesSink(path: temporary, method: run.recipe.method.rawValue)
         } catch {
             return failed(error)
         }

@@ -12,11 +12,13 @@ import Synchronization
 public struct TriageRun: Sendable {
     public let options: TriageOptions
     public let layout: TriageLayout
+    /// The recipe made ready once; every clip runs on it with its own input.
+    private let analysis: AnalysisRun
 
     /// Checks the recipe and loads its model once (`AnalysisRun`): a model that cannot run is
     /// a bad option (`MediaError.invalidOption`), not a failure of every clip.
     public init(options: TriageOptions) throws {
-        _ = try AnalysisRun(recipe: options.recipe)
+        analysis = try AnalysisRun(recipe: options.recipe)
         self.options = options
         layout = TriageLayout(directory: options.outputDirectory)
     }
@@ -37,7 +39,7 @@ public struct TriageRun: Sendable {
         let inventory = try ClipDiscovery.discover(options.paths, excluding: layout.directory)
         let settings = try TriageSettings(recipe: options.recipe)
         let progress = TriageProgress()
-        let runner = ClipRunner(layout: layout, recipe: options.recipe, settings: settings, criteria: options.criteria,
+        let runner = ClipRunner(layout: layout, analysis: analysis, settings: settings, criteria: options.criteria,
                                 stop: stop, progress: progress)
         var earlier: [ClipReport] = []
         var toAnalyse: [TriageClip] = []

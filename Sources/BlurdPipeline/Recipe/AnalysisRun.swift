@@ -36,6 +36,22 @@ public final class AnalysisRun: Sendable {
         }
     }
 
+    /// The same analysis on other input options and worker count (a batch's next clip): the
+    /// new recipe is validated, the loaded model shared, nothing read again. Throws
+    /// `MediaError.invalidOption` for a value out of range.
+    public func reading(_ input: VideoSourceOptions, workers: Int) throws -> AnalysisRun {
+        var recipe = self.recipe
+        recipe.input = input
+        recipe.workers = workers
+        try recipe.validate()
+        return AnalysisRun(recipe: recipe, analyzerFactory: analyzerFactory)
+    }
+
+    private init(recipe: AnalysisRecipe, analyzerFactory: @escaping AnalyzerFactory) {
+        self.recipe = recipe
+        self.analyzerFactory = analyzerFactory
+    }
+
     /// Opens the recipe's input. `copyAudio`: an output muxes the input's audio; `interrupt` can
     /// end the opening itself early.
     public func openSource(copyAudio: Bool = false, interrupt: InputInterrupt = InputInterrupt()) throws -> VideoSource {
