@@ -1,4 +1,5 @@
 import ArgumentParser
+import BlurdCore
 import BlurdMedia
 import BlurdService
 import Dispatch
@@ -13,8 +14,9 @@ struct ServeCommand: ParsableCommand {
         abstract: "Watch the streams of a YAML config: reconnects, Prometheus metrics, focus events, systemd notify.",
         discussion: """
             SIGHUP reloads the config (a bad one is rejected, the old stays in force); SIGTERM/SIGINT \
-            drain the streams and exit 0. Exit codes: 0 clean stop, 1 runtime failure (HTTP listener, \
-            drain timeout), 2 invalid config or log level. Example config: systemd/blurd.yaml.
+            drain the streams and exit 0. Exit codes: 0 clean stop, 1 runtime failure (the HTTP \
+            listener), 2 invalid config, log level or listen address, 8 streams not drained within \
+            shutdown_timeout_s (their outputs unfinished). Example config: systemd/blurd.yaml.
             """)
 
     @Option(help: "The YAML configuration file.")
@@ -73,7 +75,8 @@ struct ServeCommand: ParsableCommand {
         done.wait()
         if let error = outcome.error.withLock({ $0 }) {
             logger.critical("\(error)")
-            throw ExitCode(1)
+            // The daemon's own errors carry their class; anything else is a runtime failure.
+            throw ExitCode((error as? any BlurdError)?.exitCode ?? 1)
         }
     }
 

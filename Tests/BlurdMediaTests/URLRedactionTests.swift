@@ -48,6 +48,35 @@ final class URLRedactionTests: XCTestCase {
         XCTAssertEqual(URLRedaction.redact("mail me@example.com about rtsp://cam/s1"), "mail me@example.com about rtsp://cam/s1")
     }
 
+    /// Secrets FFmpeg's protocols take as query parameters (SRT's passphrase, SRTP keys, a
+    /// camera's token): the value hidden, the parameter's name and the other parameters kept.
+    func testSecretQueryValuesAreMasked() {
+        let cases: [(String, String)] = [
+            ("srt://cam:9000?mode=caller&passphrase=SECRETSECRET&pbkeylen=16",
+             "srt://cam:9000?mode=caller&passphrase=***&pbkeylen=16"),
+            ("srtp://239.0.0.1:5004?srtp_in_suite=AES_CM_128_HMAC_SHA1_80&srtp_in_params=SECRETKEY",
+             "srtp://239.0.0.1:5004?srtp_in_suite=AES_CM_128_HMAC_SHA1_80&srtp_in_params=***"),
+            ("http://cam.example/video.cgi?resolution=1080&PWD=SECRET", "http://cam.example/video.cgi?resolution=1080&PWD=***"),
+            ("https://u:SECRET@cam.example/live?token=SECRET2", "https://***@cam.example/live?token=***"),
+            ("rtsp://cam/stream1?channel=1&keyframes=1", "rtsp://cam/stream1?channel=1&keyframes=1"),
+        ]
+        for (url, redacted) in cases {
+            XCTAssertEqual(URLRedaction.redact(url), redacted, url)
+        }
+        XCTAssertEqual(URLRedaction.redact("opening srt://cam:9000?passphrase=SECRET failed: timeout"),
+                       "opening srt://cam:9000?passphrase=*** failed: timeout")
+    }
+
+    /// Baselines are stored under the camera's identity: the same whatever password reaches it.
+    func testCameraIdentityHoldsNoSecret() {
+        XCTAssertEqual(URLRedaction.cameraIdentity("rtsp://admin:OLD@cam/stream1"),
+                       URLRedaction.cameraIdentity("rtsp://cam/stream1"))
+        XCTAssertEqual(URLRedaction.cameraIdentity("srt://cam:9000?passphrase=OLDSECRET&latency=200"),
+                       URLRedaction.cameraIdentity("srt://cam:9000?passphrase=NEWSECRET&latency=200"))
+        XCTAssertEqual(URLRedaction.cameraIdentity("srt://cam:9000?passphrase=OLDSECRET&latency=200"),
+                       "srt://cam:9000?passphrase=***&latency=200")
+    }
+
     func testRemovingUserinfoNamesTheCamera() {
         XCTAssertEqual(URLRedaction.removingUserinfo("rtsp://admin:PASSWORD@cam/stream1"), "rtsp://cam/stream1")
         XCTAssertEqual(URLRedaction.removingUserinfo("rtsp://admin@cam/stream1"), "rtsp://cam/stream1")

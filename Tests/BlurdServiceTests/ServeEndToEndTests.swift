@@ -194,7 +194,8 @@ final class ServeEndToEndTests: XCTestCase {
         kill(daemon.processIdentifier, SIGTERM)
         XCTAssertTrue(ServeHarness.waitFor(15) { !daemon.isRunning }, "daemon still running after SIGTERM")
         daemon.waitUntilExit()
-        XCTAssertEqual(daemon.terminationStatus, 1, log())
+        // 8: ServiceError.shutdownTimeout's class, outputs left unfinished (docs/SERVICE.md).
+        XCTAssertEqual(daemon.terminationStatus, 8, log())
         XCTAssertTrue(log().contains("did not drain within shutdown_timeout_s (2.0 s)"), log())
     }
 

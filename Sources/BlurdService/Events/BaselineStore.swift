@@ -23,7 +23,7 @@ import Synchronization
 public final class BaselineStore: Sendable {
     /// One stream's saved baseline and what it was learned with.
     public struct Entry: Codable, Equatable, Sendable {
-        /// The stream's URL without its userinfo (`URLRedaction.removingUserinfo`).
+        /// The stream's URL without its credentials (`URLRedaction.cameraIdentity`).
         public var url: String
         public var method: String
         /// The model file; nil = the model built into blurd.
@@ -39,7 +39,7 @@ public final class BaselineStore: Sendable {
         public var learnedAt: Date
 
         public init(stream: StreamConfig, baseline: Double, learnedAt: Date) {
-            url = URLRedaction.removingUserinfo(stream.url)
+            url = URLRedaction.cameraIdentity(stream.url)
             method = stream.method
             model = stream.model
             modelChecksum = Self.modelChecksum(of: stream)
@@ -73,11 +73,11 @@ public final class BaselineStore: Sendable {
             case learnedAt = "learned_at"
         }
 
-        // Read by hand to drop the userinfo of a file written before blurd removed it: the entry
+        // Read by hand to drop the credentials of a file written before blurd removed them: the entry
         // still matches, and the next save writes it without the password.
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            url = URLRedaction.removingUserinfo(try container.decode(String.self, forKey: .url))
+            url = URLRedaction.cameraIdentity(try container.decode(String.self, forKey: .url))
             method = try container.decode(String.self, forKey: .method)
             model = try container.decodeIfPresent(String.self, forKey: .model)
             modelChecksum = try container.decodeIfPresent(String.self, forKey: .modelChecksum)
