@@ -19,6 +19,9 @@ final class DecodeLoop {
     private var nextIndex = 0
     private var indexAnchored: Bool
     private var timeline: StreamTimeline
+    /// The copied audio's own timeline: its packets follow the same jumps as the pictures, so
+    /// a muxed copy stays in step with the retimed video instead of keeping the raw clock.
+    private var audioTimeline: StreamTimeline?
     /// Raw steps of timestamp jumps since the last delivered frame, which carries their sum.
     private var pendingJump: Double?
     private var flushSent = false
@@ -36,6 +39,10 @@ final class DecodeLoop {
         readErrors = ReadErrorPolicy(url: options.url, timeoutSeconds: options.timeoutSeconds, isLive: info.isLive)
         timeline = StreamTimeline(timeBase: input.timeBase, origin: input.streamStart, wrapBits: input.ptsWrapBits,
                                   frameRate: info.frameRate, isLive: info.isLive)
+        audioTimeline = input.audioStream.map {
+            StreamTimeline(timeBase: $0.timeBase.doubleValue, origin: input.audioShift, wrapBits: input.audioWrapBits,
+                           frameRate: nil, isLive: info.isLive)
+        }
         indexAnchored = (options.start ?? 0) == 0
         packet = try FFmpegPacket(orThrow: .ioError("out of memory allocating a packet"))
         frame = try FFmpegFrame(orThrow: .ioError("out of memory allocating a packet"))
@@ -135,7 +142,12 @@ final class DecodeLoop {
         defer { av_packet_unref(packet) }
         readErrors.readSucceeded()
         if packet.pointee.stream_index == input.audioIndex, let audioStream = input.audioStream, let audioHandler {
-            audioHandler(try MediaPacket(referencing: packet, timeBase: audioStream.timeBase, shift: input.audioShift))
+            let copied = try MediaPacket(referencing: packet, timeBase: audioStream.timeBase, shift: input.audioShift)
+            let raw = packet.pointee.pts
+            if raw != blurd_nopts_value(), let placement = audioTimeline?.place(raw) {
+                copied.retime(by: placement.units &- raw)
+            }
+            audioHandler(copied)
             return
         }
         guard packet.pointee.stream_index == input.streamIndex else { return }

@@ -20,6 +20,8 @@ struct MediaInput {
     let audioIndex: Int32
     /// The video stream's start in the audio time base, subtracted from audio timestamps.
     let audioShift: Int64
+    /// The width of the audio stream's timestamps in the container (`ptsWrapBits`'s twin).
+    let audioWrapBits: Int
 
     init(options: VideoSourceOptions, interrupt: InputInterrupt) throws {
         let pipeInput = try PipeInput.reader(for: options.url, interrupt: interrupt, logLabel: options.logLabel)
@@ -59,8 +61,8 @@ struct MediaInput {
                           durationSeconds: isLive ? nil : duration,
                           codecName: String(cString: avcodec_get_name(codecContext.pointee.codec_id)),
                           isLive: isLive, analysisWidth: analysis.width, analysisHeight: analysis.height)
-        (audioStream, audioIndex, audioShift) = Self.selectAudio(formatContext, videoIndex: index,
-                                                                 videoStart: streamStart, options)
+        (audioStream, audioIndex, audioShift, audioWrapBits) = Self.selectAudio(formatContext, videoIndex: index,
+                                                                                videoStart: streamStart, options)
     }
 
     private static func openInput(_ options: VideoSourceOptions, interrupt: InputInterrupt,
@@ -176,18 +178,18 @@ struct MediaInput {
     /// Without memory for the parameter copy the audio is left out rather than failing the run.
     private static func selectAudio(_ formatContext: UnsafeMutablePointer<AVFormatContext>, videoIndex: Int32,
                                     videoStart: Int64, _ options: VideoSourceOptions)
-        -> (CopiedStream?, Int32, Int64) {
-        guard options.copyAudio else { return (nil, -1, 0) }
+        -> (CopiedStream?, Int32, Int64, Int) {
+        guard options.copyAudio else { return (nil, -1, 0, 64) }
         let index = av_find_best_stream(formatContext, AVMEDIA_TYPE_AUDIO, -1, videoIndex, nil, 0)
-        guard index >= 0 else { return (nil, -1, 0) }
+        guard index >= 0 else { return (nil, -1, 0, 64) }
         let stream = formatContext.pointee.streams[Int(index)]!
         let videoTimeBase = formatContext.pointee.streams[Int(videoIndex)]!.pointee.time_base
         let shift = av_rescale_q(videoStart, videoTimeBase, stream.pointee.time_base)
         guard let copied = try? CopiedStream(copying: stream.pointee.codecpar, timeBase: stream.pointee.time_base) else {
-            return (nil, -1, 0)
+            return (nil, -1, 0, 64)
         }
         stream.pointee.discard = AVDISCARD_DEFAULT
-        return (copied, index, shift)
+        return (copied, index, shift, Int(stream.pointee.pts_wrap_bits))
     }
 
     private static func firstVideoCodecName(_ formatContext: UnsafeMutablePointer<AVFormatContext>) -> String? {

@@ -24,6 +24,14 @@ public final class MediaPacket: @unchecked Sendable {
         av_packet_free(&owned)
     }
 
+    /// Moves the packet's timestamps by `units` of its time base (onto its stream's timeline
+    /// after a jump), keeping the packet's pts - dts.
+    func retime(by units: Int64) {
+        guard units != 0 else { return }
+        if packet.pointee.pts != blurd_nopts_value() { packet.pointee.pts &+= units }
+        if packet.pointee.dts != blurd_nopts_value() { packet.pointee.dts &+= units }
+    }
+
     /// Presentation time in seconds from the video stream's start; nil when the packet has none.
     public var seconds: Double? {
         let pts = packet.pointee.pts

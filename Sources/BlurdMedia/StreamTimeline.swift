@@ -25,6 +25,9 @@ struct StreamTimeline {
         var pts: Double
         /// The raw step in seconds when this frame starts a new run of timestamps; nil otherwise.
         var jump: Double?
+        /// The placed timestamp in the stream's units, `origin` not subtracted: what a packet
+        /// passed through is retimed to.
+        var units: Int64
     }
 
     /// Backward wobble of badly muxed inputs (a frame or two) is passed through, keeping their
@@ -96,6 +99,6 @@ struct StreamTimeline {
 
     private mutating func placed(_ units: Int64, jump: Double?) -> Placement {
         latest = max(latest ?? units, units)
-        return Placement(pts: Double(units - origin) * timeBase, jump: jump)
+        return Placement(pts: Double(units - origin) * timeBase, jump: jump, units: units)
     }
 }

@@ -85,6 +85,38 @@ final class TimestampJumpTests: XCTestCase {
         }
     }
 
+    /// The copied audio of a restarted encoder follows the pictures across the jump: its packets
+    /// keep going forward from where they were and end with the video, instead of falling back
+    /// to the raw clock (which would put the second part's sound 100 s before its pictures).
+    func testCopiedAudioFollowsTheVideoAcrossAJump() throws {
+        let directory = try TemporaryDirectory.make("blurd-restart-audio", for: self)
+        let first = try TimestampClips.make(at: directory.appendingPathComponent("a.ts").path, frames: 75, offset: 100,
+                                            audio: true)
+        let second = try TimestampClips.make(at: directory.appendingPathComponent("b.ts").path, frames: 75, audio: true)
+        let joined = directory.appendingPathComponent("restart.ts")
+        try TimestampClips.concatenated([first, second]).write(to: joined)
+
+        var options = VideoSourceOptions(url: joined.path)
+        options.copyAudio = true
+        options.analysisLongSide = 160
+        let source = try VideoSource(options: options)
+        var audioTimes: [Double?] = []
+        source.audioPacketHandler = { packet in audioTimes.append(packet.seconds) }
+        var luma = GrayImage(width: 0, height: 0)
+        var frames: [FrameMeta] = []
+        while let meta = try source.nextFrame(into: &luma) { frames.append(meta) }
+
+        XCTAssertEqual(source.stats.timestampJumps, 1)
+        let times = audioTimes.compactMap { $0 }
+        XCTAssertGreaterThan(times.count, 200, "MP2 at 48 kHz: 41.7 packets a second for 6 s")
+        for (previous, next) in zip(times, times.dropFirst()) {
+            XCTAssertTrue(next > previous - 0.1, "audio went back from \(previous) s to \(next) s")
+        }
+        let lastVideo = try XCTUnwrap(frames.last?.pts)
+        XCTAssertEqual(lastVideo, 6 - 0.04, accuracy: 0.05)
+        XCTAssertEqual(try XCTUnwrap(times.last), lastVideo, accuracy: 0.3)
+    }
+
     /// A camera whose clock leapt an hour: on a live input the pts continue one frame later and
     /// the leap is reported; a file keeps it, as its own timeline.
     func testAForwardJumpOfAnHourIsContinuedLiveAndKeptInAFile() throws {
@@ -106,3 +138,4 @@ final class TimestampJumpTests: XCTestCase {
         XCTAssertEqual((file.frames.last?.pts ?? 0) - (live.frames.last?.pts ?? 0), 3600, accuracy: 0.05)
     }
 }
+
