@@ -161,8 +161,8 @@ final class MQTTBrokerTests: XCTestCase {
             let recordBefore = recorder.messages(on: "blurd/cam1/state").count
             try broker.start()
             XCTAssertTrue(ServeHarness.waitFor(60) {
-                recorder.messages(on: "blurd/events").contains { $0.json?["event"] as? String == event
-                    && ($0.json?["seq"] as? Int ?? 0) > raisedBefore }
+                recorder.messages(on: "blurd/events").contains { $0.json?["stream"] as? String == "cam1"
+                    && $0.json?["event"] as? String == event && ($0.json?["seq"] as? Int ?? 0) > raisedBefore }
                     && states("cam1", from: recordBefore).last == expectedState
             }, "round \(round): \(event) or state \(expectedState) not delivered after the restart; states "
                 + "\(states("cam1", from: recordBefore)); log:\n\(log())")
@@ -241,7 +241,7 @@ final class MQTTBrokerTests: XCTestCase {
 
         // The broker refuses attempt after attempt; blurd says so once and keeps running.
         XCTAssertTrue(ServeHarness.waitFor(60) {
-            broker.log.components(separatedBy: "as blurd-auth").count - 1 >= 4
+            broker.log.components(separatedBy: "disconnected, not authorised").count - 1 >= 4
         }, "blurd did not retry; broker log:\n\(broker.log)")
         let refusals = log().split(separator: "\n").filter { $0.contains("refused the connection") }
         XCTAssertEqual(refusals.count, 1, log())

@@ -16,6 +16,9 @@ final class MosquittoBroker {
     /// `passwords`: user → password for a broker that refuses anonymous clients.
     init(directory: URL, passwords: [String: String]? = nil) throws {
         self.directory = directory
+        // A broker started as root runs as the `mosquitto` user, which must write its
+        // persistence file and log here.
+        chmod(directory.path, 0o777)
         port = try ServeHarness.freePort(Int32(SOCK_STREAM.rawValue))
         configPath = directory.appendingPathComponent("mosquitto.conf").path
         logPath = directory.appendingPathComponent("mosquitto.log").path
