@@ -262,4 +262,49 @@ final class MQTTBrokerTests: XCTestCase {
         XCTAssertFalse(log().contains("PLANTED-wrong-secret"), log())
         XCTAssertFalse(log().contains("right-secret"), log())
     }
+
+    /// mqtts with the CA that signed the broker's certificate connects; with another CA the
+    /// handshake fails, once in the log, and blurd keeps running.
+    func testTLSVerifiesTheBrokersCertificate() throws {
+        let server = try MosquittoBroker.makeCertificates(in: directory, name: "broker")
+        let stranger = try MosquittoBroker.makeCertificates(in: directory, name: "stranger")
+        let broker = try MosquittoBroker(directory: directory, tls: (server.certificate, server.key))
+        try broker.start()
+        let httpPort = try ServeHarness.freePort(Int32(SOCK_STREAM.rawValue))
+        let configPath = directory.appendingPathComponent("blurd.yaml").path
+        func config(ca: String) throws {
+            try """
+                http: {listen: "127.0.0.1:\(httpPort)"}
+                mqtt:
+                  url: mqtts://localhost:\(broker.port)
+                  ca_file: \(ca)
+                  client_id: blurd-tls
+                  reconnect: {initial_s: 0.2, max_s: 0.5}
+                streams:
+                  - {name: cam, url: "udp://127.0.0.1:\(try ServeHarness.freePort(Int32(SOCK_DGRAM.rawValue)))", timeout_s: 1}
+                """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        }
+        try config(ca: stranger.ca)
+        let logPath = directory.appendingPathComponent("blurd.log").path
+        let daemon = try serve(configPath: configPath, logPath: logPath)
+        func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+        XCTAssertTrue(ServeHarness.waitFor(60) {
+            broker.log.components(separatedBy: "OpenSSL Error").count - 1 >= 3
+        }, "no refused handshakes; broker log:\n\(broker.log)\nblurd log:\n\(log())")
+        let failures = log().split(separator: "\n").filter { $0.contains("MQTT: cannot connect") }
+        XCTAssertEqual(failures.count, 1, log())
+        print("with a stranger's CA: \(failures.first ?? "")")
+        XCTAssertEqual(ServeHarness.metrics(port: httpPort)["blurd_mqtt_connected"], 0)
+
+        try config(ca: server.ca)
+        kill(daemon.processIdentifier, SIGHUP)
+        XCTAssertTrue(ServeHarness.waitFor(60) { ServeHarness.metrics(port: httpPort)["blurd_mqtt_connected"] == 1 },
+                      "no TLS connection with the broker's CA; log:\n\(log())")
+        XCTAssertTrue(broker.log.contains("as blurd-tls"), broker.log)
+        kill(daemon.processIdentifier, SIGTERM)
+        XCTAssertTrue(ServeHarness.waitFor(60) { !daemon.isRunning })
+        daemon.waitUntilExit()
+        XCTAssertEqual(daemon.terminationStatus, 0, log())
+    }
 }

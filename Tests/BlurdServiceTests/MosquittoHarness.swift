@@ -13,8 +13,9 @@ final class MosquittoBroker {
     private let logPath: String
     private var process: Process?
 
-    /// `passwords`: user → password for a broker that refuses anonymous clients.
-    init(directory: URL, passwords: [String: String]? = nil) throws {
+    /// `passwords`: user → password for a broker that refuses anonymous clients. `tls`: the
+    /// listener speaks TLS with this certificate and key (PEM files).
+    init(directory: URL, passwords: [String: String]? = nil, tls: (certificate: String, key: String)? = nil) throws {
         self.directory = directory
         // A broker started as root runs as the `mosquitto` user, which must write its
         // persistence file and log here.
@@ -24,6 +25,7 @@ final class MosquittoBroker {
         logPath = directory.appendingPathComponent("mosquitto.log").path
         var config = """
             listener \(port) 127.0.0.1
+            \(tls.map { "certfile \($0.certificate)\nkeyfile \($0.key)" } ?? "")
             persistence true
             persistence_location \(directory.path)/
             autosave_interval 1
@@ -68,6 +70,23 @@ final class MosquittoBroker {
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Makes a certificate authority and a server certificate for localhost and 127.0.0.1 signed
+    /// by it, with the openssl CLI; returns the paths (CA certificate, server certificate, key).
+    static func makeCertificates(in directory: URL, name: String) throws -> (ca: String, certificate: String, key: String) {
+        let openssl = try tool("openssl")
+        func path(_ file: String) -> String { directory.appendingPathComponent("\(name)-\(file)").path }
+        try "subjectAltName=DNS:localhost,IP:127.0.0.1\n".write(toFile: path("san.ext"), atomically: true, encoding: .utf8)
+        try run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=\(name) test CA",
+                          "-keyout", path("ca.key"), "-out", path("ca.crt")])
+        try run(openssl, ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
+                          "-keyout", path("server.key"), "-out", path("server.csr")])
+        try run(openssl, ["x509", "-req", "-in", path("server.csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"),
+                          "-CAcreateserial", "-days", "2", "-extfile", path("san.ext"), "-out", path("server.crt")])
+        // The broker may run as the `mosquitto` user.
+        for file in ["ca.crt", "server.crt", "server.key"] { chmod(path(file), 0o644) }
+        return (path("ca.crt"), path("server.crt"), path("server.key"))
+    }
 
     private func acceptsConnections() -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -128,7 +147,7 @@ final class MQTTRecorder {
 
     init(broker: MosquittoBroker, clientID: String) throws {
         outputPath = broker.directory.appendingPathComponent("\(clientID).record").path
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         process.executableURL = try MosquittoBroker.tool("mosquitto_sub")
         // %x: the payload in hex, so JPEG snapshots and empty payloads survive line splitting.
         process.arguments = ["-h", "127.0.0.1", "-p", String(broker.port), "-t", "#", "-q", "1", "-c",

@@ -248,6 +248,7 @@ final class MQTTBridge: StreamListener, Sendable {
 
     /// Stream availability (and its events), state and score, then snapshots.
     private func tick(now: Date = Date()) {
+        guard state.withLock({ $0.connection != nil }) else { return }
         let statuses = fleet.withLock { $0 }?.statuses.map(\.status) ?? []
         let snapshots = state.withLock { state -> [(String, GrayImage, FrameAnalysis, Date)] in
             guard let connection = state.connection, let topics = state.topics else { return [] }

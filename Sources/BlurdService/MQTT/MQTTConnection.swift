@@ -55,6 +55,8 @@ final class MQTTConnection: @unchecked Sendable {
     private var loopConnack: Int32?
     /// The last failure logged; cleared by an accepted connection.
     private var loopLastFailure: String?
+    /// libmosquitto's own last error message of this attempt (OpenSSL's reason for a TLS failure).
+    private var loopLibraryError: String?
 
     /// Unacknowledged QoS 1 messages handed to libmosquitto at most: beyond that they wait in
     /// the outbox, where the limit and the drop counter apply.
@@ -147,6 +149,7 @@ final class MQTTConnection: @unchecked Sendable {
         var initialised = false
         while !stopRequested {
             loopConnack = nil
+            loopLibraryError = nil
             // mosquitto_connect sets the broker's address; later attempts reuse it.
             var status = initialised ? mosquitto_reconnect(handle) : mosquitto_connect(
                 handle, settings.endpoint.host, Int32(settings.endpoint.port), Int32(settings.keepaliveSeconds))
@@ -225,6 +228,10 @@ final class MQTTConnection: @unchecked Sendable {
         mosquitto_publish_callback_set(handle) { _, context, id in
             MQTTConnection.from(context).acknowledged(id: id)
         }
+        mosquitto_log_callback_set(handle) { _, context, level, text in
+            guard level == MOSQ_LOG_ERR, let text else { return }
+            MQTTConnection.from(context).loopLibraryError = String(cString: text)
+        }
         mosquitto_message_callback_set(handle) { _, context, message in
             guard let message else { return }
             MQTTConnection.from(context).received(message.pointee)
@@ -297,6 +304,7 @@ final class MQTTConnection: @unchecked Sendable {
             reason = "lost the connection to \(settings.endpoint): \(Self.describe(status))"
         } else {
             reason = "cannot connect to \(settings.endpoint): \(Self.describe(status))"
+                + (status == MOSQ_ERR_TLS.rawValue ? loopLibraryError.map { " (\($0))" } ?? "" : "")
         }
         guard reason != loopLastFailure else { return }
         loopLastFailure = reason
