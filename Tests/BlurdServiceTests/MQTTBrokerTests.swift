@@ -11,6 +11,8 @@ import XCTest
 final class MQTTBrokerTests: XCTestCase {
     private var directory: URL!
     private var processes: [Process] = []
+    /// Where the daemons' sd_notify messages go, kept open for their lifetime.
+    private var notifySockets: [NotifySocket] = []
 
     override func setUpWithError() throws {
         _ = try MosquittoBroker.tool("mosquitto")
@@ -50,7 +52,9 @@ final class MQTTBrokerTests: XCTestCase {
     }
 
     private func serve(configPath: String, logPath: String) throws -> Process {
-        let daemon = try ServeHarness.serveDaemon(configPath: configPath, notify: try NotifySocket(abstract: true),
+        let notify = try NotifySocket(abstract: true)
+        notifySockets.append(notify)
+        let daemon = try ServeHarness.serveDaemon(configPath: configPath, notify: notify,
                                                   watchdogMicroseconds: 0, logPath: logPath)
         try daemon.run()
         processes.append(daemon)
@@ -167,6 +171,16 @@ final class MQTTBrokerTests: XCTestCase {
             }, "round \(round): \(event) or state \(expectedState) not delivered after the restart; states "
                 + "\(states("cam1", from: recordBefore)); log:\n\(log())")
         }
+
+        // A broker that lost everything it held (no persistence file) gets blurd's retained
+        // topics again from the new connection: discovery, state, availability.
+        broker.stop()
+        try FileManager.default.removeItem(at: broker.directory.appendingPathComponent("mosquitto.db"))
+        try broker.start()
+        XCTAssertEqual(try MQTTRecorder.first(on: focusConfig, broker: broker)?.json?["unique_id"] as? String,
+                       "blurd_cam1_focus_problem", "discovery not published again; log:\n\(log())")
+        XCTAssertEqual(try MQTTRecorder.first(on: "blurd/cam1/state", broker: broker)?.json?["state"] as? String, "focus_lost")
+        XCTAssertEqual(try MQTTRecorder.first(on: "blurd/blurd-test-0/available", broker: broker)?.text, "online")
 
         // The last focus_lost left a snapshot: a JPEG of the analysed frame with the overlay.
         XCTAssertTrue(ServeHarness.waitFor(60) { !(recorder.messages(on: "blurd/cam1/snapshot").last?.payload.isEmpty ?? true) })

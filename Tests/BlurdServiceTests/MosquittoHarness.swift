@@ -171,6 +171,24 @@ final class MQTTRecorder {
 
     func messages(on topic: String) -> [Message] { messages.filter { $0.topic == topic } }
 
+    /// The first message a fresh, clean subscriber to `topic` gets within 60 s (the retained
+    /// one, when the broker holds one), or nil.
+    static func first(on topic: String, broker: MosquittoBroker) throws -> Message? {
+        let process = Process()
+        process.executableURL = try MosquittoBroker.tool("mosquitto_sub")
+        process.arguments = ["-h", "127.0.0.1", "-p", String(broker.port), "-t", topic, "-C", "1", "-W", "60",
+                             "-F", "%t\t%r\t%x"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let fields = text.split(separator: "\n").first?.split(separator: "\t", omittingEmptySubsequences: false) ?? []
+        guard fields.count == 3 else { return nil }
+        return Message(topic: String(fields[0]), retained: fields[1] == "1", payload: bytes(hex: fields[2]))
+    }
+
     private static func bytes(hex: Substring) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(hex.count / 2)
