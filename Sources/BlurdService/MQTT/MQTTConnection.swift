@@ -55,6 +55,8 @@ final class MQTTConnection: @unchecked Sendable {
     private var loopConnack: Int32?
     /// The last failure logged; cleared by an accepted connection.
     private var loopLastFailure: String?
+    /// When the broker last acknowledged a message or accepted the session.
+    private var loopLastAcknowledgement = ContinuousClock.now
     /// libmosquitto's own last error message of this attempt (OpenSSL's reason for a TLS failure).
     private var loopLibraryError: String?
 
@@ -175,7 +177,10 @@ final class MQTTConnection: @unchecked Sendable {
     /// the outbox's messages over once the broker accepted the session.
     private func serve(_ handle: OpaquePointer) -> Int32 {
         while !stopRequested {
-            if loopConnack == 0 { pump(handle) }
+            if loopConnack == 0 {
+                abandonStalledMessages()
+                pump(handle)
+            }
             let status = mosquitto_loop(handle, 100, 1)
             guard status == MOSQ_ERR_SUCCESS.rawValue else {
                 setConnected(false)
@@ -183,6 +188,19 @@ final class MQTTConnection: @unchecked Sendable {
             }
         }
         return MOSQ_ERR_SUCCESS.rawValue
+    }
+
+    /// A broker that accepted the session but acknowledges nothing for twice the keep-alive
+    /// interval (30 s at least) would hold the outbox back for good: the unacknowledged
+    /// messages are left to libmosquitto (which still resends them) and no longer counted.
+    private func abandonStalledMessages() {
+        guard !loopInflight.isEmpty else { return }
+        let limit = Duration.seconds(max(30, 2 * settings.keepaliveSeconds))
+        guard ContinuousClock.now - loopLastAcknowledgement > limit else { return }
+        logger.warning("MQTT: \(loopInflight.count) message(s) unacknowledged by \(settings.endpoint) for \(limit); not waiting for them any longer")
+        loopInflight.removeAll()
+        loopLastAcknowledgement = .now
+        updateQueuedGauge()
     }
 
     /// Hands waiting messages to libmosquitto while fewer than `inflightLimit` are unacknowledged.
@@ -194,6 +212,8 @@ final class MQTTConnection: @unchecked Sendable {
                 mosquitto_publish(handle, &id, message.topic, Int32(bytes.count), bytes.baseAddress, 1, message.retain)
             }
             if status == MOSQ_ERR_SUCCESS.rawValue {
+                // The wait for an acknowledgement starts with the first message outstanding.
+                if loopInflight.isEmpty { loopLastAcknowledgement = .now }
                 loopInflight.insert(id)
             } else if status == MOSQ_ERR_NO_CONN.rawValue || status == MOSQ_ERR_CONN_LOST.rawValue {
                 // Put it back: it goes out after the reconnect (as a retained topic or in order).
@@ -257,6 +277,7 @@ final class MQTTConnection: @unchecked Sendable {
     private func connected(code: Int32) {
         loopConnack = code
         guard code == 0, let handle else { return }
+        loopLastAcknowledgement = .now
         for filter in settings.subscriptions {
             mosquitto_subscribe(handle, nil, filter, 0)
         }
@@ -275,6 +296,7 @@ final class MQTTConnection: @unchecked Sendable {
 
     private func acknowledged(id: Int32) {
         guard loopInflight.remove(id) != nil else { return }
+        loopLastAcknowledgement = .now
         metrics.published.increment()
         updateQueuedGauge()
     }
