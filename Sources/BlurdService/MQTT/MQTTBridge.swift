@@ -53,6 +53,8 @@ final class MQTTBridge: StreamListener, Sendable {
     }
 
     private let registry: PrometheusCollectorRegistry
+    /// This instance's shard index, `%s` in `client_id` (0 unsharded).
+    private let shard: Int
     private let logger: Logger
     private let state: Mutex<State>
     private let wake = NSCondition()
@@ -61,8 +63,9 @@ final class MQTTBridge: StreamListener, Sendable {
     /// Names this run of blurd in event payloads: a consumer dedupes on (stream, run, seq).
     let run: String
 
-    init(registry: PrometheusCollectorRegistry, logger: Logger) {
+    init(registry: PrometheusCollectorRegistry, shard: Int = 0, logger: Logger) {
         self.registry = registry
+        self.shard = shard
         self.logger = logger
         state = Mutex(State())
         run = Self.timestamp(Date())
@@ -132,7 +135,7 @@ final class MQTTBridge: StreamListener, Sendable {
             metrics = created
             return created
         }
-        let topics = MQTTTopics(prefix: mqtt.topicPrefix, instance: mqtt.expandedClientID())
+        let topics = MQTTTopics(prefix: mqtt.topicPrefix, instance: mqtt.expandedClientID(shard: shard))
         let settings = MQTTConnection.Settings(
             endpoint: endpoint, clientID: topics.instance, username: mqtt.username, password: mqtt.password,
             caFile: mqtt.caFile, certFile: mqtt.certFile, keyFile: mqtt.keyFile, keepaliveSeconds: mqtt.keepaliveSeconds,
