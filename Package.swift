@@ -24,6 +24,8 @@ let package = Package(
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat",
                        providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev", "libavdevice-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // Eclipse Mosquitto's MQTT client library, for `blurd serve`'s MQTT output.
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         // SIMD kernels (int8 GEMM, hot image loops); everything else is Swift.
         .target(name: "CBlurdKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
@@ -45,7 +47,7 @@ let package = Package(
         .target(name: "BlurdTraining", dependencies: ["BlurdSegmenter", "BlurdAnalysis", "BlurdMedia", "BlurdCore"]),
         // The long-running daemon: supervised streams, systemd notify, metrics, focus events.
         .target(name: "BlurdService", dependencies: [
-            "BlurdPipeline", "BlurdAnalysis", "BlurdOutput", "BlurdMedia", "BlurdSegmenter",
+            "BlurdPipeline", "BlurdAnalysis", "BlurdOutput", "BlurdMedia", "BlurdSegmenter", "CMosquitto",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -34,7 +34,8 @@ public final class BlurdServer: Sendable {
         // A consumer closing standard output must surface as a write error, not kill the daemon.
         signal(SIGPIPE, SIG_IGN)
         let registry = PrometheusCollectorRegistry()
-        let fleet = StreamFleet(config: config, registry: registry, logger: logger)
+        let mqtt = MQTTBridge(registry: registry, logger: logger)
+        let fleet = StreamFleet(config: config, registry: registry, listener: mqtt, logger: logger)
         let notifier = self.notifier, logger = self.logger, listen = config.listen
         var httpLogger = logger
         httpLogger.logLevel = max(logger.logLevel, .warning)
@@ -48,9 +49,10 @@ public final class BlurdServer: Sendable {
             }
         }
         let control = FleetService(fleet: fleet, configPath: configPath, environment: environment, notifier: notifier,
-                                   logger: logger)
+                                   mqtt: mqtt, logger: logger)
         let kept = config.stateDirectory.map { "; baselines kept in \($0)" } ?? "; baselines not kept (no state_dir)"
         logger.notice("starting \(config.streams.count) stream(s) from \(configPath)\(kept)")
+        mqtt.start(fleet: fleet, config: config)
         fleet.start()
         // Graceful shutdown runs in reverse order: the streams drain first, then HTTP stops,
         // so /metrics stays up while they flush.

@@ -21,11 +21,15 @@ final class FleetService: Service, Sendable {
     private let configPath: String
     private let environment: [String: String]
     private let notifier: SystemdNotifier?
+    private let mqtt: MQTTBridge?
     private let logger: Logger
     private let reported = Mutex(Reported())
 
-    init(fleet: StreamFleet, configPath: String, environment: [String: String], notifier: SystemdNotifier?, logger: Logger) {
+    /// `mqtt`: told of reloads, and stopped after the streams drained.
+    init(fleet: StreamFleet, configPath: String, environment: [String: String], notifier: SystemdNotifier?,
+         mqtt: MQTTBridge? = nil, logger: Logger) {
         self.fleet = fleet
+        self.mqtt = mqtt
         self.configPath = configPath
         self.environment = environment
         self.notifier = notifier
@@ -55,8 +59,15 @@ final class FleetService: Service, Sendable {
         send("STOPPING=1\nSTATUS=stopping: draining streams")
         let timeout = fleet.current.shutdownTimeoutSeconds
         logger.notice("shutting down: stopping the streams, \(timeout) s to drain and flush")
-        let fleet = self.fleet
-        let drained = await offloaded { fleet.stopAll(deadline: Date().addingTimeInterval(timeout)) }
+        let fleet = self.fleet, mqtt = self.mqtt
+        mqtt?.beginShutdown()
+        let drained = await offloaded {
+            let deadline = Date().addingTimeInterval(timeout)
+            let drained = fleet.stopAll(deadline: deadline)
+            // The drained streams' last events, then `offline`: within the same deadline.
+            mqtt?.stop(deadline: max(deadline, Date().addingTimeInterval(1)))
+            return drained
+        }
         guard drained else {
             throw ServiceError.shutdownTimeout(seconds: timeout)
         }
@@ -81,6 +92,7 @@ final class FleetService: Service, Sendable {
             logger.warning("state_dir changed to \(config.stateDirectory ?? "none"); the baselines move only on restart")
         }
         let changes = fleet.apply(config)
+        mqtt?.apply(config)
         logger.notice("reloaded", metadata: [
             "added": "\(changes.added)", "restarted": "\(changes.restarted)",
             "removed": "\(changes.removed)", "unchanged": "\(changes.unchanged)",

@@ -86,7 +86,7 @@ final class ServiceConfigTests: XCTestCase {
         XCTAssertEqual(message("state_dir: ''\n" + streams), "config: state_dir '': empty")
         XCTAssertTrue(message("state_dir: [a]\n" + streams).hasPrefix("config: state_dir: expected"), message("state_dir: [a]\n" + streams))
         XCTAssertTrue(message("state_directory: /var/lib/blurd\n" + streams)
-            .hasPrefix("config: state_directory: unknown key 'state_directory' (known: http, shutdown_timeout_s, state_dir, streams)"))
+            .hasPrefix("config: state_directory: unknown key 'state_directory' (known: http, shutdown_timeout_s, state_dir, mqtt, streams)"))
         XCTAssertThrowsError(try ServiceConfig.parse(yaml: streams, environment: ["STATE_DIRECTORY": file.path])) { error in
             XCTAssertEqual("\(error)", "config: state_dir (default: $STATE_DIRECTORY) '\(file.path)': not a directory")
         }

@@ -12,6 +12,8 @@ public struct ServiceConfig: Decodable, Equatable, Sendable {
     /// `BaselineStore`); nil = nothing persists. Defaults to `$STATE_DIRECTORY`, which systemd
     /// sets from `StateDirectory=`.
     public var stateDirectory: String?
+    /// Where the streams' state and events are published over MQTT; nil = nowhere.
+    public var mqtt: MQTTConfig?
     public var streams: [StreamConfig]
 
     public init(streams: [StreamConfig], listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 9464),
@@ -26,6 +28,7 @@ public struct ServiceConfig: Decodable, Equatable, Sendable {
         case http
         case shutdownTimeoutSeconds = "shutdown_timeout_s"
         case stateDirectory = "state_dir"
+        case mqtt
         case streams
     }
 
@@ -51,6 +54,7 @@ public struct ServiceConfig: Decodable, Equatable, Sendable {
         }
         shutdownTimeoutSeconds = try container.decode(.shutdownTimeoutSeconds, default: 10)
         stateDirectory = try container.decodeIfPresent(String.self, forKey: .stateDirectory)
+        mqtt = try container.decodeIfPresent(MQTTConfig.self, forKey: .mqtt)
         streams = try container.decode([StreamConfig].self, forKey: .streams)
     }
 
@@ -88,6 +92,7 @@ public struct ServiceConfig: Decodable, Equatable, Sendable {
                 problems.append("streams[\(index)] (\(config.streams[index].name)): \(problem)")
             }
         }
+        if let problem = config.mqtt?.loadPassword(environment: environment) { problems.append(problem) }
         // systemd joins several StateDirectory= entries with ':'; blurd's unit sets one.
         if config.stateDirectory == nil,
            let fromEnvironment = environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init) {
@@ -113,6 +118,7 @@ public struct ServiceConfig: Decodable, Equatable, Sendable {
         if let stateDirectory, let problem = Self.directoryProblem(stateDirectory) {
             problems.append("state_dir '\(stateDirectory)': \(problem)")
         }
+        problems += mqtt?.problems() ?? []
         var names = Set<String>(), paths = Set<String>()
         for (index, stream) in streams.enumerated() {
             let label = "streams[\(index)] (\(stream.name))"

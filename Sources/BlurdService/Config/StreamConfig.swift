@@ -150,20 +150,12 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
     /// the file, never its content.
     mutating func loadPassword(environment: [String: String]) -> String? {
         guard let passwordFile, !passwordFile.isEmpty else { return nil }
-        var path = passwordFile
-        // Only this variable: it is how systemd's LoadCredential= names the files' directory.
-        for reference in ["${CREDENTIALS_DIRECTORY}", "$CREDENTIALS_DIRECTORY"] where path.contains(reference) {
-            guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else {
-                return "password_file '\(passwordFile)': $CREDENTIALS_DIRECTORY is not set "
-                    + "(systemd sets it for a unit with LoadCredential=)"
-            }
-            path = path.replacingOccurrences(of: reference, with: directory)
-        }
-        do {
-            password = try StreamPassword(contentsOfFile: path)
+        switch StreamPassword.load(passwordFile: passwordFile, environment: environment) {
+        case .success(let loaded):
+            password = loaded
             return nil
-        } catch {
-            return "password_file '\(passwordFile)'\(path == passwordFile ? "" : " (\(path))"): \(error)"
+        case .failure(let problem):
+            return problem.description
         }
     }
 
@@ -232,12 +224,32 @@ struct StreamPassword: Equatable, Sendable, CustomStringConvertible, CustomDebug
         self.value = String(value)
     }
 
+    /// Reads a `password_file` (a stream's or the MQTT broker's): `$CREDENTIALS_DIRECTORY` or
+    /// `${CREDENTIALS_DIRECTORY}` in the path is replaced by that environment variable, where
+    /// systemd's `LoadCredential=` puts files. The failure names the file, never its content.
+    static func load(passwordFile: String, environment: [String: String]) -> Result<StreamPassword, Problem> {
+        var path = passwordFile
+        // Only this variable: it is how systemd's LoadCredential= names the files' directory.
+        for reference in ["${CREDENTIALS_DIRECTORY}", "$CREDENTIALS_DIRECTORY"] where path.contains(reference) {
+            guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else {
+                return .failure(Problem("password_file '\(passwordFile)': $CREDENTIALS_DIRECTORY is not set "
+                                        + "(systemd sets it for a unit with LoadCredential=)"))
+            }
+            path = path.replacingOccurrences(of: reference, with: directory)
+        }
+        do {
+            return .success(try StreamPassword(contentsOfFile: path))
+        } catch {
+            return .failure(Problem("password_file '\(passwordFile)'\(path == passwordFile ? "" : " (\(path))"): \(error)"))
+        }
+    }
+
     var description: String { URLRedaction.mask }
     var debugDescription: String { URLRedaction.mask }
     var customMirror: Mirror { Mirror(self, children: []) }
 
     /// Why the file is no password, without its content.
-    struct Problem: Error, CustomStringConvertible {
+    struct Problem: Error, Equatable, CustomStringConvertible {
         let description: String
         init(_ description: String) { self.description = description }
     }

@@ -16,6 +16,7 @@ final class StreamSink: FrameSink, @unchecked Sendable {
     private let output: StreamOutput
     private let writesFrames: Bool
     private let metrics: StreamMetrics
+    private let listener: StreamListener?
     private let logger: Logger
     private let lock = NSLock()
     private var monitor: FocusMonitor
@@ -28,7 +29,9 @@ final class StreamSink: FrameSink, @unchecked Sendable {
     private var connectionDropsCounted = 0
     private var clock: FrameClock?
 
-    init(config: StreamConfig, metrics: StreamMetrics, baselines: BaselineStore?, logger: Logger) throws {
+    /// `listener`: told of every frame and event (the MQTT bridge); nil = nobody.
+    init(config: StreamConfig, metrics: StreamMetrics, baselines: BaselineStore?, listener: StreamListener? = nil,
+         logger: Logger) throws {
         stream = config
         method = config.method
         self.baselines = baselines
@@ -38,14 +41,17 @@ final class StreamSink: FrameSink, @unchecked Sendable {
         monitor = FocusMonitor(thresholds: config.thresholds, baseline: restored?.baseline)
         baselineStored = restored != nil
         self.metrics = metrics
+        self.listener = listener
         self.logger = logger
         if let restored {
             metrics.baselineSharpness.set(to: restored.baseline)
             metrics.record(event: .baselineRestored)
             let learned = ISO8601DateFormatter().string(from: restored.learnedAt)
             logger.info("baseline restored: \(String(format: "%.3f", restored.baseline)) (learned \(learned))")
-            try output.write(objectLine: StreamOutput.line(for: FocusEvent(kind: .baselineRestored, pts: nil,
-                                                                            score: restored.baseline)))
+            let event = FocusEvent(kind: .baselineRestored, pts: nil, score: restored.baseline)
+            let line = StreamOutput.line(for: event)
+            listener?.raised(stream: config.name, event: event, line: line, frame: nil)
+            try output.write(objectLine: line)
         }
     }
 
@@ -65,6 +71,16 @@ final class StreamSink: FrameSink, @unchecked Sendable {
             connectionFrames = 0
             connectionDropsCounted = 0
         }
+    }
+
+    /// Drops the baseline and learns it again from the coming frames (an operator's command):
+    /// the next learned baseline replaces the saved one.
+    func relearnBaseline() {
+        lock.withLock {
+            monitor.relearnBaseline()
+            baselineStored = false
+        }
+        logger.notice("relearning the baseline on request")
     }
 
     /// Called by a reload that keeps the stream: when its saved baseline's entry is gone from
@@ -87,12 +103,14 @@ final class StreamSink: FrameSink, @unchecked Sendable {
             if let score = analysis.score { metrics.sharpness.set(to: score) }
             if let fraction = analysis.blurredFraction { metrics.blurredFraction.set(to: fraction) }
         }
-        let (events, smoothed, clock) = lock.withLock {
+        let (events, monitor, clock) = lock.withLock {
             progress = .now
             connectionFrames += 1
-            let events = monitor.observe(pts: result.meta.pts, state: analysis.state, score: analysis.score)
-            return (events, monitor.smoothedScore, self.clock)
+            let events = self.monitor.observe(pts: result.meta.pts, state: analysis.state, score: analysis.score)
+            return (events, self.monitor, self.clock)
         }
+        let smoothed = monitor.smoothedScore
+        listener?.observed(stream: stream.name, frame: result, monitor: monitor)
         noteDrops(soFar: result.framesDroppedSoFar)
         if let smoothed { metrics.smoothedSharpness.set(to: smoothed) }
         if writesFrames { try output.write(objectLine: JSONLinesSink.line(for: result, method: method)) }
@@ -121,7 +139,9 @@ final class StreamSink: FrameSink, @unchecked Sendable {
                     }
                 }
             }
-            try output.write(objectLine: StreamOutput.line(for: event))
+            let line = StreamOutput.line(for: event)
+            listener?.raised(stream: stream.name, event: event, line: line, frame: result)
+            try output.write(objectLine: line)
         }
     }
 

@@ -17,12 +17,19 @@ public final class StreamFleet: Sendable {
 
     private let registry: PrometheusCollectorRegistry
     private let baselines: BaselineStore?
+    private let listener: StreamListener?
     private let logger: Logger
     private let state: Mutex<State>
 
-    public init(config: ServiceConfig, registry: PrometheusCollectorRegistry, logger: Logger) {
+    public convenience init(config: ServiceConfig, registry: PrometheusCollectorRegistry, logger: Logger) {
+        self.init(config: config, registry: registry, listener: nil, logger: logger)
+    }
+
+    /// `listener`: told of every stream's frames and events (the MQTT bridge).
+    init(config: ServiceConfig, registry: PrometheusCollectorRegistry, listener: StreamListener?, logger: Logger) {
         state = Mutex(State(config: config))
         self.registry = registry
+        self.listener = listener
         self.logger = logger
         baselines = config.stateDirectory.map { BaselineStore(directory: $0, logger: logger) }
     }
@@ -118,11 +125,17 @@ public final class StreamFleet: Sendable {
         return entries.map { supervisor, stream in (supervisor.status, stream.reconnect) }
     }
 
+    /// Relearns the baseline of the stream named `name`; false when there is no such running stream.
+    func relearnBaseline(of name: String) -> Bool {
+        state.withLock { $0.supervisors[name] }?.relearnBaseline() ?? false
+    }
+
     /// Called with `state` locked.
     private func launch(_ stream: StreamConfig, in state: inout State) {
         let streamMetrics = state.metrics[stream.name] ?? StreamMetrics(stream: stream.name, registry: registry)
         state.metrics[stream.name] = streamMetrics
-        let supervisor = StreamSupervisor(config: stream, metrics: streamMetrics, baselines: baselines, logger: logger)
+        let supervisor = StreamSupervisor(config: stream, metrics: streamMetrics, baselines: baselines,
+                                          listener: listener, logger: logger)
         state.supervisors[stream.name] = supervisor
         supervisor.start()
     }

@@ -41,6 +41,7 @@ public final class StreamSupervisor: @unchecked Sendable {
     public let config: StreamConfig
     private let metrics: StreamMetrics
     private let baselines: BaselineStore?
+    private let listener: StreamListener?
     private let logger: Logger
     private let condition = NSCondition()
     private var state = StreamState.starting
@@ -57,10 +58,13 @@ public final class StreamSupervisor: @unchecked Sendable {
     private var finished = false
 
     /// `baselines`: where the stream's learned baseline is restored from and saved; nil = not kept.
-    public init(config: StreamConfig, metrics: StreamMetrics, baselines: BaselineStore? = nil, logger: Logger) {
+    /// `listener`: told of the stream's frames and events (the MQTT bridge); nil = nobody.
+    init(config: StreamConfig, metrics: StreamMetrics, baselines: BaselineStore? = nil,
+         listener: StreamListener? = nil, logger: Logger) {
         self.config = config
         self.metrics = metrics
         self.baselines = baselines
+        self.listener = listener
         var logger = logger
         logger[metadataKey: "stream"] = .string(config.name)
         self.logger = logger
@@ -92,6 +96,13 @@ public final class StreamSupervisor: @unchecked Sendable {
     /// stream that has ended (a file, a failure) has nothing to learn.
     public func relearnIfBaselineDeleted() {
         condition.withLock { finished ? nil : sink }?.relearnIfBaselineDeleted()
+    }
+
+    /// Relearns the stream's baseline (an operator's command); false when the stream has ended.
+    func relearnBaseline() -> Bool {
+        guard let sink = condition.withLock({ finished ? nil : sink }) else { return false }
+        sink.relearnBaseline()
+        return true
     }
 
     /// Waits until the stream has no output pending (its thread ended, or it is blocked
@@ -126,7 +137,7 @@ public final class StreamSupervisor: @unchecked Sendable {
         }
         let sink: StreamSink
         do {
-            sink = try StreamSink(config: config, metrics: metrics, baselines: baselines, logger: logger)
+            sink = try StreamSink(config: config, metrics: metrics, baselines: baselines, listener: listener, logger: logger)
         } catch {
             transition(to: .failed, reason: "\(error)")
             return
