@@ -59,7 +59,10 @@ figure img { display: block; width: 200px; height: auto; border-radius: 4px; bac
 figure .noimage { display: flex; align-items: center; justify-content: center; width: 200px; height: 112px;
                   border-radius: 4px; background: #eceef2; color: var(--muted); font-size: 12px; text-align: center; padding: 8px; }
 figcaption { font-size: 12px; margin-top: 4px; }
-figcaption .range { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+figcaption .range { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 11px; white-space: nowrap; }
+figcaption .low { color: var(--soft); }
+.axis { display: flex; justify-content: space-between; color: var(--muted); font-size: 11px;
+        font-family: ui-monospace, "DejaVu Sans Mono", monospace; margin-top: 2px; }
 .error { color: var(--soft); }
 .more { align-self: center; color: var(--muted); font-size: 12px; }
 details { margin-top: 16px; color: var(--muted); }
@@ -97,12 +100,12 @@ Sort by
 {{#shots}}<rect class="shot" x="{{x}}" y="0" width="{{width}}" height="{{height}}"><title>{{label}}</title></rect>{{/shots}}
 <line class="threshold" x1="0" x2="{{width}}" y1="{{thresholdY}}" y2="{{thresholdY}}"/>
 {{#lines}}<polyline points="{{.}}"/>{{/lines}}
-</svg>{{/strip}}</td>
+</svg><div class="axis"><span>{{startLabel}}</span><span>{{endLabel}}</span></div>{{/strip}}</td>
 </tr>
 {{#error}}<tr class="detail"><td colspan="6" class="error">{{error}}</td></tr>{{/error}}
 {{#hasShots}}<tr class="detail"><td colspan="6"><div class="shots">
 {{#shots}}<figure>{{#image}}<a href="{{image}}"><img src="{{image}}" loading="lazy" decoding="async" width="{{imageWidth}}" height="{{imageHeight}}" alt="soft shot {{number}}"></a>{{/image}}{{#missing}}<div class="noimage">{{missing}}</div>{{/missing}}
-<figcaption><b>#{{number}}</b> <span class="range">{{range}}</span><br>{{duration}} · min {{minScore}}</figcaption></figure>
+<figcaption><span class="range">{{range}}</span><br><b>#{{number}}</b> · {{duration}} · min <b class="low">{{minScore}}</b></figcaption></figure>
 {{/shots}}{{#moreShots}}<div class="more">{{moreShots}}</div>{{/moreShots}}
 </div></td></tr>{{/hasShots}}
 </tbody>

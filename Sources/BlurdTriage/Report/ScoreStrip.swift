@@ -17,6 +17,9 @@ struct ScoreStrip {
     var shots: [Shot]
     /// y of the enter threshold.
     var thresholdY: Int
+    /// Timecodes of the strip's left and right ends.
+    var startLabel: String
+    var endLabel: String
     /// The view box (stored, not computed: the page template reads properties by reflection).
     var width = Self.columns
     var height = Self.height
@@ -63,6 +66,10 @@ struct ScoreStrip {
             }.map { "\(points[$0].x),\(points[$0].y)" }.joined(separator: " ")
         }
         thresholdY = y(report.criteria.enterBelow)
+        let firstFrame = frames.first?.index ?? 0
+        startLabel = report.timecode.string(frame: firstFrame)
+        let spanFrames = (span * report.frameRate).rounded()
+        endLabel = report.timecode.string(frame: firstFrame + (spanFrames.isFinite ? Int(min(1e12, max(0, spanFrames))) : 0))
         shots = report.segments.map { segment in
             let start = (segment.startSeconds - first) / span * Double(Self.columns)
             let end = (segment.endSeconds - first) / span * Double(Self.columns)
