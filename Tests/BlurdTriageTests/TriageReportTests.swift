@@ -45,11 +45,16 @@ final class TriageReportTests: XCTestCase {
         }
         let base = try TemporaryDirectory.make("triage-report", for: self)
         let lib = try Self.library(in: base)
+        // A name the page must escape and its thumbnail link percent-encode.
+        let oddName = "odd/take #2 <b>&'\"%20.mp4"
+        try TriageMedia.clip(at: lib + "/" + oddName, frames: 75, blurred: 25..<55)
         let out = base.appendingPathComponent("out").path
         let run = try TriageCommandTests.blurd(["triage", lib, "--output-dir", out, "--progress", "none"])
         XCTAssertEqual(run.status, 9, run.stderr)
 
         let rows = try Self.rows(out)
+        let odd = try XCTUnwrap(rows.first { $0["clip"] as? String == "lib/" + oddName })
+        XCTAssertEqual((odd["soft_shots"] as? [Any])?.count, 1)
         let clips = rows.filter { $0["status"] as? String != "skipped" }
         let analysed = clips.filter { ["ok", "partial"].contains($0["status"] as? String) }
         let shots = analysed.reduce(0) { $0 + min(24, ($1["soft_shots"] as? [Any])?.count ?? 0) }
@@ -77,6 +82,8 @@ final class TriageReportTests: XCTestCase {
         XCTAssertFalse(html.contains("http://") || html.contains("https://"), "no network")
         XCTAssertTrue(html.contains("source TC 01:00:00:00"), "A001's timecode note")
         XCTAssertTrue(html.contains("01:00:01:00 – "), "A001's soft shot in source timecode")
+        XCTAssertTrue(html.contains("lib/odd/take #2 &lt;b&gt;&amp;&#39;&quot;%20.mp4"), "the odd name, escaped")
+        XCTAssertFalse(html.contains("<b>&"))
     }
 
     func testThumbnailShowsTheOverlayAndIsKeptOnARerun() throws {
