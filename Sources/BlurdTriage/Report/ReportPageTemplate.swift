@@ -29,6 +29,12 @@ h1 { margin: 0 0 2px; font-size: 22px; font-weight: 650; }
                   border-radius: 6px; padding: 4px 12px; cursor: pointer; }
 .toolbar button[aria-pressed="true"] { background: var(--ink); color: #fff; border-color: var(--ink); }
 .toolbar label { margin-left: 12px; cursor: pointer; }
+.legend { margin-left: auto; font-size: 12px; }
+.key { display: inline-block; width: 18px; height: 10px; vertical-align: middle; margin: 0 2px 0 8px; }
+.key.line { height: 0; border-top: 2px solid var(--score); }
+.key.dash { height: 0; border-top: 2px dashed var(--soft); }
+.key.shade { background: var(--soft); opacity: .25; }
+.key.blur { background: linear-gradient(90deg, #ffe600, #ff2a00); opacity: .8; }
 main { padding: 0 28px 28px; }
 table { width: 100%; border-collapse: separate; border-spacing: 0; background: var(--card);
         border: 1px solid var(--line); border-radius: 8px; }
@@ -84,6 +90,9 @@ Sort by
 <button type="button" data-sort="soft" aria-pressed="false">Soft time</button>
 <button type="button" data-sort="name" aria-pressed="false">Name</button>
 <label><input type="checkbox" id="only"> Only clips that need a look</label>
+<span class="legend">Timeline: <span class="key line"></span> lowest score (top = sharp)
+<span class="key dash"></span> threshold <span class="key shade"></span> soft shot ·
+thumbnails: each soft shot's softest frame, <span class="key blur"></span> where it is blurred</span>
 </div>
 <main>
 <table id="clips">
