@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // blurd triage's report.html: the page is a Mustache template, its values escaped by the library.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // System libraries, found through pkg-config.
@@ -59,6 +61,7 @@ let package = Package(
         .target(name: "BlurdTriage", dependencies: [
             "BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdAnalysis", "BlurdSegmenter", "BlurdCore",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "blurd", dependencies: [
             "BlurdMedia", "BlurdPipeline", "BlurdAnalysis", "BlurdOutput", "BlurdSegmenter", "BlurdTraining", "BlurdService",

@@ -3,8 +3,8 @@ import CFFmpeg
 import Foundation
 
 /// Still images through FFmpeg: PNG, JPEG, BMP, PGM/PPM, WebP, TIFF … are demuxed by libavformat
-/// (image2 / *_pipe demuxers) and decoded by libavcodec; PNG and PGM are written by libavcodec's
-/// encoders.
+/// (image2 / *_pipe demuxers) and decoded by libavcodec; PNG, PGM and JPEG are written by
+/// libavcodec's encoders.
 public enum ImageFile {
     /// Loads an image as 8-bit luma. Grey and YUV images keep their luma values; RGB images are
     /// converted with BT.601 weights.
@@ -39,6 +39,28 @@ public enum ImageFile {
         try writeGray(image, encoder: "pgm", to: path)
     }
 
+    /// The JPEG quantiser range of `writeJPEG` (libavcodec's mjpeg qscale): 2 best … 31 worst.
+    public static let jpegQualityRange = ValueRange<Int>(2...31)
+
+    /// Writes a colour JPEG (JFIF, full-range 4:2:0) of `image`, whose limited-range samples are
+    /// expanded to full range as JPEG viewers expect. `quality` is the mjpeg quantiser.
+    public static func writeJPEG(_ image: YUV420Image, quality: Int, to path: String) throws {
+        if let problem = jpegQualityRange.problem("JPEG quality", quality) { throw MediaError.invalidOption(problem) }
+        let settings = EncoderSettings(codecName: "mjpeg", width: image.width, height: image.height,
+                                       pixelFormat: AV_PIX_FMT_YUVJ420P, frameRate: 1, gopSize: 1, maxBFrames: 0,
+                                       crf: nil, qscale: quality, preset: nil, globalHeader: false)
+        let encoder = try openEncoder(settings)
+        let frame = try FFmpegFrame(format: AV_PIX_FMT_YUVJ420P, width: image.width, height: image.height)
+        // Limited (16…235 luma, 16…240 chroma) to full range (0…255), BT.601.
+        let luma = image.y.map { UInt8(max(0, min(255, (Int($0) - 16) * 255 / 219))) }
+        let chroma = { (plane: [UInt8]) in plane.map { UInt8(max(0, min(255, (Int($0) - 128) * 255 / 224 + 128))) } }
+        luma.withUnsafeBufferPointer { frame.pointer.copyPlane(0, from: $0, width: image.width, height: image.height) }
+        chroma(image.u).withUnsafeBufferPointer { frame.pointer.copyPlane(1, from: $0, width: image.chromaWidth, height: image.chromaHeight) }
+        chroma(image.v).withUnsafeBufferPointer { frame.pointer.copyPlane(2, from: $0, width: image.chromaWidth, height: image.chromaHeight) }
+        frame.pointer.pointee.pts = 0
+        try writeSingle(try encodeAndFlush(frame, with: encoder), encoder: "mjpeg", to: path)
+    }
+
     private static func writeGray(_ image: GrayImage, encoder name: String, to path: String) throws {
         guard image.width > 0, image.height > 0 else {
             throw MediaError.encodeFailed("cannot write an empty \(image.width)x\(image.height) image to \(path)")
@@ -50,7 +72,11 @@ public enum ImageFile {
         let frame = try FFmpegFrame(format: AV_PIX_FMT_GRAY8, width: image.width, height: image.height)
         image.pixels.withUnsafeBufferPointer { frame.pointer.copyPlane(0, from: $0, width: image.width, height: image.height) }
         frame.pointer.pointee.pts = 0
-        let packets = try encodeAndFlush(frame, with: encoder)
+        try writeSingle(try encodeAndFlush(frame, with: encoder), encoder: name, to: path)
+    }
+
+    /// Writes the one packet an image encoder made as the file.
+    private static func writeSingle(_ packets: [[UInt8]], encoder name: String, to path: String) throws {
         guard packets.count == 1 else {
             throw MediaError.encodeFailed("the \(name) encoder produced \(packets.count) packets for one image")
         }

@@ -60,9 +60,24 @@ struct MediaInput {
                           timeBase: MediaRational(stream.pointee.time_base.num, stream.pointee.time_base.den),
                           durationSeconds: isLive ? nil : duration,
                           codecName: String(cString: avcodec_get_name(codecContext.pointee.codec_id)),
-                          isLive: isLive, analysisWidth: analysis.width, analysisHeight: analysis.height)
+                          isLive: isLive, analysisWidth: analysis.width, analysisHeight: analysis.height,
+                          startTimecode: Self.startTimecode(formatContext, videoStream: stream))
         (audioStream, audioIndex, audioShift, audioWrapBits) = Self.selectAudio(formatContext, videoIndex: index,
                                                                                 videoStart: streamStart, options)
+    }
+
+    /// The `timecode` tag of the video stream, the container, or another stream (tmcd), in that order.
+    private static func startTimecode(_ formatContext: UnsafeMutablePointer<AVFormatContext>,
+                                      videoStream: UnsafeMutablePointer<AVStream>) -> String? {
+        func tag(_ dictionary: OpaquePointer?) -> String? {
+            guard let entry = av_dict_get(dictionary, "timecode", nil, 0), let value = entry.pointee.value else { return nil }
+            return String(cString: value)
+        }
+        if let value = tag(videoStream.pointee.metadata) ?? tag(formatContext.pointee.metadata) { return value }
+        for index in 0..<Int(formatContext.pointee.nb_streams) {
+            if let stream = formatContext.pointee.streams[index], let value = tag(stream.pointee.metadata) { return value }
+        }
+        return nil
     }
 
     private static func openInput(_ options: VideoSourceOptions, interrupt: InputInterrupt,

@@ -16,6 +16,10 @@ public struct StreamInfo: Sendable, Equatable {
     /// Size of the luma images `VideoSource.nextFrame` delivers.
     public var analysisWidth: Int
     public var analysisHeight: Int
+    /// The source's start timecode as FFmpeg gives its `timecode` tag (`HH:MM:SS:FF`, `;` or
+    /// `.` before the frames for drop-frame): from the video stream, else the container, else a
+    /// data stream (a QuickTime/MP4 tmcd track); nil when it has none. The timecode of frame 0.
+    public var startTimecode: String? = nil
 
     /// Size of the full-resolution pictures (`VideoSource.nextFrame(into:fullFrame:)`): the
     /// stream's, rounded down to even, as 4:2:0 needs.

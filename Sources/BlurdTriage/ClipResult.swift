@@ -14,6 +14,9 @@ public struct ClipResult: Codable, Sendable, Equatable {
     public var frameRate: Double?
     /// The stream's duration in seconds; nil when unknown.
     public var durationSeconds: Double?
+    /// The source's start timecode tag (`StreamInfo.startTimecode`); nil when it has none. The
+    /// reports' timecodes count from it.
+    public var startTimecode: String?
 
     public init(status: ClipStatus, errorClass: Int32? = nil, error: String? = nil) {
         self.status = status
@@ -25,6 +28,6 @@ public struct ClipResult: Codable, Sendable, Equatable {
         case status, error
         case errorClass = "error_class", framesDecoded = "frames_decoded", framesAnalysed = "frames_analysed"
         case corruptPackets = "corrupt_packets", decodeErrors = "decode_errors"
-        case frameRate = "frame_rate", durationSeconds = "duration_s"
+        case frameRate = "frame_rate", durationSeconds = "duration_s", startTimecode = "start_tc"
     }
 }

@@ -22,7 +22,8 @@ struct ClipRunner: Sendable {
         guard let sidecar = ClipSidecar.read(path: layout.sidecarPath(for: clip)),
               let stamp = SourceStamp(path: clip.path), sidecar.matches(source: stamp, settings: settings),
               let frames = try? ScoreLogReader.read(path: layout.resultPath(for: clip)) else { return nil }
-        let scores = ClipScores(frames: frames, frameRate: sidecar.result.frameRate, criteria: criteria, title: clip.name)
+        let scores = ClipScores(frames: frames, frameRate: sidecar.result.frameRate, startTimecode: sidecar.result.startTimecode,
+                                criteria: criteria, title: clip.name)
         return ClipReport(clip: clip, status: sidecar.result.status, result: sidecar.result,
                           message: sidecar.result.error, scores: scores, resumed: true)
     }
@@ -106,6 +107,7 @@ struct ClipRunner: Sendable {
         if summary.corruptPackets > 0 || summary.decodeErrors > 0 { result.status = .partial }
         result.frameRate = source.info.frameRate
         result.durationSeconds = source.info.durationSeconds
+        result.startTimecode = source.info.startTimecode
         do {
             try AtomicFile.commit(temporary, to: resultPath)
             try ClipSidecar(source: stamp, settings: settings, result: result).write(path: sidecarPath)
@@ -113,7 +115,8 @@ struct ClipRunner: Sendable {
             try? FileManager.default.removeItem(atPath: temporary)
             return failed(error)
         }
-        let scores = ClipScores(frames: collector.frames, frameRate: result.frameRate, criteria: criteria, title: clip.name)
+        let scores = ClipScores(frames: collector.frames, frameRate: result.frameRate, startTimecode: result.startTimecode,
+                                criteria: criteria, title: clip.name)
         return ClipReport(clip: clip, status: result.status, result: result, message: result.error, scores: scores)
     }
 

@@ -13,13 +13,15 @@ public struct ClipScores: Sendable {
     public var softShots: SoftShotReport
 
     /// `frameRate`: the stream's; nil = inferred from the frames' timestamps (25 when unknown,
-    /// as `blurd report` does).
-    public init(frames: [ScoredFrame], frameRate: Double?, criteria: SoftShotCriteria, title: String) {
+    /// as `blurd report` does). `startTimecode`: the source's start timecode tag, if any.
+    public init(frames: [ScoredFrame], frameRate: Double?, startTimecode: String? = nil, criteria: SoftShotCriteria,
+                title: String) {
         let judged = frames.compactMap(\.score)
         minScore = judged.min()
         meanScore = judged.isEmpty ? nil : judged.reduce(0, +) / Double(judged.count)
         let rate = frameRate ?? FrameRateEstimate.infer(from: frames) ?? 25
-        var report = SoftShotReport(title: title, frames: frames, frameRate: rate, criteria: criteria)
+        var report = SoftShotReport(title: title, frames: frames, frameRate: rate, criteria: criteria,
+                                    startTimecode: startTimecode)
         report.frames = []
         softShots = report
     }

@@ -4,8 +4,8 @@ import BlurdOutput
 /// per-clip CSV (`SoftShotCSV`, whose rows are reused as they are) after a first column naming
 /// the clip (`ROOT/RELATIVE`):
 ///
-///     clip,segment,start_frame,end_frame,start_tc,end_tc,start_s,end_s,duration_s,min_score,mean_score
-///     cardA/day1/A001.mov,1,25,50,00:00:01:00,00:00:02:00,1.000000,2.000000,1.000000,0.1034,0.1520
+///     clip,segment,start_frame,end_frame,start_tc,end_tc,start_s,end_s,duration_s,min_score,mean_score,tc_origin
+///     cardA/day1/A001.mov,1,25,50,01:00:01:00,01:00:02:00,1.000000,2.000000,1.000000,0.1034,0.1520,source
 enum SoftShotsTable {
     static let header = "clip," + SoftShotCSV.header
 

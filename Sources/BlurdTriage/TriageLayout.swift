@@ -4,6 +4,9 @@
 ///     DIR/clips/ROOT/RELATIVE/PATH.clip.json  its sidecar (source stamp, settings, result)
 ///     DIR/triage.json                         every file's row
 ///     DIR/soft-shots.csv                      every soft shot of every clip
+///     DIR/report.html                         the page for a person (`LibraryReport`)
+///     DIR/thumbs/ROOT/RELATIVE/PATH/shot-N-fF.jpg  a soft shot's softest frame, annotated
+///     DIR/timeline.otio                       an OpenTimelineIO timeline of the clips with markers
 ///     DIR/triage.log                          FFmpeg's messages about the clips
 public struct TriageLayout: Sendable {
     public let directory: String
@@ -16,6 +19,14 @@ public struct TriageLayout: Sendable {
     public var summaryPath: String { directory + "/triage.json" }
     public var softShotsPath: String { directory + "/soft-shots.csv" }
     public var logPath: String { directory + "/triage.log" }
+    public var reportPath: String { directory + "/report.html" }
+    public var timelinePath: String { directory + "/timeline.otio" }
+    public var thumbnailsDirectory: String { directory + "/thumbs" }
+
+    /// The folder of a clip's thumbnails, relative to DIR (as the page links them).
+    public func relativeThumbnailsDirectory(for clip: TriageClip) -> String {
+        "thumbs/" + clip.name
+    }
 
     /// The clip's JSON Lines; the source's extension is kept, so `A.mov` and `A.mp4` stay apart.
     public func resultPath(for clip: TriageClip) -> String {

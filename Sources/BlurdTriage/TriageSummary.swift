@@ -11,6 +11,8 @@ import Foundation
 ///                    "status": ok|partial|failed|skipped|pending, "error_class", "error", "reason",
 ///                    "frames", "frames_decoded", "corrupt_packets", "decode_errors",
 ///                    "duration_s", "frame_rate", "min_score", "mean_score", "resumed",
+///                    "tc_origin": source|first_frame (where start_tc/end_tc count from),
+///                    "source_start_tc" (the clip's own start timecode, when it has one),
 ///                    "soft_shots": [ { "start_frame", "end_frame", "start_tc", "end_tc",
 ///                                      "start_s", "end_s", "min_score", "mean_score" } ] } ] }
 public struct TriageSummary: Encodable, Sendable {
@@ -52,13 +54,16 @@ public struct TriageSummary: Encodable, Sendable {
         var frames, framesDecoded, corruptPackets, decodeErrors: Int?
         var durationSeconds, frameRate, minScore, meanScore: Double?
         var resumed: Bool
+        var timecodeOrigin: TimecodeOrigin?
+        var sourceStartTimecode: String?
         var softShots: [Shot]?
 
         enum CodingKeys: String, CodingKey {
             case clip, path, result, status, error, reason, frames, resumed
             case errorClass = "error_class", framesDecoded = "frames_decoded", corruptPackets = "corrupt_packets"
             case decodeErrors = "decode_errors", durationSeconds = "duration_s", frameRate = "frame_rate"
-            case minScore = "min_score", meanScore = "mean_score", softShots = "soft_shots"
+            case minScore = "min_score", meanScore = "mean_score", softShots = "soft_shots", timecodeOrigin = "tc_origin"
+            case sourceStartTimecode = "source_start_tc"
         }
     }
 
@@ -108,6 +113,8 @@ public struct TriageSummary: Encodable, Sendable {
             row.minScore = scores.minScore
             row.meanScore = scores.meanScore
             let timecode = scores.softShots.timecode
+            row.timecodeOrigin = timecode.origin
+            if timecode.origin == .source { row.sourceStartTimecode = timecode.string(frame: 0) }
             row.softShots = scores.softShots.segments.map { segment in
                 Shot(startFrame: segment.startFrame, endFrame: segment.endFrame,
                      startTimecode: timecode.string(frame: segment.startFrame),
@@ -119,7 +126,8 @@ public struct TriageSummary: Encodable, Sendable {
         return row
     }
 
-    /// Writes triage.json and soft-shots.csv, each whole or not at all.
+    /// Writes triage.json, soft-shots.csv, and the page and timeline of `LibraryReport`
+    /// (report.html, thumbs/, timeline.otio), each whole or not at all.
     public func write(reports: [ClipReport], layout: TriageLayout) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -132,5 +140,8 @@ public struct TriageSummary: Encodable, Sendable {
         try AtomicFile.write(json + Data("\n".utf8), to: layout.summaryPath)
         let sorted = reports.sorted { $0.clip.name < $1.clip.name }
         try AtomicFile.write(Data(SoftShotsTable.text(for: sorted).utf8), to: layout.softShotsPath)
+        try LibraryReport.write(reports: sorted, layout: layout, method: settings.method,
+                                criteria: SoftShotCriteria(enterBelow: criteria.threshold, leaveAbove: criteria.leaveAbove,
+                                                           minimumSeconds: criteria.minDurationSeconds))
     }
 }

@@ -135,7 +135,7 @@ struct AnalyzeCommand: ParsableCommand {
         if let reportPrefix {
             let title = URL(fileURLWithPath: input).lastPathComponent
             sinks.append(try SoftShotReportSink(prefix: reportPrefix, title: title, frameRate: source.info.frameRate,
-                                                criteria: softShots.makeCriteria()))
+                                                criteria: softShots.makeCriteria(), startTimecode: source.info.startTimecode))
         }
         return sinks
     }

@@ -35,6 +35,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Source name for the EDL title and the plot (default: the log's file name without extension).")
     var title: String?
 
+    @Option(help: "The source's start timecode, HH:MM:SS:FF (HH:MM:SS;FF drop-frame), which the timecodes count from (default: 00:00:00:00 at the first frame; the log holds none).")
+    var startTimecode: String?
+
     @OptionGroup var criteria: SoftShotOptions
 
     func run() throws {
@@ -53,7 +56,11 @@ struct ReportCommand: ParsableCommand {
                                                   + "\(FrameRateEstimate.range): give --frame-rate")
             }
             let name = title ?? URL(fileURLWithPath: log).deletingPathExtension().lastPathComponent
-            let report = SoftShotReport(title: name, frames: frames, frameRate: rate, criteria: criteria)
+            let report = SoftShotReport(title: name, frames: frames, frameRate: rate, criteria: criteria,
+                                        startTimecode: startTimecode)
+            if let startTimecode, report.timecode.origin != .source {
+                throw ReportError.invalidCriteria("--start-timecode \(startTimecode) is no timecode at \(String(format: "%.3f", rate)) fps")
+            }
             try report.write(csv: csv, edl: edl, svg: svg)
             let timecode = report.timecode.dropFrame ? "drop-frame" : "non-drop"
             let line = "blurd: \(frames.count) frames, \(report.segments.count) soft segment(s) at "

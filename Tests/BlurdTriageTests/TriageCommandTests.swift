@@ -31,7 +31,7 @@ final class TriageCommandTests: XCTestCase {
             XCTAssertEqual(Self.withoutTiming(triaged), Self.withoutTiming(analyze.stdout), clip)
         }
         let csv = try String(contentsOfFile: out + "/soft-shots.csv", encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(csv.first, "clip,segment,start_frame,end_frame,start_tc,end_tc,start_s,end_s,duration_s,min_score,mean_score")
+        XCTAssertEqual(csv.first, "clip,segment,start_frame,end_frame,start_tc,end_tc,start_s,end_s,duration_s,min_score,mean_score,tc_origin")
         XCTAssertEqual(csv.count, 2, "\(csv)")
         XCTAssertTrue(csv.last?.hasPrefix("lib/sub/soft.mp4,1,") ?? false, "\(csv)")
         XCTAssertFalse(TriageFolder.files(under: out).contains { $0.hasSuffix(".tmp") })

@@ -47,7 +47,7 @@ public final class AnnotatedVideoSink: FrameSink {
         self.path = path
         canvas = YUV420Image(width: stream.fullFrameWidth, height: stream.fullFrameHeight)
         annotator = FrameAnnotator(width: stream.fullFrameWidth, height: stream.fullFrameHeight)
-        timecode = TimecodeFormat(frameRate: stream.frameRate ?? 25)
+        timecode = TimecodeFormat(frameRate: stream.frameRate ?? 25, startTimecode: stream.startTimecode)
     }
 
     public func write(_ result: FrameResult) throws {

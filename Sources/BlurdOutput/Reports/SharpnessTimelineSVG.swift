@@ -38,7 +38,7 @@ public enum SharpnessTimelineSVG {
             let frame = Int((seconds * report.frameRate).rounded())
             svg.append("<text x=\"\(n(x(seconds)))\" y=\"\(n(top + plotHeight + 18))\" text-anchor=\"middle\">\(report.timecode.string(frame: frame))</text>")
         }
-        svg.append("<text x=\"\(n(left + plotWidth / 2))\" y=\"\(n(height - 8))\" text-anchor=\"middle\">timecode (score 1 = sharp)</text>")
+        svg.append("<text x=\"\(n(left + plotWidth / 2))\" y=\"\(n(height - 8))\" text-anchor=\"middle\">\(report.timecode.origin == .source ? "source timecode" : "timecode from the first frame") (score 1 = sharp)</text>")
         for run in scoredRuns(report.frames) {
             let points = columnExtremes(run, column: { Int(x($0.pts)) })
                 .map { "\(n(x($0.pts))),\(n(y($0.score ?? 0)))" }.joined(separator: " ")

@@ -2,12 +2,15 @@ import Foundation
 
 /// The soft-shot list as CSV (RFC 4180, comma-separated, header row), one segment per row:
 ///
-///     segment,start_frame,end_frame,start_tc,end_tc,start_s,end_s,duration_s,min_score,mean_score
-///     1,25,50,00:00:01:00,00:00:02:00,1.000000,2.000000,1.000000,0.1034,0.1520
+///     segment,start_frame,end_frame,start_tc,end_tc,start_s,end_s,duration_s,min_score,mean_score,tc_origin
+///     1,25,50,01:00:01:00,01:00:02:00,1.000000,2.000000,1.000000,0.1034,0.1520,source
 ///
 /// `end_frame`/`end_tc`/`end_s` are the exclusive out point (one past the last soft frame).
+/// Frames and seconds count from the first frame of the stream; `tc_origin` says where the
+/// timecodes count from: `source` (the clip's own start timecode) or `first_frame`
+/// (00:00:00:00 at frame 0, the clip has none).
 public enum SoftShotCSV {
-    public static let header = "segment,start_frame,end_frame,start_tc,end_tc,start_s,end_s,duration_s,min_score,mean_score"
+    public static let header = "segment,start_frame,end_frame,start_tc,end_tc,start_s,end_s,duration_s,min_score,mean_score,tc_origin"
 
     public static func text(for report: SoftShotReport) -> String {
         var lines = [header]
@@ -16,7 +19,7 @@ public enum SoftShotCSV {
                 String(number + 1), String(segment.startFrame), String(segment.endFrame),
                 report.timecode.string(frame: segment.startFrame), report.timecode.string(frame: segment.endFrame),
                 fixed(segment.startSeconds, 6), fixed(segment.endSeconds, 6), fixed(segment.durationSeconds, 6),
-                fixed(segment.minScore, 4), fixed(segment.meanScore, 4),
+                fixed(segment.minScore, 4), fixed(segment.meanScore, 4), report.timecode.origin.rawValue,
             ]
             lines.append(fields.joined(separator: ","))
         }
@@ -34,8 +37,8 @@ public enum SoftShotCSV {
         var segments: [SoftSegment] = []
         for (offset, line) in lines.enumerated().dropFirst() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count == 10 else {
-                throw ReportError.malformedCSV(line: offset + 1, reason: "\(fields.count) fields instead of 10")
+            guard fields.count == 11 else {
+                throw ReportError.malformedCSV(line: offset + 1, reason: "\(fields.count) fields instead of 11")
             }
             guard let startFrame = Int(fields[1]), let endFrame = Int(fields[2]),
                   let startSeconds = Double(fields[5]), let endSeconds = Double(fields[6]),

@@ -10,11 +10,14 @@ public struct SoftShotReport: Sendable {
     public var frames: [ScoredFrame]
     public var segments: [SoftSegment]
 
-    /// Detects the segments in `frames` (in frame order) at `frameRate`.
-    public init(title: String, frames: [ScoredFrame], frameRate: Double, criteria: SoftShotCriteria) {
+    /// Detects the segments in `frames` (in frame order) at `frameRate`. `startTimecode`: the
+    /// source's start timecode tag (`StreamInfo.startTimecode`); the timecodes count from it when
+    /// it is valid at this rate, else from 00:00:00:00 at the first frame (`timecode.origin`).
+    public init(title: String, frames: [ScoredFrame], frameRate: Double, criteria: SoftShotCriteria,
+                startTimecode: String? = nil) {
         self.title = title
         self.frameRate = frameRate
-        self.timecode = TimecodeFormat(frameRate: frameRate)
+        self.timecode = TimecodeFormat(frameRate: frameRate, startTimecode: startTimecode)
         self.criteria = criteria
         self.frames = frames
         self.segments = SoftShotDetector.segments(in: frames, criteria: criteria, frameRate: frameRate)

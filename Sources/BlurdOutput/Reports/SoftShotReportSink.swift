@@ -7,15 +7,19 @@ public final class SoftShotReportSink: FrameSink {
     public let prefix: String
     private let title: String
     private let frameRate: Double?
+    private let startTimecode: String?
     private let criteria: SoftShotCriteria
     private var frames: [ScoredFrame] = []
 
-    /// `frameRate` is the source's (nil when unknown: then it is inferred from the timestamps).
-    public init(prefix: String, title: String, frameRate: Double?, criteria: SoftShotCriteria) throws {
+    /// `frameRate` is the source's (nil when unknown: then it is inferred from the timestamps);
+    /// `startTimecode` its start timecode tag, which the timecodes count from when present.
+    public init(prefix: String, title: String, frameRate: Double?, criteria: SoftShotCriteria,
+                startTimecode: String? = nil) throws {
         try criteria.validate()
         self.prefix = prefix
         self.title = title
         self.frameRate = frameRate
+        self.startTimecode = startTimecode
         self.criteria = criteria
     }
 
@@ -26,7 +30,8 @@ public final class SoftShotReportSink: FrameSink {
 
     public func finish(_ summary: RunSummary) throws {
         let rate = frameRate ?? FrameRateEstimate.infer(from: frames) ?? 25
-        let report = SoftShotReport(title: title, frames: frames, frameRate: rate, criteria: criteria)
+        let report = SoftShotReport(title: title, frames: frames, frameRate: rate, criteria: criteria,
+                                    startTimecode: startTimecode)
         try report.write(csv: prefix + ".csv", edl: prefix + ".edl", svg: prefix + ".svg")
     }
 }
