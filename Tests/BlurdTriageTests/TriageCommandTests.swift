@@ -70,8 +70,8 @@ final class TriageCommandTests: XCTestCase {
         process.executableURL = try BlurdExecutable.url()
         process.arguments = arguments
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("triage-io-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: scratch.path + ".out", contents: nil)
-        FileManager.default.createFile(atPath: scratch.path + ".err", contents: nil)
+        _ = FileManager.default.createFile(atPath: scratch.path + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: scratch.path + ".err", contents: nil)
         defer {
             try? FileManager.default.removeItem(atPath: scratch.path + ".out")
             try? FileManager.default.removeItem(atPath: scratch.path + ".err")
