@@ -4,6 +4,7 @@ import XCTest
 final class StreamShardTests: XCTestCase {
     /// The nine streams of the three-instance end-to-end test.
     static let nine = (1...9).map { "cam\($0)" }
+    static func ownerOf(_ name: String, shards: Int) -> Int { StreamShard.owner(of: name, count: shards) }
     private let many = (0..<1000).map { "site-\($0 / 10)/camera-\($0 % 10)" }
 
     func testParsesIAndNAndRefusesEverythingElseWithExitTwo() throws {
