@@ -24,24 +24,28 @@ final class ShardedServeTests: XCTestCase {
         let clip = directory.appendingPathComponent("clip.ts").path
         try ServeHarness.makeTestClip(at: clip, width: 160, height: 120, frames: 20)
         let names = StreamShardTests.nine
-        var streams = "streams:\n"
-        for name in names {
-            streams += """
-                  - name: \(name)
-                    url: \(clip)
-                    analysis_size: 96
-                    outputs:
-                      jsonl: {path: \(directory.appendingPathComponent("\(name).jsonl").path)}
-
-                """
-        }
         var ports: [Int] = []
+        for _ in 0..<3 { ports.append(try ServeHarness.freePort(Int32(SOCK_STREAM.rawValue))) }
+        func writeConfigs(_ names: [String]) throws {
+            var streams = "streams:\n"
+            for name in names {
+                streams += """
+                      - name: \(name)
+                        url: \(clip)
+                        analysis_size: 96
+                        outputs:
+                          jsonl: {path: \(directory.appendingPathComponent("\(name).jsonl").path)}
+
+                    """
+            }
+            for (shard, port) in ports.enumerated() {
+                try "http: {listen: \"127.0.0.1:\(port)\"}\nshutdown_timeout_s: 5\n\(streams)"
+                    .write(toFile: directory.appendingPathComponent("shard\(shard).yaml").path, atomically: true, encoding: .utf8)
+            }
+        }
+        try writeConfigs(names)
         for shard in 0..<3 {
-            let port = try ServeHarness.freePort(Int32(SOCK_STREAM.rawValue))
-            ports.append(port)
             let configPath = directory.appendingPathComponent("shard\(shard).yaml").path
-            try "http: {listen: \"127.0.0.1:\(port)\"}\nshutdown_timeout_s: 5\n\(streams)"
-                .write(toFile: configPath, atomically: true, encoding: .utf8)
             let daemon = Process()
             daemon.executableURL = try BlurdExecutable.url()
             // Shard 0 from the option, the others from the environment, as a StatefulSet gives it.
@@ -57,7 +61,7 @@ final class ShardedServeTests: XCTestCase {
 
         // Until every instance's streams have ended (each file is read once, then stopped).
         var owned: [[String]] = []
-        XCTAssertTrue(ServeHarness.waitFor(120) {
+        let allStopped = {
             owned = []
             for (shard, port) in ports.enumerated() {
                 guard let health = ServeHarness.get(port: port, path: "/healthz"),
@@ -68,7 +72,8 @@ final class ShardedServeTests: XCTestCase {
                 owned.append(entries.compactMap { $0["name"] as? String })
             }
             return true
-        }, "the shards did not all finish their streams: \(owned)")
+        }
+        XCTAssertTrue(ServeHarness.waitFor(120, allStopped), "the shards did not all finish their streams: \(owned)")
         XCTAssertEqual(owned.flatMap { $0 }.sorted(), names.sorted(), "every stream watched exactly once: \(owned)")
         XCTAssertEqual(owned, (0..<3).map { shard in names.filter { StreamShardTests.ownerOf($0, shards: 3) == shard } },
                        "the processes split as the unit computes")
@@ -85,6 +90,19 @@ final class ShardedServeTests: XCTestCase {
             XCTAssertEqual(ServeHarness.get(port: port, path: "/healthz")?.status, 503)
             XCTAssertEqual(ServeHarness.get(port: port, path: "/livez")?.status, 200)
         }
+        // A reload re-splits the new file: a removed stream stops on its owner, an added one
+        // starts on its owner only, nothing else moves.
+        let reloaded = names.filter { $0 != "cam4" } + ["cam10", "cam11"]
+        try writeConfigs(reloaded)
+        for daemon in processes { kill(daemon.processIdentifier, SIGHUP) }
+        let expected = (0..<3).map { shard in reloaded.filter { StreamShardTests.ownerOf($0, shards: 3) == shard } }
+        XCTAssertTrue(ServeHarness.waitFor(120) { allStopped() && owned == expected }, "after the reload: \(owned), expected \(expected)")
+        XCTAssertEqual(owned.flatMap { $0 }.sorted(), reloaded.sorted())
+        for name in ["cam10", "cam11"] {
+            let text = try String(contentsOfFile: directory.appendingPathComponent("\(name).jsonl").path, encoding: .utf8)
+            XCTAssertEqual(text.split(separator: "\n").filter { $0.contains("\"frame\":") }.count, 20, name)
+        }
+
         for daemon in processes { kill(daemon.processIdentifier, SIGTERM) }
         XCTAssertTrue(ServeHarness.waitFor(60) { processes.allSatisfy { !$0.isRunning } })
         for daemon in processes {
