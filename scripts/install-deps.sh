@@ -2,7 +2,7 @@
 # Installs the Debian (and Python) packages blurd builds and tests against, only those that are missing.
 set -euo pipefail
 packages=(pkg-config libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libavdevice-dev libopenblas-dev ffmpeg python3
-          libmosquitto-dev mosquitto mosquitto-clients chromium fonts-dejavu-core)
+          libmosquitto-dev mosquitto mosquitto-clients chromium fonts-dejavu-core prometheus)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -9,13 +9,16 @@ public final class BlurdServer: Sendable {
     private let configPath: String
     private let environment: [String: String]
     private let config: ServiceConfig
+    private let shard: StreamShard
     private let notifier: SystemdNotifier?
     private let logger: Logger
 
     /// Loads and validates the configuration; throws `ServiceError` with a clear message.
+    /// `shard`: this instance runs only the streams it owns (docs/SERVICE.md, "Sharding").
     public init(configPath: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-                logger: Logger) throws {
+                shard: StreamShard = .whole, logger: Logger) throws {
         self.configPath = configPath
+        self.shard = shard
         self.environment = environment
         self.config = try ServiceConfig.load(path: configPath, environment: environment)
         self.notifier = try SystemdNotifier(environment: environment)
@@ -34,13 +37,19 @@ public final class BlurdServer: Sendable {
         // A consumer closing standard output must surface as a write error, not kill the daemon.
         signal(SIGPIPE, SIG_IGN)
         let registry = PrometheusCollectorRegistry()
-        let mqtt = MQTTBridge(registry: registry, logger: logger)
-        let fleet = StreamFleet(config: config, registry: registry, listener: mqtt, logger: logger)
+        let shard = self.shard
+        let owned = shard.owned(config)
+        let shardMetrics = ShardMetrics(shard: shard, registry: registry)
+        shardMetrics.record(ownedStreams: owned.streams.count)
+        let liveness = Liveness()
+        let mqtt = MQTTBridge(registry: registry, shard: shard, logger: logger)
+        let fleet = StreamFleet(config: owned, registry: registry, listener: mqtt, logger: logger)
         let notifier = self.notifier, logger = self.logger, listen = config.listen
         var httpLogger = logger
         httpLogger.logLevel = max(logger.logLevel, .warning)
-        let http = MonitoringServer.application(fleet: fleet, registry: registry, listen: listen, logger: httpLogger) {
-            logger.notice("monitoring on http://\(listen)/metrics and /healthz")
+        let http = MonitoringServer.application(fleet: fleet, shard: shard, liveness: liveness, registry: registry,
+                                                listen: listen, logger: httpLogger) {
+            logger.notice("monitoring on http://\(listen)/metrics, /healthz and /livez")
             let status = FleetHealth.statusLine(fleet.statuses.map(\.status))
             do {
                 try notifier?.notify("READY=1\n" + SystemdNotifier.statusAssignment(status))
@@ -49,9 +58,11 @@ public final class BlurdServer: Sendable {
             }
         }
         let control = FleetService(fleet: fleet, configPath: configPath, environment: environment, notifier: notifier,
-                                   mqtt: mqtt, logger: logger)
+                                   mqtt: mqtt, shard: shard, shardMetrics: shardMetrics, liveness: liveness,
+                                   logger: logger)
         let kept = config.stateDirectory.map { "; baselines kept in \($0)" } ?? "; baselines not kept (no state_dir)"
-        logger.notice("starting \(config.streams.count) stream(s) from \(configPath)\(kept)")
+        let sharded = shard.count > 1 ? " (shard \(shard) of the \(config.streams.count) configured)" : ""
+        logger.notice("starting \(owned.streams.count) stream(s)\(sharded) from \(configPath)\(kept)")
         mqtt.start(fleet: fleet, config: config)
         fleet.start()
         // Graceful shutdown runs in reverse order: the streams drain first, then HTTP stops,

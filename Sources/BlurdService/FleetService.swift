@@ -22,14 +22,23 @@ final class FleetService: Service, Sendable {
     private let environment: [String: String]
     private let notifier: SystemdNotifier?
     private let mqtt: MQTTBridge?
+    private let shard: StreamShard
+    private let shardMetrics: ShardMetrics?
+    private let liveness: Liveness?
     private let logger: Logger
     private let reported = Mutex(Reported())
 
-    /// `mqtt`: told of reloads, and stopped after the streams drained.
+    /// `mqtt`: told of reloads, and stopped after the streams drained. `shard`: the streams of
+    /// each reloaded config that the fleet runs (counted in `shardMetrics`). `liveness`: told
+    /// of every report.
     init(fleet: StreamFleet, configPath: String, environment: [String: String], notifier: SystemdNotifier?,
-         mqtt: MQTTBridge? = nil, logger: Logger) {
+         mqtt: MQTTBridge? = nil, shard: StreamShard = .whole, shardMetrics: ShardMetrics? = nil,
+         liveness: Liveness? = nil, logger: Logger) {
         self.fleet = fleet
         self.mqtt = mqtt
+        self.shard = shard
+        self.shardMetrics = shardMetrics
+        self.liveness = liveness
         self.configPath = configPath
         self.environment = environment
         self.notifier = notifier
@@ -91,7 +100,10 @@ final class FleetService: Service, Sendable {
         if config.stateDirectory != fleet.current.stateDirectory {
             logger.warning("state_dir changed to \(config.stateDirectory ?? "none"); the baselines move only on restart")
         }
-        let changes = fleet.apply(config)
+        let owned = shard.owned(config)
+        let changes = fleet.apply(owned)
+        shardMetrics?.record(ownedStreams: owned.streams.count)
+        // The whole file: the bridge judges which streams were removed on it, not on this shard's.
         mqtt?.apply(config)
         logger.notice("reloaded", metadata: [
             "added": "\(changes.added)", "restarted": "\(changes.restarted)",
@@ -99,9 +111,14 @@ final class FleetService: Service, Sendable {
         ])
     }
 
-    /// Sends STATUS= when it changed, and WATCHDOG=1 when every running pipeline progressed.
+    /// Sends STATUS= when it changed, and WATCHDOG=1 when every running pipeline progressed;
+    /// tells `liveness` that the loop runs and which pipelines hang.
     private func report() {
         let statuses = fleet.statuses.map(\.status)
+        if let liveness {
+            let timeouts = Dictionary(fleet.current.streams.map { ($0.name, $0.timeoutSeconds) }, uniquingKeysWith: { a, _ in a })
+            liveness.reported(stalled: Liveness.stalled(statuses, timeouts: timeouts))
+        }
         let status = SystemdNotifier.statusAssignment(FleetHealth.statusLine(statuses))
         let message = reported.withLock { reported in
             var message: [String] = []

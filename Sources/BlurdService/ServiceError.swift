@@ -9,6 +9,8 @@ public enum ServiceError: BlurdError, Equatable {
     case notify(String)
     /// The monitoring listen address is malformed.
     case listenAddress(String)
+    /// `--shard` or `BLURD_SHARD` is not I/N with 0 ≤ I < N ≤ 1000.
+    case shard(String)
     /// On shutdown, some stream had not drained within `shutdown_timeout_s`.
     case shutdownTimeout(seconds: Double)
 
@@ -16,7 +18,7 @@ public enum ServiceError: BlurdError, Equatable {
     /// that did not drain left their outputs unfinished.
     public var exitCode: Int32 {
         switch self {
-        case .config, .listenAddress, .notify: return 2
+        case .config, .listenAddress, .notify, .shard: return 2
         case .shutdownTimeout: return 8
         }
     }
@@ -29,6 +31,7 @@ public enum ServiceError: BlurdError, Equatable {
         case .config(let message): return "config: \(message)"
         case .notify(let message): return "systemd notify: \(message)"
         case .listenAddress(let message): return "http listen address: \(message)"
+        case .shard(let message): return "shard: \(message)"
         case .shutdownTimeout(let seconds): return "streams did not drain within shutdown_timeout_s (\(seconds) s)"
         }
     }

@@ -16,7 +16,9 @@ struct ServeCommand: ParsableCommand {
             SIGHUP reloads the config (a bad one is rejected, the old stays in force); SIGTERM/SIGINT \
             drain the streams and exit 0. Exit codes: 0 clean stop, 1 runtime failure (the HTTP \
             listener), 2 invalid config, log level or listen address, 8 streams not drained within \
-            shutdown_timeout_s (their outputs unfinished). Example config: systemd/blurd.yaml.
+            shutdown_timeout_s (their outputs unfinished). Example config: systemd/blurd.yaml. \
+            With --shard I/N (or BLURD_SHARD=I/N) the instance watches only the streams that \
+            rendezvous hashing of their names gives shard I (docs/SERVICE.md, "Sharding").
             """)
 
     @Option(help: "The YAML configuration file.")
@@ -24,6 +26,10 @@ struct ServeCommand: ParsableCommand {
 
     @Option(help: "Lowest log level written to stderr: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
+
+    @Option(help: ArgumentHelp("Watch only the streams of shard I (0-based) of N, 1 <= N <= 1000; default: BLURD_SHARD from the environment, else all streams.",
+                               valueName: "I/N"))
+    var shard: String?
 
     @Flag(help: "Only load and validate the config, then also load each stream's model, check that the output and state directories are writable and that the listen address resolves, and exit (0 valid, 2 invalid).")
     var check = false
@@ -46,7 +52,9 @@ struct ServeCommand: ParsableCommand {
         let logger = Logger(label: "blurd")
         let server: BlurdServer
         do {
-            server = try BlurdServer(configPath: config, logger: logger)
+            let environment = ProcessInfo.processInfo.environment
+            let shard = try StreamShard.resolve(option: shard, environment: environment)
+            server = try BlurdServer(configPath: config, environment: environment, shard: shard, logger: logger)
         } catch {
             logger.critical("\(error)")
             throw ExitCode(2)

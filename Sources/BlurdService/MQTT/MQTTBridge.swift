@@ -17,7 +17,8 @@ import Synchronization
 /// messages there. Its own thread ticks every second: availability of streams, state and score
 /// (so each is published on change and at most once a second), and the JPEG snapshots. The
 /// broker is reached through `MQTTConnection`, which never makes anyone wait.
-/// Present even without an `mqtt` block, so that a reload can add one.
+/// Present even without an `mqtt` block, so that a reload can add one. Sharded, it publishes
+/// only the streams its shard owns (docs/SERVICE.md, "Sharding").
 final class MQTTBridge: StreamListener, Sendable {
     /// What the bridge knows of one stream.
     private struct Record {
@@ -43,7 +44,10 @@ final class MQTTBridge: StreamListener, Sendable {
         var config: MQTTConfig?
         var topics: MQTTTopics?
         var connection: MQTTConnection?
+        /// The streams this shard owns.
         var streams: [StreamConfig] = []
+        /// Every stream of the configuration file, this shard's or another's.
+        var configured: Set<String> = []
         var records: [String: Record] = [:]
         /// Per-stream sequence numbers of events, kept for the life of the process.
         var sequence: [String: Int] = [:]
@@ -53,8 +57,8 @@ final class MQTTBridge: StreamListener, Sendable {
     }
 
     private let registry: PrometheusCollectorRegistry
-    /// This instance's shard index, `%s` in `client_id` (0 unsharded).
-    private let shard: Int
+    /// This instance's shard; its index is `%s` in `client_id` (0 unsharded).
+    private let shard: StreamShard
     private let logger: Logger
     private let state: Mutex<State>
     private let wake = NSCondition()
@@ -63,7 +67,7 @@ final class MQTTBridge: StreamListener, Sendable {
     /// Names this run of blurd in event payloads: a consumer dedupes on (stream, run, seq).
     let run: String
 
-    init(registry: PrometheusCollectorRegistry, shard: Int = 0, logger: Logger) {
+    init(registry: PrometheusCollectorRegistry, shard: StreamShard = .whole, logger: Logger) {
         self.registry = registry
         self.shard = shard
         self.logger = logger
@@ -81,9 +85,10 @@ final class MQTTBridge: StreamListener, Sendable {
         thread.start()
     }
 
-    /// Applies a (re)loaded configuration: a changed `mqtt` block replaces the connection
-    /// (waiting events carry over), added streams get their discovery, removed streams have
-    /// their discovery and retained topics cleared.
+    /// Applies a (re)loaded configuration, the whole file (not only this shard's streams): a
+    /// changed `mqtt` block replaces the connection (waiting events carry over), streams this
+    /// shard now owns get their discovery, and streams removed from the file have their
+    /// discovery and retained topics cleared (`retired`).
     func apply(_ config: ServiceConfig) {
         let (old, changed) = state.withLock { state -> (MQTTConnection?, Bool) in
             guard config.mqtt != state.config else { return (nil, false) }
@@ -97,10 +102,12 @@ final class MQTTBridge: StreamListener, Sendable {
             carried = old.stop(deadline: Date().addingTimeInterval(5))
         }
         state.withLock { state in
-            let removed = state.streams.map(\.name).filter { name in !config.streams.contains { $0.name == name } }
-            for name in removed { state.records[name] = nil }
-            state.streams = config.streams
-            for stream in config.streams where state.records[stream.name] == nil { state.records[stream.name] = Record() }
+            let owned = shard.owned(config).streams
+            let (removed, released) = Self.retired(previouslyOwned: state.streams.map(\.name), config: config, shard: shard)
+            for name in removed + released { state.records[name] = nil }
+            state.streams = owned
+            state.configured = Set(config.streams.map(\.name))
+            for stream in owned where state.records[stream.name] == nil { state.records[stream.name] = Record() }
             if changed {
                 state.config = config.mqtt
                 state.topics = nil
@@ -110,7 +117,7 @@ final class MQTTBridge: StreamListener, Sendable {
                 for name in removed { clear(stream: name, topics: topics, connection: connection, config: state.config) }
             }
             if let connection = state.connection, let topics = state.topics, let prefix = state.config?.discoveryPrefix {
-                for stream in config.streams {
+                for stream in owned {
                     for message in HomeAssistantDiscovery.messages(stream: stream.name, topics: topics, discoveryPrefix: prefix) {
                         connection.publish(retained: message.topic, payload: Array(message.payload.utf8))
                     }
@@ -118,6 +125,19 @@ final class MQTTBridge: StreamListener, Sendable {
             }
         }
         wake.withLock { wake.signal() }
+    }
+
+    /// The streams this shard owned that a new `config` takes from it: `removed`, gone from the
+    /// file, whose retained topics and discovery the bridge clears; and `released`, still in the
+    /// file but now owned by another shard, which it only forgets: the new owner announces them,
+    /// and clearing would erase that announcement if it came first. Judged on the whole file, so
+    /// a stream is cleared by its owner alone.
+    static func retired(previouslyOwned: [String], config: ServiceConfig, shard: StreamShard)
+        -> (removed: [String], released: [String]) {
+        let configured = Set(config.streams.map(\.name))
+        let removed = previouslyOwned.filter { !configured.contains($0) }
+        let released = previouslyOwned.filter { configured.contains($0) && !shard.owns($0) }
+        return (removed, released)
     }
 
     /// Makes the connection of `mqtt`; its records' retained values are published afresh.
@@ -135,7 +155,7 @@ final class MQTTBridge: StreamListener, Sendable {
             metrics = created
             return created
         }
-        let topics = MQTTTopics(prefix: mqtt.topicPrefix, instance: mqtt.expandedClientID(shard: shard))
+        let topics = MQTTTopics(prefix: mqtt.topicPrefix, instance: mqtt.expandedClientID(shard: shard.index))
         let settings = MQTTConnection.Settings(
             endpoint: endpoint, clientID: topics.instance, username: mqtt.username, password: mqtt.password,
             caFile: mqtt.caFile, certFile: mqtt.certFile, keyFile: mqtt.keyFile, keepaliveSeconds: mqtt.keepaliveSeconds,
@@ -229,8 +249,12 @@ final class MQTTBridge: StreamListener, Sendable {
 
     private func command(topic: String, payload: [UInt8]) {
         guard let stream = state.withLock({ $0.topics?.relearnStream(of: topic) }) else { return }
-        let known = state.withLock { $0.streams.contains { $0.name == stream } }
-        guard known, let fleet = fleet.withLock({ $0 }) else {
+        let (owned, configured) = state.withLock { state in
+            (state.streams.contains { $0.name == stream }, state.configured.contains(stream))
+        }
+        // Every shard subscribes to every stream's command topic; the owner alone acts.
+        if !owned, configured { return }
+        guard owned, let fleet = fleet.withLock({ $0 }) else {
             logger.warning("MQTT: relearn command for unknown stream '\(stream)' ignored")
             return
         }

@@ -3,8 +3,10 @@ import Foundation
 /// Verdicts over the streams' statuses: /healthz, the systemd watchdog, and the STATUS= line.
 public enum FleetHealth {
     /// Healthy when every stream is running, or starting/reconnecting for no longer than its
-    /// reconnect budget. The body lists every stream's state as JSON.
+    /// reconnect budget. The body lists every stream's state as JSON, and the `shard` ("I/N")
+    /// whose streams these are.
     public static func evaluate(_ entries: [(status: StreamStatus, reconnect: ReconnectPolicy)],
+                                shard: StreamShard = .whole,
                                 now: ContinuousClock.Instant = .now) -> (healthy: Bool, json: String) {
         var healthy = true
         var streams: [[String: Any]] = []
@@ -24,7 +26,7 @@ public enum FleetHealth {
             if let reason = status.reason { entry["reason"] = reason }
             streams.append(entry)
         }
-        let body: [String: Any] = ["healthy": healthy, "streams": streams]
+        let body: [String: Any] = ["healthy": healthy, "shard": shard.description, "streams": streams]
         let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return (healthy, String(decoding: data, as: UTF8.self))
     }
