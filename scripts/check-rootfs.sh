@@ -17,6 +17,10 @@ if [[ ! -x "$rootfs/bin/sh" ]]; then
     command -v debootstrap >/dev/null || apt-get install -y --no-install-recommends debootstrap
     debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian
 fi
+# A container always has /proc; a bare chroot does not, and the Swift runtime reads the command
+# line from /proc/self/cmdline (without it blurd sees no arguments and prints its usage).
+mountpoint -q "$rootfs/proc" || mount -t proc proc "$rootfs/proc"
+trap 'umount "$rootfs/proc"' EXIT
 mapfile -t packages < <(grep -v '^#' deploy/runtime-packages.txt | grep -v '^$')
 chroot "$rootfs" apt-get update -q
 chroot "$rootfs" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${packages[@]}"
@@ -34,7 +38,7 @@ if chroot "$rootfs" ldd /usr/local/bin/blurd | grep "not found"; then
 fi
 # A clip made outside (the image has no ffmpeg CLI), analysed inside.
 mkdir -p "$rootfs/work/lib"
-ffmpeg -v error -y -f lavfi -i "testsrc2=size=1280x720:rate=25:duration=4" -c:v libx264 -pix_fmt yuv420p \
+ffmpeg -v error -y -f lavfi -i "testsrc2=size=640x360:rate=25:duration=2" -c:v libx264 -pix_fmt yuv420p \
     "$rootfs/work/lib/clip.mp4"
 echo "not a clip" > "$rootfs/work/lib/notes.txt"
 chroot "$rootfs" /usr/local/bin/blurd analyze /work/lib/clip.mp4 --output /work/clip.jsonl
