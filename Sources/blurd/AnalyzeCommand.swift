@@ -16,6 +16,10 @@ struct AnalyzeCommand: ParsableCommand {
             Exit codes: 0 success (also after SIGINT/SIGTERM), 2 bad arguments, 3 file not found, \
             4 cannot open input, 5 no video stream, 6 unsupported codec, 7 read/decode failure, \
             8 output failure. Schema: docs/JSONL.md.
+
+            On a terminal, a run longer than a second shows a live line on stderr (frames, fps, \
+            elapsed, ETA when the input's length is known), erased before the summary; not when \
+            the JSON Lines go to the same terminal, and never off a terminal.
             """)
 
     @Argument(help: "A file path or any FFmpeg URL (rtsp://, http(s)://, udp://, pipe:0, a device).")
