@@ -19,7 +19,7 @@ public struct ShardManifest: Codable, Sendable, Equatable {
         case running
         /// Every clip was tried.
         case complete
-        /// A stop (SIGINT/SIGTERM) ended it before every clip was tried.
+        /// A stop (SIGINT/SIGTERM) ended it with clips not tried.
         case stopped
     }
 

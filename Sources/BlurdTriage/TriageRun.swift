@@ -7,8 +7,9 @@ import Synchronization
 
 /// `blurd triage`: finds the clips under the given paths (those of its shard with `--shard`),
 /// records them in its shard manifest, reuses every result that still matches, analyses the
-/// rest concurrently (`TriageScheduler`), and writes triage.json and soft-shots.csv. A bad clip never ends the batch; only an unusable option, a missing PATH or
-/// an unwritable output folder does (thrown before any clip runs, or while writing the summary).
+/// rest concurrently (`TriageScheduler`), and writes triage.json and soft-shots.csv. A bad clip
+/// never ends the batch; only an unusable option, a missing PATH or an unwritable output folder
+/// does (thrown before any clip runs, or while writing the summary).
 public struct TriageRun: Sendable {
     public let options: TriageOptions
     public let layout: TriageLayout
@@ -76,7 +77,7 @@ public struct TriageRun: Sendable {
         let analysed = toAnalyse.map { done[$0.name] ?? ClipReport(clip: $0, status: .pending) }
         let skipped = inventory.skipped.map { ClipReport(clip: $0.file, status: .skipped, message: $0.message) }
         let reports = (earlier + analysed + skipped).sorted { $0.clip.name < $1.clip.name }
-        try manifest.ended(stopped: stop.isRequested, reports: reports).write(layout: layout)
+        try manifest.ended(stopped: reports.contains { $0.status == .pending }, reports: reports).write(layout: layout)
         let summary = TriageSummary(reports: reports, settings: settings, criteria: options.criteria, layout: layout)
         // Shards share DIR: the summaries are built once, from every shard's results, by
         // `--report-only` (TriageReport).
