@@ -36,12 +36,13 @@ echo "machine: $(nproc) cores; uptime: $(uptime)"
 # "WALL USER SYS" of the fastest (by wall clock) of RUNS runs of triage on folder $1.
 declare -A best
 run() {
-    local out="$WORK/out-$(basename "$1")" times
+    local out="$WORK/out-$(basename "$1")" times frames key
     rm -rf "$out"
-    times=$( { /usr/bin/time -f "%e %U %S" "$BLURD" triage "$1" --output-dir "$out" --progress none "${@:2}" \
-               2>/dev/null >/dev/null; } 2>&1 | tail -n 1 )
+    /usr/bin/time -o "$WORK/time" -f "%e %U %S" "$BLURD" triage "$1" --output-dir "$out" --progress none "${@:2}" \
+        > /dev/null 2>&1
+    times=$(tail -n 1 "$WORK/time")
     frames=$(python3 -c "import json,sys; print(sum(r.get('frames_decoded', 0) for r in json.load(open(sys.argv[1]))['clips']))" "$out/triage.json")
-    local key=$(basename "$1")
+    key=$(basename "$1")
     if [[ -z "${best[$key]:-}" ]] || awk -v a="${times%% *}" -v b="${best[$key]%% *}" 'BEGIN { exit !(a < b) }'; then
         best[$key]="$times $frames"
     fi
