@@ -5,6 +5,11 @@ import BlurdPipeline
 /// line handed to the kernel as soon as it is complete (a consumer can tail the output).
 /// Schema and mask encoding: docs/JSONL.md.
 public final class JSONLinesSink: FrameSink {
+    /// Decimals of a frame's `pts` and of its `score` in the lines: a reader of the log gets
+    /// the values rounded to these.
+    public static let ptsDecimals = 6
+    public static let scoreDecimals = 4
+
     private let output: OutputFile
     private let method: String
 
@@ -43,13 +48,13 @@ public final class JSONLinesSink: FrameSink {
         let jump = result.meta.discontinuity.map { ["\"discontinuity\":\(JSONText.number($0, decimals: 6))"] } ?? []
         let fields = [
             "\"frame\":\(result.meta.index)",
-            "\"pts\":\(JSONText.number(result.meta.pts, decimals: 6))",
+            "\"pts\":\(JSONText.number(result.meta.pts, decimals: ptsDecimals))",
         ] + jump + [
             "\"keyframe\":\(result.meta.isKeyframe)",
             "\"width\":\(result.luma.width)",
             "\"height\":\(result.luma.height)",
             "\"state\":\(JSONText.string(analysis.state.rawValue))",
-            "\"score\":\(JSONText.number(analysis.score, decimals: 4))",
+            "\"score\":\(JSONText.number(analysis.score, decimals: scoreDecimals))",
             "\"blurred_fraction\":\(JSONText.number(analysis.blurredFraction, decimals: 4))",
             "\"method\":\(JSONText.string(method))",
             "\"mask\":\(mask)",

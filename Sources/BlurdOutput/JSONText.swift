@@ -3,10 +3,17 @@ public enum JSONText {
     /// `value` rounded to `decimals` places, in Swift's shortest round-trip form (valid JSON).
     public static func number(_ value: Double, decimals: Int) -> String {
         guard value.isFinite else { return "null" }
+        let rounded = rounded(value, decimals: decimals)
+        return rounded == 0 ? "0" : "\(rounded)"
+    }
+
+    /// `value` rounded to `decimals` places: exactly the number a reader parses back from
+    /// `number(value, decimals:)` (non-finite values are returned as they are).
+    public static func rounded(_ value: Double, decimals: Int) -> Double {
+        guard value.isFinite else { return value }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
-        let rounded = (value * scale).rounded() / scale
-        return rounded == 0 ? "0" : "\(rounded)"
+        return (value * scale).rounded() / scale
     }
 
     public static func number(_ value: Double?, decimals: Int) -> String {

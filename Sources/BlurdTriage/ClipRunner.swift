@@ -17,15 +17,13 @@ struct ClipRunner: Sendable {
     let progress: TriageProgress
 
     /// The clip's earlier result when its sidecar still matches the source and the settings,
-    /// with its scores read back from the JSON Lines; nil when the clip must be analysed.
+    /// with its scores read back from the JSON Lines; nil when the clip must be analysed (also
+    /// when it failed or was skipped before: that is tried again).
     func earlierResult(of clip: TriageClip) -> ClipReport? {
         guard let sidecar = ClipSidecar.read(path: layout.sidecarPath(for: clip)),
-              let stamp = SourceStamp(path: clip.path), sidecar.matches(source: stamp, settings: settings),
-              let frames = try? ScoreLogReader.read(path: layout.resultPath(for: clip)) else { return nil }
-        let scores = ClipScores(frames: frames, frameRate: sidecar.result.frameRate, startTimecode: sidecar.result.startTimecode,
-                                criteria: criteria, title: clip.name)
-        return ClipReport(clip: clip, status: sidecar.result.status, result: sidecar.result,
-                          message: sidecar.result.error, scores: scores, resumed: true)
+              sidecar.result.status == .ok || sidecar.result.status == .partial,
+              let stamp = SourceStamp(path: clip.path), sidecar.matches(source: stamp, settings: settings) else { return nil }
+        return sidecar.storedReport(for: clip, layout: layout, criteria: criteria, resumed: true)
     }
 
     /// Analyses `clip` with `workers` analysis workers. A clip stopped before its end comes back
@@ -47,15 +45,21 @@ struct ClipRunner: Sendable {
     private func analyse(_ clip: TriageClip, workers: Int, interrupt: InputInterrupt, token: Int) -> ClipReport {
         let resultPath = layout.resultPath(for: clip), temporary = layout.temporaryResultPath(for: clip)
         let sidecarPath = layout.sidecarPath(for: clip)
+        let stamp = SourceStamp(path: clip.path)
         func failed(_ error: Error) -> ClipReport {
             // A stale result of an earlier run must not outlive the clip's failure now.
             try? FileManager.default.removeItem(atPath: resultPath)
             try? FileManager.default.removeItem(atPath: sidecarPath)
             let (code, message) = Self.describe(error)
-            return ClipReport(clip: clip, status: .failed, result: ClipResult(status: .failed, errorClass: code, error: message),
-                              message: message)
+            var result = ClipResult(status: .failed, errorClass: code, error: message)
+            // A media file without video (audio only) is no clip to triage, like a text file.
+            if case .noVideoStream? = error as? MediaError { result = ClipResult(status: .skipped, error: "no video stream") }
+            // Recorded for `--report-only` (shards share DIR and write no summary). Without
+            // JSON Lines beside it, a rerun tries the clip again.
+            if let stamp { try? ClipSidecar(source: stamp, settings: settings, result: result).write(path: sidecarPath) }
+            return ClipReport(clip: clip, status: result.status, result: result, message: result.error)
         }
-        guard let stamp = SourceStamp(path: clip.path) else { return failed(MediaError.fileNotFound(clip.path)) }
+        guard let stamp else { return failed(MediaError.fileNotFound(clip.path)) }
         var input = analysis.recipe.input
         input.url = clip.path
         input.logLabel = clip.name
@@ -65,8 +69,7 @@ struct ClipRunner: Sendable {
         let source: VideoSource
         let run: AnalysisRun
         do {
-            try FileManager.default.createDirectory(atPath: (resultPath as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
+            try SharedFolder.make((resultPath as NSString).deletingLastPathComponent)
             run = try analysis.reading(input, workers: workers)
             source = try run.openSource(interrupt: interrupt)
         } catch {

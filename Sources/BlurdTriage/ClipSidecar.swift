@@ -1,3 +1,4 @@
+import BlurdOutput
 import Foundation
 
 /// The record beside a clip's JSON Lines (`PATH.clip.json`) that vouches for it: the source
@@ -34,5 +35,23 @@ public struct ClipSidecar: Codable, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         try AtomicFile.write(try encoder.encode(self), to: path)
+    }
+
+    /// The clip's row from what is on disk: the result it vouches for, with the scores read back
+    /// from the JSON Lines (soft shots under `criteria`). Nil when the result says the clip
+    /// has frames but its JSON Lines are missing or unreadable, or when it records no outcome.
+    func storedReport(for clip: TriageClip, layout: TriageLayout, criteria: SoftShotCriteria, resumed: Bool) -> ClipReport? {
+        switch result.status {
+        case .ok, .partial:
+            guard let frames = try? ScoreLogReader.read(path: layout.resultPath(for: clip)) else { return nil }
+            let scores = ClipScores(frames: frames, frameRate: result.frameRate, startTimecode: result.startTimecode,
+                                    criteria: criteria, title: clip.name)
+            return ClipReport(clip: clip, status: result.status, result: result, message: result.error,
+                              scores: scores, resumed: resumed)
+        case .failed, .skipped:
+            return ClipReport(clip: clip, status: result.status, result: result, message: result.error, resumed: resumed)
+        case .pending, .missing:
+            return nil
+        }
     }
 }

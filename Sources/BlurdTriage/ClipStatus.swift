@@ -7,8 +7,11 @@ public enum ClipStatus: String, Codable, Sendable {
     case partial
     /// No results: the file cannot be opened or decoded (error class = analyze's exit code).
     case failed
-    /// Not a clip: no media content, a still image, unreadable.
+    /// Not a clip: no media content, a still image, no video stream, unreadable.
     case skipped
     /// Not analysed because the run was stopped first.
     case pending
+    /// `--report-only`: a shard manifest assigned the clip, but no result of it is on disk (its
+    /// shard has not finished, or was stopped before the clip).
+    case missing
 }

@@ -16,8 +16,12 @@ final class ScoreCollector: FrameSink {
     }
 
     func write(_ result: FrameResult) throws {
-        frames.append(ScoredFrame(index: result.meta.index, pts: result.meta.pts,
-                                  score: result.analysis.state == .ok ? result.analysis.score : nil))
+        // The values as the clip's JSON Lines hold them, so that its row is the same whether
+        // made now or read back from the log (a resumed run, `--report-only`).
+        let score = result.analysis.state == .ok ? result.analysis.score : nil
+        frames.append(ScoredFrame(index: result.meta.index,
+                                  pts: JSONText.rounded(result.meta.pts, decimals: JSONLinesSink.ptsDecimals),
+                                  score: score.map { JSONText.rounded($0, decimals: JSONLinesSink.scoreDecimals) }))
         progress.frameAnalysed(token: token, pts: result.meta.pts)
     }
 

@@ -7,11 +7,18 @@ public enum TriageError: BlurdError, Equatable {
     case pathNotFound(String)
     /// The output folder or a summary file cannot be written.
     case outputFailed(String)
+    /// `--report-only DIR`: DIR holds no shard manifest (no triage ran there).
+    case nothingToReport(String)
+    /// `--report-only DIR`: a manifest is damaged, or the manifests of one split disagree on
+    /// the settings (shards run with different options).
+    case unusableManifests(String)
 
-    /// 3 like a missing `analyze` input; 8 like any output failure.
+    /// 3 like a missing `analyze` input (and a DIR with nothing to report); 4 like an input that
+    /// cannot be read; 8 like any output failure.
     public var exitCode: Int32 {
         switch self {
-        case .pathNotFound: return 3
+        case .pathNotFound, .nothingToReport: return 3
+        case .unusableManifests: return 4
         case .outputFailed: return 8
         }
     }
@@ -23,6 +30,8 @@ public enum TriageError: BlurdError, Equatable {
         switch self {
         case .pathNotFound(let path): return "no such file, folder or matching glob: \(path)"
         case .outputFailed(let message): return "output failed: \(message)"
+        case .nothingToReport(let directory): return "no shard manifest in \(directory)/shards: no triage has run there"
+        case .unusableManifests(let message): return "cannot report: \(message)"
         }
     }
 }

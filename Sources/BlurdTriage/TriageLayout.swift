@@ -8,6 +8,9 @@
 ///     DIR/thumbs/ROOT/RELATIVE/PATH/shot-N-fF.jpg  a soft shot's softest frame, annotated
 ///     DIR/timeline.otio                       an OpenTimelineIO timeline of the clips with markers
 ///     DIR/triage.log                          FFmpeg's messages about the clips
+///     DIR/shards/I-of-N.json                  the clips a run (shard I of N; 0-of-1 without
+///                                             --shard) was given, for `--report-only`
+///     DIR/shards/I-of-N.log                   a shard's FFmpeg messages (shards share DIR)
 public struct TriageLayout: Sendable {
     public let directory: String
 
@@ -40,5 +43,18 @@ public struct TriageLayout: Sendable {
     /// The name the JSON Lines have while the clip is analysed.
     public func temporaryResultPath(for clip: TriageClip) -> String {
         AtomicFile.temporaryPath(for: resultPath(for: clip))
+    }
+
+    public var shardsDirectory: String { directory + "/shards" }
+
+    /// The manifest of the run that is shard `shard`.
+    public func manifestPath(for shard: ShardSpec) -> String {
+        shardsDirectory + "/\(shard).json"
+    }
+
+    /// Where FFmpeg's messages go: DIR/triage.log for a run without `--shard` (nil), the
+    /// shard's own log for a shard, so that processes sharing DIR never append to one file.
+    public func logPath(for shard: ShardSpec?) -> String {
+        shard.map { shardsDirectory + "/\($0).log" } ?? logPath
     }
 }

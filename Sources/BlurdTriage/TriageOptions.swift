@@ -16,6 +16,9 @@ public struct TriageOptions: Sendable {
     /// Cores to keep busy.
     public var cores = ProcessInfo.processInfo.activeProcessorCount
     public var progress: ProgressMode = .none
+    /// `--shard I/N`: only this shard's clips, no summaries (`--report-only` builds them), exit
+    /// 10 when stopped with clips left. Nil: the whole library.
+    public var shard: ShardSpec?
 
     public init(paths: [String], outputDirectory: String, recipe: AnalysisRecipe, criteria: SoftShotCriteria) {
         self.paths = paths

@@ -5,10 +5,11 @@ import Foundation
 import Logging
 import Synchronization
 
-/// `blurd triage`: finds the clips under the given paths, reuses every result that still
-/// matches, analyses the rest concurrently (`TriageScheduler`), and writes triage.json and
-/// soft-shots.csv. A bad clip never ends the batch; only an unusable option, a missing PATH or
-/// an unwritable output folder does (thrown before any clip runs, or while writing the summary).
+/// `blurd triage`: finds the clips under the given paths (those of its shard with `--shard`),
+/// records them in its shard manifest, reuses every result that still matches, analyses the
+/// rest concurrently (`TriageScheduler`), and writes triage.json and soft-shots.csv. A bad clip
+/// never ends the batch; only an unusable option, a missing PATH or an unwritable output folder
+/// does (thrown before any clip runs, or while writing the summary).
 public struct TriageRun: Sendable {
     public let options: TriageOptions
     public let layout: TriageLayout
@@ -25,19 +26,25 @@ public struct TriageRun: Sendable {
 
     /// Runs the batch. `stop` ends it early (finished clips kept, the summary still written);
     /// `clipFinished` is called with each clip's row as it completes, on the clip's thread.
+    /// A shard (`options.shard`) runs only its clips and writes its manifest but no summary.
     public func run(stop: TriageStop = TriageStop(),
                     clipFinished: (@Sendable (ClipReport) -> Void)? = nil) throws -> TriageOutcome {
-        do {
-            try FileManager.default.createDirectory(atPath: layout.clipsDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw TriageError.outputFailed("cannot create \(layout.clipsDirectory): \(error.localizedDescription)")
-        }
-        let log = try TriageLogHandler.Destination(path: layout.logPath)
+        try SharedFolder.make(layout.clipsDirectory)
+        try SharedFolder.make(layout.shardsDirectory)
+        let log = try TriageLogHandler.Destination(path: layout.logPath(for: options.shard))
         FFmpegLog.route(to: Logger(label: "ffmpeg") { _ in TriageLogHandler(destination: log) })
         defer { FFmpegLog.flush() }
 
-        let inventory = try ClipDiscovery.discover(options.paths, excluding: layout.directory)
+        let found = try ClipDiscovery.discover(options.paths, excluding: layout.directory)
+        let shard = options.shard ?? .whole
+        let inventory = ClipDiscovery.Inventory(clips: found.clips.filter { shard.owns($0.name) },
+                                                skipped: found.skipped.filter { shard.owns($0.file.name) })
         let settings = try TriageSettings(recipe: options.recipe)
+        // Before any clip runs: a shard killed from here on is still listed, its clips missing.
+        ShardManifest.removeOtherSplits(than: shard, layout: layout)
+        let manifest = ShardManifest(shard: shard, paths: options.paths, settings: settings,
+                                     clips: inventory.clips, skipped: inventory.skipped)
+        try manifest.write(layout: layout)
         let progress = TriageProgress()
         let runner = ClipRunner(layout: layout, analysis: analysis, settings: settings, criteria: options.criteria,
                                 stop: stop, progress: progress)
@@ -70,9 +77,13 @@ public struct TriageRun: Sendable {
         let analysed = toAnalyse.map { done[$0.name] ?? ClipReport(clip: $0, status: .pending) }
         let skipped = inventory.skipped.map { ClipReport(clip: $0.file, status: .skipped, message: $0.message) }
         let reports = (earlier + analysed + skipped).sorted { $0.clip.name < $1.clip.name }
+        try manifest.ended(stopped: reports.contains { $0.status == .pending }, reports: reports).write(layout: layout)
         let summary = TriageSummary(reports: reports, settings: settings, criteria: options.criteria, layout: layout)
-        try summary.write(reports: reports, layout: layout)
-        return TriageOutcome(reports: reports, totals: summary.totals, interrupted: stop.isRequested)
+        // Shards share DIR: the summaries are built once, from every shard's results, by
+        // `--report-only` (TriageReport).
+        if options.shard == nil { try summary.write(reports: reports, layout: layout) }
+        return TriageOutcome(kind: options.shard == nil ? .whole : .shard, reports: reports, totals: summary.totals,
+                             interrupted: stop.isRequested)
     }
 }
 

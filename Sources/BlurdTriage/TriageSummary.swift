@@ -6,9 +6,9 @@ import Foundation
 ///
 ///     { "version": 1, "settings": {…sidecar settings…},
 ///       "criteria": { "threshold", "leave_above", "min_duration_s" },
-///       "totals": { "files", "ok", "partial", "failed", "skipped", "pending", "resumed" },
+///       "totals": { "files", "ok", "partial", "failed", "skipped", "pending", "missing", "resumed" },
 ///       "clips": [ { "clip": "ROOT/RELATIVE", "path", "result" (JSON Lines, relative to DIR),
-///                    "status": ok|partial|failed|skipped|pending, "error_class", "error", "reason",
+///                    "status": ok|partial|failed|skipped|pending|missing, "error_class", "error", "reason",
 ///                    "frames", "frames_decoded", "corrupt_packets", "decode_errors",
 ///                    "duration_s", "frame_rate", "min_score", "mean_score", "resumed",
 ///                    "tc_origin": source|first_frame (where start_tc/end_tc count from),
@@ -29,6 +29,8 @@ public struct TriageSummary: Encodable, Sendable {
     /// Files per status.
     public struct Totals: Encodable, Sendable, Equatable {
         public var files = 0, ok = 0, partial = 0, failed = 0, skipped = 0, pending = 0, resumed = 0
+        /// `--report-only`: clips a shard manifest assigned that have no result on disk.
+        public var missing = 0
     }
 
     struct Shot: Encodable {
@@ -88,6 +90,7 @@ public struct TriageSummary: Encodable, Sendable {
             case .failed: totals.failed += 1
             case .skipped: totals.skipped += 1
             case .pending: totals.pending += 1
+            case .missing: totals.missing += 1
             }
             if report.resumed { totals.resumed += 1 }
         }

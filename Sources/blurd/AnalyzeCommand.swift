@@ -16,6 +16,10 @@ struct AnalyzeCommand: ParsableCommand {
             Exit codes: 0 success (also after SIGINT/SIGTERM), 2 bad arguments, 3 file not found, \
             4 cannot open input, 5 no video stream, 6 unsupported codec, 7 read/decode failure, \
             8 output failure. Schema: docs/JSONL.md.
+
+            On a terminal, a run longer than a second shows a live line on stderr (frames, fps, \
+            elapsed, ETA when the input's length is known), erased before the summary; not when \
+            the JSON Lines go to the same terminal, and never off a terminal.
             """)
 
     @Argument(help: "A file path or any FFmpeg URL (rtsp://, http(s)://, udp://, pipe:0, a device).")
@@ -88,11 +92,20 @@ struct AnalyzeCommand: ParsableCommand {
             writeSummary(summary)
             return
         }
-        let pipeline = run.makePipeline(source: source, sinks: try makeSinks(source: source, method: run.recipe.method))
+        var sinks = try makeSinks(source: source, method: run.recipe.method)
+        let progress = makeProgress(source: source, input: run.recipe.input)
+        if let progress { sinks.append(progress.sink) }
+        let pipeline = run.makePipeline(source: source, sinks: sinks)
         // A closed output pipe must surface as a write error, not kill the process.
         signal(SIGPIPE, SIG_IGN)
         stop.attach(pipeline)
-        let summary = try pipeline.run()
+        let summary: RunSummary
+        do {
+            progress?.ticker.start()
+            // The live line is erased before the summary or an error message is written.
+            defer { progress?.ticker.finish() }
+            summary = try pipeline.run()
+        }
         if let start = analysis.start, summary.framesAnalysed == 0, let end = source.info.durationSeconds, start >= end {
             FFmpegLog.flush()
             let note = "blurd: note: --start \(String(format: "%g", start)) s is beyond the input's end (\(String(format: "%.1f", end)) s); "
@@ -100,6 +113,18 @@ struct AnalyzeCommand: ParsableCommand {
             FileHandle.standardError.write(Data(note.utf8))
         }
         writeSummary(summary)
+    }
+
+    /// The live line on a terminal, drawn only when standard error is one and the JSON Lines do
+    /// not go to the same screen, from the second second on (a short run shows nothing); nil
+    /// otherwise, so that off a terminal nothing changes.
+    private func makeProgress(source: VideoSource, input: VideoSourceOptions) -> (sink: FrameProgressSink, ticker: ProgressTicker)? {
+        guard ProgressMode.automatic() == .live, output != nil || isatty(1) == 0 else { return nil }
+        let start = input.start ?? 0
+        var end = source.info.durationSeconds
+        if let duration = input.duration { end = min(end ?? .infinity, start + duration) }
+        let sink = FrameProgressSink(start: start, end: end)
+        return (sink, ProgressTicker(mode: .live, delay: 1) { _ in sink.line() })
     }
 
     /// The run's recipe from the options; throws `MediaError.invalidOption` for a bad name.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BlurdCore
 import BlurdMedia
+import BlurdOutput
 import BlurdTriage
 import BlurdPipeline
 import Foundation
@@ -26,17 +27,32 @@ struct TriageCommand: ParsableCommand {
             \(Int(defaultFPS)) fps unless --fps, --every or --keyframes-only is given, or \
             --all-frames; a soft shot's edges are then exact to 1/\(Int(defaultFPS)) s.
 
+            With --shard I/N, only the clips of shard I are triaged and DIR/shards/I-of-N.json \
+            lists them; no summary is written (shards share DIR): `blurd triage --report-only DIR` \
+            builds it from every shard's results, listing clips without one as missing.
+
             Exit codes: 0 every clip ok or partial (skipped files too, and after SIGINT/SIGTERM, \
-            which keeps the finished clips), 2 bad arguments, 3 a PATH names nothing, 8 output \
-            failure, \(TriageOutcome.clipsFailedExitCode) at least one clip failed (its row in \
-            triage.json holds the error class: analyze's exit code 3-8).
+            which keeps the finished clips), 2 bad arguments, 3 a PATH names nothing (or DIR holds \
+            no manifest), 4 a damaged or disagreeing shard manifest, 8 output failure, \
+            \(TriageOutcome.clipsFailedExitCode) at least one clip failed (its row in triage.json \
+            holds the error class: analyze's exit code 3-8; a shard exits 0 for it), \
+            \(TriageOutcome.incompleteExitCode) a shard stopped by SIGINT/SIGTERM with clips left, or a \
+            report with missing clips.
             """)
 
     @Argument(help: "Files, folders (searched recursively) or globs.")
-    var paths: [String]
+    var paths: [String] = []
 
     @Option(help: "The output folder.")
-    var outputDir: String
+    var outputDir: String?
+
+    @Option(help: ArgumentHelp("Triage only shard I (0-based) of N: the clips whose ROOT/RELATIVE name hashes to I. With N alone, I comes from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job).",
+                               valueName: "I/N"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp("Rebuild the reports of DIR from its shard manifests, sidecars and JSON Lines, analysing nothing; clips without a result are listed as missing.",
+                               valueName: "DIR"))
+    var reportOnly: String?
 
     @OptionGroup var analysis: AnalysisOptions
 
@@ -63,6 +79,15 @@ struct TriageCommand: ParsableCommand {
     }
 
     private func triage() throws {
+        if let reportOnly {
+            guard paths.isEmpty, outputDir == nil, shard == nil else {
+                throw MediaError.invalidOption("--report-only DIR takes no PATH, --output-dir or --shard")
+            }
+            return try report(directory: reportOnly)
+        }
+        guard !paths.isEmpty, let outputDir else {
+            throw MediaError.invalidOption("give PATH... and --output-dir DIR (or --report-only DIR)")
+        }
         var recipe = try analysis.makeRecipe(url: "")
         if !allFrames, !analysis.choosesSampling { recipe.input.fps = Self.defaultFPS }
         if let problem = AnalysisRecipe.workersRange.problem("workers", workers) { throw MediaError.invalidOption(problem) }
@@ -70,6 +95,7 @@ struct TriageCommand: ParsableCommand {
                                     criteria: try softShots.makeCriteria())
         options.force = force
         options.cores = workers
+        options.shard = try shard.map { try ShardSpec(parsing: $0, environment: ProcessInfo.processInfo.environment) }
         if progress == "auto" {
             options.progress = ProgressMode.automatic()
         } else {
@@ -83,23 +109,43 @@ struct TriageCommand: ParsableCommand {
         let signals = StopSignals { _ in stop.stop() }
         defer { withExtendedLifetime(signals) {} }
         let outcome = try run.run(stop: stop)
-        writeSummary(outcome, json: options.progress == .json)
+        let layout = TriageLayout(directory: outputDir)
+        // A shard writes no summary: its manifest is what it leaves besides the clips.
+        let see = options.shard.map { layout.manifestPath(for: $0) } ?? layout.summaryPath
+        writeSummary(outcome, see: see, json: options.progress == .json)
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+
+    /// `--report-only DIR`: the reports rebuilt from disk.
+    private func report(directory: String) throws {
+        let outcome = try TriageReport(directory: directory, criteria: softShots.makeCriteria()).run()
+        if !outcome.shardsWithoutManifest.isEmpty {
+            let note = "blurd: note: no manifest of shard \(outcome.shardsWithoutManifest.joined(separator: ", ")) "
+                + "(never started?): its clips are not in the report\n"
+            FileHandle.standardError.write(Data(note.utf8))
+        }
+        writeSummary(outcome.triage, see: TriageLayout(directory: directory).summaryPath, json: progress == "json")
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 
     /// The one summary on stderr: a line of text, or a JSON object in the JSON progress stream.
-    private func writeSummary(_ outcome: TriageOutcome, json: Bool) {
+    private func writeSummary(_ outcome: TriageOutcome, see path: String, json: Bool) {
         let totals = outcome.totals
-        let summaryPath = TriageLayout(directory: outputDir).summaryPath
         let text: String
         if json {
             text = "{\"summary\":{\"files\":\(totals.files),\"ok\":\(totals.ok),\"partial\":\(totals.partial),"
                 + "\"failed\":\(totals.failed),\"skipped\":\(totals.skipped),\"pending\":\(totals.pending),"
-                + "\"resumed\":\(totals.resumed),\"interrupted\":\(outcome.interrupted)}}\n"
+                + "\"missing\":\(totals.missing),\"resumed\":\(totals.resumed),\"interrupted\":\(outcome.interrupted)}}\n"
         } else {
-            text = "blurd: triage: \(totals.ok) ok, \(totals.partial) partial, \(totals.failed) failed, "
-                + "\(totals.skipped) skipped, \(totals.pending) pending (\(totals.resumed) reused)"
-                + (outcome.interrupted ? " (interrupted)" : "") + "; see \(summaryPath)\n"
+            let what = switch outcome.kind {
+            case .whole: "triage"
+            case .shard: "triage shard"
+            case .report: "triage report"
+            }
+            text = "blurd: \(what): \(totals.ok) ok, \(totals.partial) partial, \(totals.failed) failed, "
+                + "\(totals.skipped) skipped, \(totals.pending) pending"
+                + (outcome.kind == .report ? ", \(totals.missing) missing" : " (\(totals.resumed) reused)")
+                + (outcome.interrupted ? " (interrupted)" : "") + "; see \(path)\n"
         }
         FileHandle.standardError.write(Data(text.utf8))
     }

@@ -1,4 +1,8 @@
-/// How `blurd triage` shows its progress on standard error.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a long command (`blurd triage`, `blurd analyze`) shows its progress on standard error.
 public enum ProgressMode: String, Sendable, CaseIterable {
     /// One live line redrawn in place, at most 4 times a second (a terminal).
     case live
@@ -12,7 +16,3 @@ public enum ProgressMode: String, Sendable, CaseIterable {
         isatty(2) != 0 ? .live : .none
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
