@@ -108,7 +108,7 @@ start = time.monotonic()
 deadline = start + budget_min * 60
 exits, by_kind = collections.Counter(), collections.defaultdict(collections.Counter)
 findings, bad_outputs, ran = [], [], 0
-with open(f"{out}/results.tsv", "w") as results:
+with open(f"{out}/results.tsv", "w", buffering=1) as results:
     results.write("file\tclip\tdamage\tseconds\toutcome\n")
     for index in range(files):
         clip, kind = rng.choice(clips), rng.choices(kinds, weights)[0]

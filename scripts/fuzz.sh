@@ -8,7 +8,8 @@
 # libFuzzer (-DBLURD_FUZZING compiles its driver, LibFuzzerDriver), then fuzzes TARGET for
 # SECONDS starting from the committed seeds (Tests/Fuzz/Corpus/TARGET, never written to) and
 # the inputs found so far (data/fuzz/TARGET/corpus). A crash is saved as
-# data/fuzz/TARGET/crash-…; reproduce it with `scripts/fuzz.sh TARGET 0 data/fuzz/TARGET/crash-…`,
+# data/fuzz/TARGET/crash-…; reproduce it with `scripts/fuzz.sh TARGET 0 data/fuzz/TARGET/crash-…`
+# (given files, the fuzzer runs just them and SECONDS is not used),
 # then fix it and commit it under Tests/Fuzz/Regressions/TARGET/ so the seed tests replay it.
 # The plain `swift test` never fuzzes: it replays the seeds and reproducers (SeedCorpusTests).
 set -euo pipefail
@@ -39,6 +40,7 @@ if [[ $# -gt 0 && -f "$1" ]]; then
     args=("$@")  # reproduce: the files given
 else
     # The first directory gets the new inputs; the committed seeds are only read.
+    [[ "$seconds" -ge 1 ]] || { echo "SECONDS: 1 or more" >&2; exit 2; }
     args=("$work/corpus" "Tests/Fuzz/Corpus/$target" -max_total_time="$seconds" -artifact_prefix="$work/"
           -print_final_stats=1 -max_len=65536 -timeout=60 -rss_limit_mb=4096 "$@")
 fi

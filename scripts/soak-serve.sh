@@ -114,7 +114,8 @@ stop_begin=$(date +%s.%N)
 kill -TERM "$daemon"
 status=0
 wait "$daemon" || status=$?
-stop_seconds=$(python3 -c "import time; print(f'{time.time() - $stop_begin:.1f}')")
+stop_end=$(date +%s.%N)
+stop_seconds=$(awk -v a="$stop_begin" -v b="$stop_end" 'BEGIN {printf "%.1f", b - a}')
 trap - EXIT
 for i in 0 1 2 3; do stop_sender "$i"; done
 
