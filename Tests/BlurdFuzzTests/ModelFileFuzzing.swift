@@ -15,7 +15,8 @@ enum ModelFileFuzzing {
     static func run(_ input: Data) -> FuzzOutcome {
         let bytes = [UInt8](input)
         let asGiven = load(bytes)
-        if bytes.starts(with: ModelFile.magic), bytes.count >= sizeOffset + 4 {
+        // Room for the size field and a CRC-32 after it.
+        if bytes.starts(with: ModelFile.magic), bytes.count >= sizeOffset + 8 {
             _ = load(repaired(bytes))
         }
         return asGiven
