@@ -86,6 +86,10 @@ let package = Package(
                                                      .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "BlurdTriageTests", dependencies: ["BlurdTriage", "BlurdPipeline", "BlurdOutput", "BlurdMedia", "BlurdCore",
                                                     "BlurdTestSupport"]),
+        // The fuzz targets (model file, serve config, report log, command line) replaying their
+        // seed corpora (Tests/Fuzz); scripts/fuzz.sh builds the same bundle as a libFuzzer driver.
+        .testTarget(name: "BlurdFuzzTests", dependencies: ["blurd", "BlurdSegmenter", "BlurdService", "BlurdOutput", "BlurdPipeline",
+                                                  "BlurdCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Runs the built `blurd` binary end to end.
         .testTarget(name: "BlurdCLITests", dependencies: ["BlurdMedia", "BlurdCore", "BlurdTestSupport"]),
     ],

@@ -143,7 +143,9 @@ public struct ModelFile: Sendable {
             }
             let rank = Int(try reader.u8())
             let shape = try (0..<rank).map { _ in Int(try reader.u32()) }
-            let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+            // Saturates for good once a partial product overflows: a later 0 must not bring it back
+            // under the file size, or every product of the shape elsewhere traps (found by fuzzing).
+            let count = shape.reduce(1) { $0 == Int.max || $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
             guard count <= total else { throw ModelFileError.malformed("tensor \(name) shape \(shape) is larger than the file") }
             let scales = try reader.f32Array(Int(try reader.u32()))
             var tensor: StoredTensor

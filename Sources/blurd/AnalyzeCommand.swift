@@ -128,7 +128,7 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     /// The run's recipe from the options; throws `MediaError.invalidOption` for a bad name.
-    private func makeRecipe() throws -> AnalysisRecipe {
+    func makeRecipe() throws -> AnalysisRecipe {
         var recipe = try analysis.makeRecipe(url: input)
         if annotate != nil, let problem = VideoWriterOptions.crfRange(encoder: annotateCodec)?
             .problem("--annotate-crf for \(annotateCodec)", annotateCrf) {

@@ -172,6 +172,24 @@ final class ModelFileTests: XCTestCase {
         XCTAssertEqual(rejection("layers.0.bias") { $0.f32[2] = 1e6 }, "accepted")
     }
 
+    /// A shape whose product overflows before a 0 dimension brings it back to 0 used to pass the
+    /// size check and trap in StoredTensor (found by scripts/fuzz.sh model-file).
+    func testAShapeOverflowingBeforeAZeroIsMalformedNotATrap() {
+        var file = model()
+        file.tensors["zz"] = StoredTensor(i8: [], shape: [1, 1, 0], scales: [])
+        var bytes = file.serialized()
+        let entry: [UInt8] = [2, 0] + Array("zz".utf8) + [StoredTensor.DType.i8.rawValue, 3]
+        guard let at = (0...(bytes.count - entry.count)).first(where: { Array(bytes[$0..<($0 + entry.count)]) == entry }) else {
+            return XCTFail("tensor zz not found")
+        }
+        bytes.replaceSubrange((at + entry.count)..<(at + entry.count + 8), with: [UInt8](repeating: 0xFF, count: 8))
+        bytes.removeLast(4)
+        withUnsafeBytes(of: CRC32.checksum(bytes).littleEndian) { bytes.append(contentsOf: $0) }
+        XCTAssertThrowsError(try ModelFile(bytes: bytes)) {
+            XCTAssertEqual("\($0)", "model file is malformed: tensor zz shape [4294967295, 4294967295, 0] is larger than the file")
+        }
+    }
+
     func testMissingFileIsAClearError() {
         XCTAssertThrowsError(try ModelFile.read(contentsOf: "/nonexistent/model.blurdmodel")) {
             XCTAssertTrue("\($0)".contains("/nonexistent/model.blurdmodel"))
