@@ -73,6 +73,7 @@ public final class QuantizedNetwork {
         guard spec.inChannels == 1 else { throw QuantizedNetworkError("int8 input must be 1 channel (luma), spec has \(spec.inChannels)") }
         for (i, step) in plan.steps.enumerated() {
             let l = step.layer, last = i == plan.steps.count - 1
+            guard l.from == nil else { throw QuantizedNetworkError("layer \(i): a branch ('from') has no int8 form yet") }
             switch l.op {
             case .conv:
                 guard l.groups == 1 else { throw QuantizedNetworkError("layer \(i): grouped convolution has no int8 kernel") }
