@@ -99,6 +99,8 @@ final class BlurTypeTrainingTests: XCTestCase {
         let expected = base.forward(input), output = typed.forward(input)
         XCTAssertEqual(output.c, 5)
         for i in 0..<expected.count { XCTAssertEqual(output.data[i], expected.data[i], accuracy: 1e-5) }
+        // The new head's last conv starts at zero: P(motion) ½, no direction, before any training.
+        XCTAssertTrue(output.data[expected.count...].allSatisfy { $0 == 0 })
     }
 
     func testATinyRunLearnsTheTypeAndTheDirection() throws {

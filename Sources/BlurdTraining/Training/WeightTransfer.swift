@@ -8,8 +8,11 @@ import BlurdSegmenter
 /// shape, stride, dilation, groups and activation; every conv of the source must find its
 /// place, or the transfer is refused. A new conv that feeds an `add` (a branch that is added
 /// onto transferred features, like blurseg-v3's context) starts at zero, so the new net
-/// computes exactly what the source computed until training moves it; other new convs keep
-/// their He initialisation.
+/// computes exactly what the source computed until training moves it. A new conv whose output
+/// reaches the net's output through no other conv (the last conv of a new head) starts at zero
+/// too: a He-initialised head emits values in the tens, whose loss and gradient would dwarf
+/// the trained blur map's and, through the global gradient clip, move the trunk for nothing.
+/// Other new convs keep their He initialisation.
 public enum WeightTransfer {
     /// Copies `source`'s conv weights into `network`; returns "source layer → new layer" pairs.
     @discardableResult
@@ -37,7 +40,7 @@ public enum WeightTransfer {
                     continue
                 }
             }
-            if feedsAdd(i, layers) {
+            if feedsAdd(i, layers) || endsAHead(i, layers) {
                 weight.value = [Float](repeating: 0, count: weight.value.count)
                 bias.value = [Float](repeating: 0, count: bias.value.count)
             }
@@ -46,6 +49,23 @@ public enum WeightTransfer {
             throw TrainingError.configuration("the initial model's architecture (\(trained.spec.name)) does not carry over to \(network.spec.name): its conv layer \(sourceConvs[next]) has no counterpart of the same shape, in order")
         }
         return pairs
+    }
+
+    /// Whether layer `i`'s output reaches the last layer's output through `concat` and `up`
+    /// layers only.
+    private static func endsAHead(_ i: Int, _ layers: [LayerSpec]) -> Bool {
+        var carriers: Set<Int> = [i]
+        var names = Set(layers[i].save.map { [$0] } ?? [])
+        for j in (i + 1)..<max(i + 1, layers.count) {
+            let layer = layers[j]
+            let input = layer.from.map { names.contains($0) } ?? carriers.contains(j - 1)
+            let reference = (layer.with ?? layer.to).map { names.contains($0) } ?? false
+            guard input || reference else { continue }
+            guard layer.op == .concat || (layer.op == .up && input) else { return false }
+            carriers.insert(j)
+            if let name = layer.save { names.insert(name) }
+        }
+        return carriers.contains(layers.count - 1)
     }
 
     /// Whether layer `i`'s output goes straight into an `add` (as its input or its `with`).
