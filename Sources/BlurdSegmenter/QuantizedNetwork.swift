@@ -266,3 +266,14 @@ private struct ResizeBuffers: @unchecked Sendable {
     let dst: UnsafeMutablePointer<UInt8>
     let scratch: UnsafeMutablePointer<UInt8>
 }
+extension QuantizedNetwork {
+    /// Why `spec` has no int8 form (the first layer the int8 engine cannot run), or nil.
+    public static func unsupportedReason(_ spec: NetworkSpec) -> String? {
+        do {
+            _ = try validatedPlan(spec)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+}

@@ -54,9 +54,12 @@ public final class Segmenter {
     private let workers: [TileWorker]
     /// Luma code → normalised input value.
     private let normalised: [Float]
-    /// The output channel of the blur head and whether it holds logits (else probabilities).
+    /// The net's output heads (`OutputHead`; one `blur` head for version-1 models).
+    public let heads: [OutputHead]
+    /// The output channel of the blur head.
     private let blurChannel: Int
-    private let blurIsLogit: Bool
+    /// Per output channel: whether it holds logits (read through a sigmoid).
+    private let channelIsLogit: [Bool]
     private var layout: TileLayout?
 
     /// The model's net at `precision`, one instance per thread.
@@ -101,8 +104,10 @@ public final class Segmenter {
         halo = (plan.reach + alignment - 1) / alignment * alignment
         workers = networks.map { TileWorker(network: $0) }
         normalised = (0..<256).map { (Float($0) / 255 - inputMean) / inputStd }
+        let heads = spec.resolvedHeads
+        self.heads = heads
         blurChannel = blur.channel
-        blurIsLogit = blur.kind == .logit
+        channelIsLogit = (0..<plan.outChannels).map { c in heads.first { $0.channels.contains(c) }?.kind == .logit }
     }
 
     /// Output grid size for a frame: ceil(height / stride) × ceil(width / stride) for blurd's nets.
@@ -112,21 +117,36 @@ public final class Segmenter {
 
     /// Sigmoid output on the net's output grid, values in [0,1], 1 = blurred.
     public func probabilities(_ luma: GrayImage) -> FloatImage {
+        maps(luma, channels: [blurChannel])[0]
+    }
+
+    /// Every output channel on the net's output grid, in channel order: logit channels
+    /// through a sigmoid (probabilities), the others as the net gives them (`heads` says
+    /// which channel is what).
+    public func outputMaps(_ luma: GrayImage) -> [FloatImage] {
+        maps(luma, channels: Array(channelIsLogit.indices))
+    }
+
+    private func maps(_ luma: GrayImage, channels: [Int]) -> [FloatImage] {
         let out = outputSize(height: luma.height, width: luma.width)
-        var result = FloatImage(width: out.width, height: out.height)
-        guard luma.width > 0, luma.height > 0, out.width > 0, out.height > 0 else { return result }
+        let plane = out.width * out.height
+        var result = [Float](repeating: 0, count: channels.count * plane)
+        func split() -> [FloatImage] {
+            (0..<channels.count).map { FloatImage(width: out.width, height: out.height, pixels: Array(result[($0 * plane)..<(($0 + 1) * plane)])) }
+        }
+        guard luma.width > 0, luma.height > 0, out.width > 0, out.height > 0 else { return split() }
         if layout?.height != luma.height || layout?.width != luma.width {
             layout = TileLayout(height: luma.height, width: luma.width, tileSize: tileSize, halo: halo,
                                 alignment: alignment, threads: workers.count)
         }
         let tiles = layout!.tiles
-        let workers = workers, normalised = normalised, sigmoid = blurIsLogit, channel = blurChannel
+        let workers = workers, normalised = normalised, sigmoid = channels.map { channelIsLogit[$0] }
         let next = TileCounter()
         BLAS.setThreads(1)
-        result.pixels.withUnsafeMutableBufferPointer { output in
+        result.withUnsafeMutableBufferPointer { output in
             luma.pixels.withUnsafeBufferPointer { pixels in
                 let job = TileJob(pixels: pixels, width: luma.width, height: luma.height, output: output,
-                                  outWidth: out.width, outHeight: out.height, stride: outputStride, channel: channel)
+                                  outWidth: out.width, outHeight: out.height, stride: outputStride, channels: channels)
                 setFrameContext(tiles: tiles, job: job)
                 DispatchQueue.concurrentPerform(iterations: min(workers.count, tiles.count)) { w in
                     while let t = next.take(below: tiles.count) {
@@ -135,7 +155,7 @@ public final class Segmenter {
                 }
             }
         }
-        return result
+        return split()
     }
 
     /// For a net with `gap` layers cut into several tiles: measures each `gap`'s input over the
@@ -269,8 +289,8 @@ struct TileJob: @unchecked Sendable {
     let output: UnsafeMutableBufferPointer<Float>
     let outWidth: Int, outHeight: Int
     let stride: Int
-    /// The output channel copied to `output`.
-    let channel: Int
+    /// The output channels copied to `output`, one plane of outWidth × outHeight each, in order.
+    let channels: [Int]
 }
 
 /// Hands out tile indices to the workers one at a time, so a slow tile does not hold up others.
@@ -302,16 +322,20 @@ final class TileWorker: @unchecked Sendable {
                                        x1: tile.coreX1 - tile.x0, y1: tile.coreY1 - tile.y0)
     }
 
-    func run(_ tile: Tile, job: TileJob, normalised: [Float], sigmoid: Bool) {
+    /// `sigmoid[k]`: whether `job.channels[k]` goes through a sigmoid.
+    func run(_ tile: Tile, job: TileJob, normalised: [Float], sigmoid: [Bool]) {
         fill(tile, job: job, normalised: normalised)
         let y = network.forward(input)
         let s = job.stride
         let rowEnd = min(tile.coreY1 / s, job.outHeight), colEnd = min(tile.coreX1 / s, job.outWidth)
-        for oy in (tile.coreY0 / s)..<max(tile.coreY0 / s, rowEnd) {
-            let src = (job.channel * y.h + oy - tile.y0 / s) * y.w - tile.x0 / s
-            for ox in (tile.coreX0 / s)..<max(tile.coreX0 / s, colEnd) {
-                let v = y.data[src + ox]
-                job.output[oy * job.outWidth + ox] = sigmoid ? 1 / (1 + exp(-v)) : v
+        let plane = job.outWidth * job.outHeight
+        for (k, channel) in job.channels.enumerated() {
+            for oy in (tile.coreY0 / s)..<max(tile.coreY0 / s, rowEnd) {
+                let src = (channel * y.h + oy - tile.y0 / s) * y.w - tile.x0 / s
+                for ox in (tile.coreX0 / s)..<max(tile.coreX0 / s, colEnd) {
+                    let v = y.data[src + ox]
+                    job.output[k * plane + oy * job.outWidth + ox] = sigmoid[k] ? 1 / (1 + exp(-v)) : v
+                }
             }
         }
     }
