@@ -13,7 +13,7 @@ public struct BlurTypeSummary: Sendable, Equatable {
     /// they add up to the frame's blurred fraction.
     public var defocusFraction: Double
     public var motionFraction: Double
-    /// nil when no counted cell is blurred.
+    /// nil when fewer than `minimumBlurredShare` of the counted cells are blurred.
     public var dominant: Dominant?
     /// Degrees in [0, 180), to 0.1°: 0 = a horizontal smear, 90 = vertical, counter-clockwise
     /// on screen; nil unless motion dominates and its cells agree on a main direction.
@@ -26,6 +26,9 @@ public struct BlurTypeSummary: Sendable, Equatable {
         self.motionAngle = motionAngle
     }
 
+    /// Blurred share of the counted cells below which a frame has no blur type: a few stray
+    /// cells of a sharp frame are not "mixed" blur.
+    public static let minimumBlurredShare = 0.01
     /// Motion share of the blurred cells at and above which a frame is "motion" (and at and
     /// below one minus it, "defocus"); between the two it is "mixed".
     public static let dominantShare = 0.8
@@ -61,7 +64,7 @@ public struct BlurTypeSummary: Sendable, Equatable {
             guard counted > 0 else { return BlurTypeSummary(defocusFraction: 0, motionFraction: 0, dominant: nil, motionAngle: nil) }
             let blurred = defocus + motion
             var dominant: Dominant?
-            if blurred > 0 {
+            if blurred > 0, Double(blurred) >= BlurTypeSummary.minimumBlurredShare * Double(counted) {
                 let share = Double(motion) / Double(blurred)
                 dominant = share >= BlurTypeSummary.dominantShare ? .motion
                     : share <= 1 - BlurTypeSummary.dominantShare ? .defocus : .mixed

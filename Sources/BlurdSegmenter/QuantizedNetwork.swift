@@ -86,7 +86,8 @@ public final class QuantizedNetwork {
             case .concat:
                 break
             default:
-                throw QuantizedNetworkError("layer \(i): \(l.op.rawValue) has no int8 form (fold batch norm first)")
+                let hint = l.op == .bn ? "fold batch norm first" : "run this model with --precision fp32"
+                throw QuantizedNetworkError("layer \(i): \(l.op.rawValue) has no int8 form (\(hint))")
             }
             guard l.activation == .none || l.activation == .relu || l.op == .conv else {
                 throw QuantizedNetworkError("layer \(i): activation after \(l.op.rawValue) has no int8 form")

@@ -32,6 +32,10 @@ final class BlurTypeSummaryTests: XCTestCase {
         let sharp = summary(sharp: 10, defocus: 0, motion: 0)
         XCTAssertNil(sharp.dominant)
         XCTAssertEqual(sharp.motionFraction, 0)
+        let stray = summary(sharp: 991, defocus: 4, motion: 5)
+        XCTAssertNil(stray.dominant, "under 1 % of the cells blurred: no type")
+        XCTAssertEqual(stray.motionFraction, 0.005, accuracy: 1e-12)
+        XCTAssertEqual(summary(sharp: 990, defocus: 0, motion: 10).dominant, .motion, "1 % is enough")
     }
 
     func testTheAngleIsModulo180AndNullWithoutAMainDirection() {
