@@ -17,6 +17,8 @@ import BlurdSegmenter
 ///    flat. (So it can differ from the mask's blurred share.)
 /// 4. The score combines the net's mean probability over the same textured cells with the
 ///    multi-octave energy ratios (`SharpnessScore`).
+/// 5. A model with blur-type heads (blurseg-v3) also types the same blurred textured cells as
+///    defocus or motion and reads the motion's direction (`BlurTypeSummary`).
 ///
 /// Each pipeline worker gets its own analyzer, and by default its segmenter runs one thread: the
 /// pipeline already keeps one worker per core busy, and frame-level parallelism needs no halo
@@ -42,6 +44,8 @@ public final class CNNAnalyzer: FrameAnalyzer {
     }
 
     private let segmenter: Segmenter
+    /// Output channels of the blur-type heads, when the model has them (blurseg-v3).
+    private let typeChannels: (blur: Int, motion: Int, angle: Int, angleConfidence: Int)?
     private let gate = TextureGate()
     private let octaves = SharpnessScoreOctaves()
     private var grid: TileGrid?
@@ -51,6 +55,14 @@ public final class CNNAnalyzer: FrameAnalyzer {
     public init(configuration: Configuration) throws {
         segmenter = try Segmenter(model: configuration.model, precision: configuration.precision,
                                   tileSize: configuration.tileSize, threads: configuration.threads)
+        let spec = configuration.model.spec
+        if let blur = spec.head(OutputHead.blur), let motion = spec.head(OutputHead.motion),
+           let angle = spec.head(OutputHead.angle), angle.channels.count == 2,
+           let confidence = spec.head(OutputHead.angleConfidence) {
+            typeChannels = (blur.channel, motion.channel, angle.channel, confidence.channel)
+        } else {
+            typeChannels = nil
+        }
     }
 
     public func analyze(_ luma: GrayImage) throws -> FrameAnalysis {
@@ -58,7 +70,9 @@ public final class CNNAnalyzer: FrameAnalyzer {
         let texture = gate.measure(luma, grid: grid)
         guard texture.state == .ok else { return .noTexture(grid: grid) }
 
-        let probabilities = segmenter.probabilities(luma)
+        let maps = typeChannels == nil ? [segmenter.probabilities(luma)] : segmenter.outputMaps(luma)
+        let probabilities = maps[typeChannels?.blur ?? 0]
+        var types = BlurTypeSummary.Accumulator()
         let gateCells = gateCells(outputWidth: probabilities.width, outputHeight: probabilities.height, grid: grid)
         var gateSums = [Double](repeating: 0, count: grid.cellCount)
         var gateCounts = [Int](repeating: 0, count: grid.cellCount)
@@ -75,7 +89,16 @@ public final class CNNAnalyzer: FrameAnalyzer {
                 gateCounts[cell] += 1
                 texturedCells += 1
                 probabilitySum += Double(byte) / 255
-                if byte >= BlurMap.blurredThreshold { blurredCells += 1 }
+                if byte >= BlurMap.blurredThreshold {
+                    blurredCells += 1
+                    if let c = typeChannels {
+                        let i = y * probabilities.width + x
+                        types.addBlurred(motionProbability: maps[c.motion].pixels[i], cos2: maps[c.angle].pixels[i],
+                                         sin2: maps[c.angle + 1].pixels[i], angleConfidence: maps[c.angleConfidence].pixels[i])
+                    }
+                } else {
+                    types.addSharp()
+                }
             }
         }
         // The gate found textured cells, but at tiny frame sizes no output cell may land in one.
@@ -95,7 +118,8 @@ public final class CNNAnalyzer: FrameAnalyzer {
         let score = SharpnessScore(meanBlurProbability: probabilitySum / Double(texturedCells),
                                    octaveRatios: octaves.energyRatios(luma, grid: grid, texture: texture))
         return FrameAnalysis(state: .ok, score: score.value,
-                             blurredFraction: Double(blurredCells) / Double(texturedCells), map: map)
+                             blurredFraction: Double(blurredCells) / Double(texturedCells), map: map,
+                             blurType: typeChannels == nil ? nil : types.summary)
     }
 
     /// A probability as the map's byte.

@@ -8,12 +8,16 @@ public struct FrameAnalysis: Sendable, Equatable {
     /// Per-cell blur probability. Carries no information when `.noTexture` (outputs write
     /// "unknown" instead of it).
     public var map: BlurMap
+    /// The blur type of the frame, from a net with type heads (blurseg-v3); nil for other
+    /// models, the classic method and `.noTexture` frames.
+    public var blurType: BlurTypeSummary?
 
-    public init(state: FrameState, score: Double?, blurredFraction: Double?, map: BlurMap) {
+    public init(state: FrameState, score: Double?, blurredFraction: Double?, map: BlurMap, blurType: BlurTypeSummary? = nil) {
         self.state = state
         self.score = score
         self.blurredFraction = blurredFraction
         self.map = map
+        self.blurType = blurType
     }
 
     /// The analysis of a frame the texture gate rejected: no score, no blurred fraction.

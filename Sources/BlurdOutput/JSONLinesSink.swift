@@ -59,7 +59,19 @@ public final class JSONLinesSink: FrameSink {
             "\"method\":\(JSONText.string(method))",
             "\"mask\":\(mask)",
         ]
-        return "{" + fields.joined(separator: ",") + "}\n"
+        return "{" + (fields + typeFields(analysis.blurType)).joined(separator: ",") + "}\n"
+    }
+
+    /// The blur-type fields, after `mask`, only for a model with type heads (blurseg-v3): every
+    /// other line is exactly as before, so older readers keep working.
+    private static func typeFields(_ summary: BlurTypeSummary?) -> [String] {
+        guard let summary else { return [] }
+        return [
+            "\"defocus_fraction\":\(JSONText.number(summary.defocusFraction, decimals: 4))",
+            "\"motion_fraction\":\(JSONText.number(summary.motionFraction, decimals: 4))",
+            "\"blur_type\":\(summary.dominant.map { JSONText.string($0.rawValue) } ?? "null")",
+            "\"motion_angle\":\(JSONText.number(summary.motionAngle, decimals: 1))",
+        ]
     }
 
     /// The final line (with its newline).

@@ -19,7 +19,8 @@ enum BatchNormFolding {
             switch layer.op {
             case .conv:
                 var weight = try f32(ParameterName.weight(i)), bias = try f32(ParameterName.bias(i))
-                if i + 1 < spec.layers.count, spec.layers[i + 1].op == .bn, layer.activation == .none, layer.save == nil {
+                if i + 1 < spec.layers.count, spec.layers[i + 1].op == .bn, spec.layers[i + 1].from == nil,
+                   layer.activation == .none, layer.save == nil {
                     let bn = spec.layers[i + 1]
                     let gamma = try f32(ParameterName.gamma(i + 1)), beta = try f32(ParameterName.beta(i + 1))
                     let mean = try f32(ParameterName.runningMean(i + 1)), variance = try f32(ParameterName.runningVariance(i + 1))
@@ -52,6 +53,6 @@ enum BatchNormFolding {
             layers.append(layer)
             i += 1
         }
-        return (NetworkSpec(name: spec.name, inChannels: spec.inChannels, layers: layers), values)
+        return (NetworkSpec(name: spec.name, inChannels: spec.inChannels, layers: layers, heads: spec.heads), values)
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 /// Layout (little-endian) is documented in docs/MODEL_FORMAT.md.
 public struct ModelFile: Sendable {
     public static let magic = Array("BLURDMDL".utf8)
-    public static let formatVersion: UInt32 = 1
+    /// The newest format version this build reads and writes (`ModelFormatVersion`).
+    public static let formatVersion: UInt32 = ModelFormatVersion.newest
 
     public var spec: NetworkSpec
     /// Luma in [0,1] is normalised as (x - mean) / std before layer 1.
@@ -63,7 +64,7 @@ public struct ModelFile: Sendable {
     public func serialized() -> [UInt8] {
         var out = ByteWriter()
         out.raw(Self.magic)
-        out.u32(Self.formatVersion)
+        out.u32(ModelFormatVersion.needed(by: spec))
         let sizeOffset = out.bytes.count
         out.u32(0)  // total size, patched below
         let encoder = JSONEncoder()
@@ -109,7 +110,7 @@ public struct ModelFile: Sendable {
         var prefix = ByteReader(bytes, end: fixed)
         _ = try prefix.raw(Self.magic.count)
         let version = try prefix.u32()
-        guard version == Self.formatVersion else { throw ModelFileError.unsupportedVersion(version) }
+        guard ModelFormatVersion.readable.contains(version) else { throw ModelFileError.unsupportedVersion(version) }
         let total = Int(try prefix.u32())
         guard bytes.count >= total else { throw ModelFileError.truncated(needed: total, available: bytes.count) }
         guard bytes.count == total, total >= fixed + 4 else {
@@ -159,6 +160,9 @@ public struct ModelFile: Sendable {
         }
         guard reader.offset == total - 4 else {
             throw ModelFileError.malformed("\(total - 4 - reader.offset) unread bytes before the checksum")
+        }
+        if ModelFormatVersion.needed(by: header.spec) > version {
+            throw ModelFileError.malformed("the spec uses version-\(ModelFormatVersion.needed(by: header.spec)) features in a version-\(version) file")
         }
         try Self.validate(spec: header.spec, tensors: tensors)
         self.init(spec: header.spec, inputMean: inputMean, inputStd: inputStd, tensors: tensors, metadata: header.metadata)

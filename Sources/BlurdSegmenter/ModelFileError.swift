@@ -18,7 +18,7 @@ public enum ModelFileError: BlurdError, Equatable {
         case .badMagic:
             return "not a blurd model file (magic is not \"BLURDMDL\")"
         case let .unsupportedVersion(v):
-            return "model file version \(v) is not supported (this blurd reads version \(ModelFile.formatVersion))"
+            return "model file version \(v) is not supported (this blurd reads versions 1 to \(ModelFile.formatVersion))"
         case let .checksumMismatch(stored, computed):
             return "model file is corrupt: CRC-32 is \(hex(computed)), the file says \(hex(stored))"
         case let .malformed(why):

@@ -12,10 +12,10 @@ public final class Network {
     public let parameters: [Parameter]
     /// Batch-norm running mean and variance (empty for nets without bn); saved, never trained.
     public let statistics: [Parameter]
-    private let layers: [NetworkLayer]
+    let layers: [NetworkLayer]
     private let scratch = ConvolutionScratch()
     /// values[0] is the input, values[i + 1] the output of layer i.
-    private let values: [FeatureMap]
+    let values: [FeatureMap]
     private let gradients: [FeatureMap]
     private var hasTrainingForward = false
 
@@ -64,6 +64,7 @@ public final class Network {
             case .up: return UpsampleLayer(layer: step.layer)
             case .concat: return ConcatLayer()
             case .add: return AddLayer()
+            case .gap: return GlobalPoolingLayer()
             }
         }
         values = (0...plan.steps.count).map { _ in FeatureMap() }
@@ -72,10 +73,7 @@ public final class Network {
 
     /// Logits (no final sigmoid). When `training` is true, activations are cached for `backward`.
     public func forward(_ input: Tensor, training: Bool = false) -> Tensor {
-        precondition(input.c == plan.spec.inChannels, "network expects \(plan.spec.inChannels) input channels, got \(input.c)")
-        let x = values[0]
-        x.reshape(n: input.n, c: input.c, h: input.h, w: input.w)
-        if input.count > 0 { input.data.withUnsafeBufferPointer { x.data.update(from: $0.baseAddress!, count: input.count) } }
+        load(input)
         runLayers()
         hasTrainingForward = training
         let y = values.last!
@@ -88,11 +86,19 @@ public final class Network {
         return 4 * (maps + scratch.columns.capacity + scratch.columnGradients.capacity)
     }
 
-    /// Runs every layer on values[0] (already filled).
-    private func runLayers() {
-        for (i, step) in plan.steps.enumerated() {
+    /// Copies `input` into values[0].
+    func load(_ input: Tensor) {
+        precondition(input.c == plan.spec.inChannels, "network expects \(plan.spec.inChannels) input channels, got \(input.c)")
+        let x = values[0]
+        x.reshape(n: input.n, c: input.c, h: input.h, w: input.w)
+        if input.count > 0 { input.data.withUnsafeBufferPointer { x.data.update(from: $0.baseAddress!, count: input.count) } }
+    }
+
+    /// Runs the first `count` layers (all by default) on values[0] (already filled).
+    func runLayers(count: Int? = nil) {
+        for (i, step) in plan.steps.prefix(count ?? plan.steps.count).enumerated() {
             let output = values[i + 1]
-            layers[i].forward(values[i], reference: step.reference.map { values[$0] }, output: output, scratch: scratch)
+            layers[i].forward(values[step.input], reference: step.reference.map { values[$0] }, output: output, scratch: scratch)
             step.layer.activation.apply(output, slope: step.layer.leakySlope)
         }
     }
@@ -114,8 +120,9 @@ public final class Network {
             // The network input needs no gradient, and an `up` only reads its reference's size.
             var gradReference: FeatureMap? = nil
             if let r = step.reference, r > 0, step.layer.op != .up { gradReference = gradients[r] }
-            layers[i].backward(input: values[i], reference: step.reference.map { values[$0] }, gradOutput: gradient,
-                               gradInput: i == 0 ? nil : gradients[i], gradReference: gradReference, scratch: scratch)
+            layers[i].backward(input: values[step.input], reference: step.reference.map { values[$0] }, gradOutput: gradient,
+                               gradInput: step.input == 0 ? nil : gradients[step.input], gradReference: gradReference,
+                               scratch: scratch)
         }
     }
 

@@ -7,6 +7,8 @@ struct NetworkPlan: Sendable {
         let layer: LayerSpec
         let inChannels: Int
         let outChannels: Int
+        /// The value the layer reads: the previous layer's output, or saved tensor `from`.
+        let input: Int
         /// The value a layer reads besides its input (`to` of `up`, `with` of `concat`/`add`).
         let reference: Int?
     }
@@ -15,6 +17,11 @@ struct NetworkPlan: Sendable {
     let steps: [Step]
     /// Input pixels per pixel of every value.
     let valueStrides: [Int]
+    /// Whether each value is frame-level (one vector per frame, computed from a `gap`).
+    let frameLevel: [Bool]
+    /// Values that are the output of a `gap` layer: the frame context a tiled run computes
+    /// once per frame. Receptive field and reach leave them out (they see the whole frame).
+    var contextValues: [Int] { steps.indices.filter { steps[$0].layer.op == .gap }.map { $0 + 1 } }
     let receptiveField: Int
     /// How far, in input pixels, an output pixel's receptive field reaches to either side of
     /// the pixel's own position (value pixel j at stride J sits at input J·j), over every
@@ -32,16 +39,23 @@ struct NetworkPlan: Sendable {
         var strides = [1]
         var fields = [1]
         var extents = [(lo: 0, hi: 0)]
+        var frame = [false]
         var steps: [Step] = []
         for (i, layer) in spec.layers.enumerated() {
-            let c = channels[i]
-            var rf = fields[i], jump = strides[i], out = c
-            var extent = extents[i]
-            var reference: Int? = nil
             func resolve(_ name: String?, _ field: String) throws -> Int {
                 guard let name else { throw NetworkSpecError(layer: i, "\(layer.op.rawValue) needs '\(field)'") }
                 guard let value = saved[name] else { throw NetworkSpecError(layer: i, "no saved tensor named '\(name)'") }
                 return value
+            }
+            let input = layer.from == nil ? i : try resolve(layer.from, "from")
+            let c = channels[input]
+            var rf = fields[input], jump = strides[input], out = c
+            var extent = extents[input]
+            var isFrameLevel = frame[input]
+            var reference: Int? = nil
+            if isFrameLevel && (layer.op == .maxpool || layer.op == .avgpool || layer.op == .up
+                                || (layer.op == .conv && layer.stride != 1)) {
+                throw NetworkSpecError(layer: i, "\(layer.op.rawValue) of a frame-level (1×1) tensor: only stride-1 conv, bn, add and concat take one")
             }
             switch layer.op {
             case .conv:
@@ -75,8 +89,23 @@ struct NetworkPlan: Sendable {
             case .concat, .add:
                 let r = try resolve(layer.with, "with")
                 reference = r
-                guard strides[r] == jump else {
-                    throw NetworkSpecError(layer: i, "'\(layer.with!)' is at stride \(strides[r]), the input at \(jump)")
+                // An add broadcasts a frame-level operand over a spatial one; otherwise both
+                // sides share one grid and level.
+                let broadcast = layer.op == .add && frame[r] != isFrameLevel
+                guard broadcast || frame[r] == isFrameLevel else {
+                    throw NetworkSpecError(layer: i, "concat of a frame-level and a spatial tensor")
+                }
+                if broadcast {
+                    if isFrameLevel {
+                        (rf, jump, extent) = (fields[r], strides[r], extents[r])
+                        isFrameLevel = false
+                    }
+                } else {
+                    guard strides[r] == jump else {
+                        throw NetworkSpecError(layer: i, "'\(layer.with!)' is at stride \(strides[r]), the input at \(jump)")
+                    }
+                    rf = max(rf, fields[r])
+                    extent = (min(extent.lo, extents[r].lo), max(extent.hi, extents[r].hi))
                 }
                 if layer.op == .add {
                     guard channels[r] == c else {
@@ -85,8 +114,13 @@ struct NetworkPlan: Sendable {
                 } else {
                     out = c + channels[r]
                 }
-                rf = max(rf, fields[r])
-                extent = (min(extent.lo, extents[r].lo), max(extent.hi, extents[r].hi))
+            case .gap:
+                guard !isFrameLevel else { throw NetworkSpecError(layer: i, "gap of a tensor that is frame-level already") }
+                isFrameLevel = true
+                // Frame-level values reach the whole frame; tiling supplies them, so they add
+                // nothing to a tile's halo.
+                rf = 1
+                extent = (0, 0)
             }
             if let problem = NetworkSpec.channelsRange.problem("the output channels", out) {
                 throw NetworkSpecError(layer: i, problem)
@@ -100,18 +134,43 @@ struct NetworkPlan: Sendable {
             if layer.op == .bn && !(layer.epsilon > 0 && layer.epsilon.isFinite) {
                 throw NetworkSpecError(layer: i, "bn eps must be positive and finite")
             }
-            steps.append(Step(layer: layer, inChannels: c, outChannels: out, reference: reference))
+            steps.append(Step(layer: layer, inChannels: c, outChannels: out, input: input, reference: reference))
             channels.append(out)
             strides.append(jump)
             fields.append(rf)
             extents.append(extent)
+            frame.append(isFrameLevel)
             if let name = layer.save { saved[name] = i + 1 }
+        }
+        guard !frame.last! else { throw NetworkSpecError(layer: spec.layers.count - 1, "the net's output is frame-level, not a map") }
+        if let problem = Self.headsProblem(spec.heads, channels: channels.last!) {
+            throw NetworkSpecError(layer: -1, problem)
         }
         self.spec = spec
         self.steps = steps
         self.valueStrides = strides
+        self.frameLevel = frame
         self.receptiveField = fields.last!
         self.reach = max(-extents.last!.lo, extents.last!.hi)
+    }
+
+    /// What is wrong with a spec's heads for an output of `channels` channels, or nil: each
+    /// needs a name, channels inside the output, no channel in two heads, and a `blur` head.
+    private static func headsProblem(_ heads: [OutputHead]?, channels: Int) -> String? {
+        guard let heads else { return nil }
+        var used = Set<Int>(), names = Set<String>()
+        for head in heads {
+            guard !head.name.isEmpty, names.insert(head.name).inserted else { return "head names must be unique and non-empty" }
+            let count = head.count ?? 1
+            guard head.channel >= 0, count >= 1, count <= channels, head.channel <= channels - count else {
+                return "head '\(head.name)' lies outside the output's \(channels) channels"
+            }
+            for c in head.channels { guard used.insert(c).inserted else { return "channel \(c) is in two heads" } }
+        }
+        guard heads.contains(where: { $0.name == OutputHead.blur && $0.channels.count == 1 && $0.kind != .linear }) else {
+            return "the heads need a one-channel 'blur' head (logit or probability)"
+        }
+        return nil
     }
 
     /// What is wrong with the kernel or stride of a conv or pooling layer, or nil.
@@ -141,13 +200,13 @@ struct NetworkPlan: Sendable {
     var outputStride: Int { valueStrides.last! }
     /// The coarsest grid inside the net: inputs whose size is a multiple of it keep every
     /// resize ratio exact, which is what makes tiles stitch seamlessly.
-    var alignment: Int { valueStrides.max()! }
+    var alignment: Int { zip(valueStrides, frameLevel).filter { !$0.1 }.map(\.0).max()! }
 
     /// Spatial size of every value for an input of the given size.
     func sizes(height: Int, width: Int) -> [(height: Int, width: Int)] {
         var sizes = [(height: height, width: width)]
         for step in steps {
-            let (h, w) = sizes.last!
+            let (h, w) = sizes[step.input]
             let l = step.layer
             switch l.op {
             case .conv:
@@ -158,8 +217,12 @@ struct NetworkPlan: Sendable {
                               slidingOutputSize(w, kernel: l.kernel, stride: l.stride, dilation: 1)))
             case .up:
                 sizes.append(sizes[step.reference!])
+            case .add where frameLevel[step.input] && !frameLevel[step.reference!]:
+                sizes.append(sizes[step.reference!])
             case .bn, .concat, .add:
                 sizes.append((h, w))
+            case .gap:
+                sizes.append((1, 1))
             }
         }
         return sizes

@@ -10,17 +10,22 @@ public struct NetworkSpec: Codable, Sendable, Equatable {
     /// Channels of the input tensor (1: luma).
     public var inChannels: Int
     public var layers: [LayerSpec]
+    /// What the channels of the last layer's output mean (`OutputHead`); nil: one blur logit
+    /// (or probability, after a final sigmoid) in channel 0, as every version-1 model file.
+    public var heads: [OutputHead]?
 
-    public init(name: String, inChannels: Int, layers: [LayerSpec]) {
+    public init(name: String, inChannels: Int, layers: [LayerSpec], heads: [OutputHead]? = nil) {
         self.name = name
         self.inChannels = inChannels
         self.layers = layers
+        self.heads = heads
     }
 
     enum CodingKeys: String, CodingKey {
         case name
         case inChannels = "in_ch"
         case layers
+        case heads
     }
 }
 
@@ -76,8 +81,14 @@ public struct LayerSpec: Codable, Sendable, Equatable {
         case up
         /// Channel concatenation: current tensor first, then saved tensor `with`.
         case concat
-        /// Element-wise sum of the current tensor and saved tensor `with`, then `act`.
+        /// Element-wise sum of the current tensor and saved tensor `with`, then `act`. When one
+        /// of the two is frame-level (see `gap`) and the other is not, the frame-level one is
+        /// broadcast to every pixel of the other.
         case add
+        /// Global average pooling: every channel's mean over the whole frame, a 1×1 output. It
+        /// and every layer computed from it alone are *frame-level*: one vector per frame, which
+        /// tiled inference computes once over the whole frame and gives to every tile.
+        case gap
     }
 
     public var op: Op
@@ -96,19 +107,24 @@ public struct LayerSpec: Codable, Sendable, Equatable {
     public var save: String?
     public var to: String?
     public var with: String?
+    /// The saved tensor this layer reads instead of the previous layer's output (a branch of
+    /// the graph); nil: the previous layer's output (the network input for layer 0).
+    public var from: String?
 
     public init(op: Op, out: Int? = nil, k: Int? = nil, s: Int? = nil, d: Int? = nil, g: Int? = nil,
                 act: Activation? = nil, alpha: Float? = nil, eps: Float? = nil, mode: UpsampleMode? = nil,
-                save: String? = nil, to: String? = nil, with: String? = nil) {
+                save: String? = nil, to: String? = nil, with: String? = nil, from: String? = nil) {
         self.op = op; self.out = out; self.k = k; self.s = s; self.d = d; self.g = g
         self.act = act; self.alpha = alpha; self.eps = eps; self.mode = mode
-        self.save = save; self.to = to; self.with = with
+        self.save = save; self.to = to; self.with = with; self.from = from
     }
 
     public static func conv(_ out: Int, k: Int = 3, s: Int = 1, d: Int = 1, groups: Int = 1,
-                            act: Activation = .relu, save: String? = nil) -> LayerSpec {
-        LayerSpec(op: .conv, out: out, k: k, s: s, d: d, g: groups == 1 ? nil : groups, act: act, save: save)
+                            act: Activation = .relu, save: String? = nil, from: String? = nil) -> LayerSpec {
+        LayerSpec(op: .conv, out: out, k: k, s: s, d: d, g: groups == 1 ? nil : groups, act: act, save: save, from: from)
     }
+
+    public static func globalAveragePool(save: String? = nil) -> LayerSpec { LayerSpec(op: .gap, save: save) }
 
     public static func batchNorm(act: Activation = .none, save: String? = nil) -> LayerSpec {
         LayerSpec(op: .bn, act: act, save: save)
@@ -128,8 +144,8 @@ public struct LayerSpec: Codable, Sendable, Equatable {
 
     public static func concat(with name: String) -> LayerSpec { LayerSpec(op: .concat, with: name) }
 
-    public static func add(with name: String, act: Activation = .none) -> LayerSpec {
-        LayerSpec(op: .add, act: act, with: name)
+    public static func add(with name: String, act: Activation = .none, save: String? = nil) -> LayerSpec {
+        LayerSpec(op: .add, act: act, save: save, with: name)
     }
 
     public var kernel: Int { k ?? (op == .conv ? 3 : 2) }

@@ -14,7 +14,14 @@ enum QuantizedTensorName {
     static func outputQuantization(_ layer: Int) -> String { "layers.\(layer).output_quant" }
 }
 
-extension QuantizedNetwork: TileNetwork {}
+extension QuantizedNetwork: TileNetwork {
+    /// The int8 engine has no `gap` (`validatedPlan` refuses one), so never a frame context.
+    public var frameContextCount: Int { 0 }
+    public func setFrameContext(_ context: [[Float]]) {}
+    public func frameContextSum(_ input: Tensor, index: Int, x0: Int, y0: Int, x1: Int, y1: Int) -> (sums: [Double], cells: Int) {
+        preconditionFailure("an int8 network has no frame context")
+    }
+}
 
 extension QuantizedNetwork {
     /// The input's parameters: luma codes with scale 1/(255·std) and zero point 255·mean.

@@ -73,6 +73,7 @@ public final class QuantizedNetwork {
         guard spec.inChannels == 1 else { throw QuantizedNetworkError("int8 input must be 1 channel (luma), spec has \(spec.inChannels)") }
         for (i, step) in plan.steps.enumerated() {
             let l = step.layer, last = i == plan.steps.count - 1
+            guard l.from == nil else { throw QuantizedNetworkError("layer \(i): a branch ('from') has no int8 form yet") }
             switch l.op {
             case .conv:
                 guard l.groups == 1 else { throw QuantizedNetworkError("layer \(i): grouped convolution has no int8 kernel") }
@@ -85,7 +86,8 @@ public final class QuantizedNetwork {
             case .concat:
                 break
             default:
-                throw QuantizedNetworkError("layer \(i): \(l.op.rawValue) has no int8 form (fold batch norm first)")
+                let hint = l.op == .bn ? "fold batch norm first" : "run this model with --precision fp32"
+                throw QuantizedNetworkError("layer \(i): \(l.op.rawValue) has no int8 form (\(hint))")
             }
             guard l.activation == .none || l.activation == .relu || l.op == .conv else {
                 throw QuantizedNetworkError("layer \(i): activation after \(l.op.rawValue) has no int8 form")
@@ -264,4 +266,15 @@ private struct ResizeBuffers: @unchecked Sendable {
     let src: UnsafePointer<UInt8>
     let dst: UnsafeMutablePointer<UInt8>
     let scratch: UnsafeMutablePointer<UInt8>
+}
+extension QuantizedNetwork {
+    /// Why `spec` has no int8 form (the first layer the int8 engine cannot run), or nil.
+    public static func unsupportedReason(_ spec: NetworkSpec) -> String? {
+        do {
+            _ = try validatedPlan(spec)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
 }

@@ -54,8 +54,12 @@ public final class Segmenter {
     private let workers: [TileWorker]
     /// Luma code → normalised input value.
     private let normalised: [Float]
-    /// Whether the net ends in a sigmoid already; otherwise it emits logits.
-    private let endsInSigmoid: Bool
+    /// The net's output heads (`OutputHead`; one `blur` head for version-1 models).
+    public let heads: [OutputHead]
+    /// The output channel of the blur head.
+    private let blurChannel: Int
+    /// Per output channel: whether it holds logits (read through a sigmoid).
+    private let channelIsLogit: [Bool]
     private var layout: TileLayout?
 
     /// The model's net at `precision`, one instance per thread.
@@ -82,8 +86,8 @@ public final class Segmenter {
         let networks = try (0..<threads).map { _ in try makeNetwork() }
         let spec = networks[0].spec
         let plan = try NetworkPlan(spec: spec)
-        guard spec.inChannels == 1, plan.outChannels == 1 else {
-            throw SegmenterError("\(spec.name) maps \(spec.inChannels) to \(plan.outChannels) channels; segmenting luma needs 1 to 1")
+        guard spec.inChannels == 1, let blur = spec.head(OutputHead.blur) else {
+            throw SegmenterError("\(spec.name) maps \(spec.inChannels) channels to no blur map; segmenting luma needs 1 input channel and a blur head")
         }
         guard plan.alignment % plan.outputStride == 0,
               [1, 2, 3].allSatisfy({ plan.sizes(height: $0 * plan.alignment, width: plan.alignment).last!
@@ -100,7 +104,10 @@ public final class Segmenter {
         halo = (plan.reach + alignment - 1) / alignment * alignment
         workers = networks.map { TileWorker(network: $0) }
         normalised = (0..<256).map { (Float($0) / 255 - inputMean) / inputStd }
-        endsInSigmoid = spec.layers.last!.activation == .sigmoid
+        let heads = spec.resolvedHeads
+        self.heads = heads
+        blurChannel = blur.channel
+        channelIsLogit = (0..<plan.outChannels).map { c in heads.first { $0.channels.contains(c) }?.kind == .logit }
     }
 
     /// Output grid size for a frame: ceil(height / stride) × ceil(width / stride) for blurd's nets.
@@ -110,21 +117,37 @@ public final class Segmenter {
 
     /// Sigmoid output on the net's output grid, values in [0,1], 1 = blurred.
     public func probabilities(_ luma: GrayImage) -> FloatImage {
+        maps(luma, channels: [blurChannel])[0]
+    }
+
+    /// Every output channel on the net's output grid, in channel order: logit channels
+    /// through a sigmoid (probabilities), the others as the net gives them (`heads` says
+    /// which channel is what).
+    public func outputMaps(_ luma: GrayImage) -> [FloatImage] {
+        maps(luma, channels: Array(channelIsLogit.indices))
+    }
+
+    private func maps(_ luma: GrayImage, channels: [Int]) -> [FloatImage] {
         let out = outputSize(height: luma.height, width: luma.width)
-        var result = FloatImage(width: out.width, height: out.height)
-        guard luma.width > 0, luma.height > 0, out.width > 0, out.height > 0 else { return result }
+        let plane = out.width * out.height
+        var result = [Float](repeating: 0, count: channels.count * plane)
+        func split() -> [FloatImage] {
+            (0..<channels.count).map { FloatImage(width: out.width, height: out.height, pixels: Array(result[($0 * plane)..<(($0 + 1) * plane)])) }
+        }
+        guard luma.width > 0, luma.height > 0, out.width > 0, out.height > 0 else { return split() }
         if layout?.height != luma.height || layout?.width != luma.width {
             layout = TileLayout(height: luma.height, width: luma.width, tileSize: tileSize, halo: halo,
                                 alignment: alignment, threads: workers.count)
         }
         let tiles = layout!.tiles
-        let workers = workers, normalised = normalised, sigmoid = !endsInSigmoid
+        let workers = workers, normalised = normalised, sigmoid = channels.map { channelIsLogit[$0] }
         let next = TileCounter()
         BLAS.setThreads(1)
-        result.pixels.withUnsafeMutableBufferPointer { output in
+        result.withUnsafeMutableBufferPointer { output in
             luma.pixels.withUnsafeBufferPointer { pixels in
                 let job = TileJob(pixels: pixels, width: luma.width, height: luma.height, output: output,
-                                  outWidth: out.width, outHeight: out.height, stride: outputStride)
+                                  outWidth: out.width, outHeight: out.height, stride: outputStride, channels: channels)
+                setFrameContext(tiles: tiles, job: job)
                 DispatchQueue.concurrentPerform(iterations: min(workers.count, tiles.count)) { w in
                     while let t = next.take(below: tiles.count) {
                         workers[w].run(tiles[t], job: job, normalised: normalised, sigmoid: sigmoid)
@@ -132,7 +155,39 @@ public final class Segmenter {
                 }
             }
         }
-        return result
+        return split()
+    }
+
+    /// For a net with `gap` layers cut into several tiles: measures each `gap`'s input over the
+    /// whole frame (one pass over the tiles per `gap`) and gives every worker the means, so
+    /// the tiles see the frame's context and stitch to the untiled output
+    /// (`NetworkFrameContext`). A single tile pools its own input, which is the whole frame.
+    private func setFrameContext(tiles: [Tile], job: TileJob) {
+        let count = workers[0].network.frameContextCount
+        guard count > 0 else { return }
+        var context: [[Float]] = []
+        if tiles.count > 1 {
+            let workers = workers, normalised = normalised
+            for index in 0..<count {
+                let fixed = context
+                let total = Mutex<(sums: [Double], cells: Int)>(([], 0))
+                let next = TileCounter()
+                DispatchQueue.concurrentPerform(iterations: min(workers.count, tiles.count)) { w in
+                    workers[w].network.setFrameContext(fixed)
+                    while let t = next.take(below: tiles.count) {
+                        let part = workers[w].contextSum(tiles[t], index: index, job: job, normalised: normalised)
+                        total.withLock { total in
+                            if total.sums.isEmpty { total.sums = [Double](repeating: 0, count: part.sums.count) }
+                            for c in part.sums.indices { total.sums[c] += part.sums[c] }
+                            total.cells += part.cells
+                        }
+                    }
+                }
+                let (sums, cells) = total.withLock { $0 }
+                context.append(sums.map { Float($0 / Double(max(cells, 1))) })
+            }
+        }
+        for worker in workers { worker.network.setFrameContext(context) }
     }
 }
 
@@ -234,6 +289,8 @@ struct TileJob: @unchecked Sendable {
     let output: UnsafeMutableBufferPointer<Float>
     let outWidth: Int, outHeight: Int
     let stride: Int
+    /// The output channels copied to `output`, one plane of outWidth × outHeight each, in order.
+    let channels: [Int]
 }
 
 /// Hands out tile indices to the workers one at a time, so a slow tile does not hold up others.
@@ -258,7 +315,33 @@ final class TileWorker: @unchecked Sendable {
 
     init(network: TileNetwork) { self.network = network }
 
-    func run(_ tile: Tile, job: TileJob, normalised: [Float], sigmoid: Bool) {
+    /// The sums of `gap` layer `index`'s input over the tile's core (`Network.frameContextSum`).
+    func contextSum(_ tile: Tile, index: Int, job: TileJob, normalised: [Float]) -> (sums: [Double], cells: Int) {
+        fill(tile, job: job, normalised: normalised)
+        return network.frameContextSum(input, index: index, x0: tile.coreX0 - tile.x0, y0: tile.coreY0 - tile.y0,
+                                       x1: tile.coreX1 - tile.x0, y1: tile.coreY1 - tile.y0)
+    }
+
+    /// `sigmoid[k]`: whether `job.channels[k]` goes through a sigmoid.
+    func run(_ tile: Tile, job: TileJob, normalised: [Float], sigmoid: [Bool]) {
+        fill(tile, job: job, normalised: normalised)
+        let y = network.forward(input)
+        let s = job.stride
+        let rowEnd = min(tile.coreY1 / s, job.outHeight), colEnd = min(tile.coreX1 / s, job.outWidth)
+        let plane = job.outWidth * job.outHeight
+        for (k, channel) in job.channels.enumerated() {
+            for oy in (tile.coreY0 / s)..<max(tile.coreY0 / s, rowEnd) {
+                let src = (channel * y.h + oy - tile.y0 / s) * y.w - tile.x0 / s
+                for ox in (tile.coreX0 / s)..<max(tile.coreX0 / s, colEnd) {
+                    let v = y.data[src + ox]
+                    job.output[k * plane + oy * job.outWidth + ox] = sigmoid[k] ? 1 / (1 + exp(-v)) : v
+                }
+            }
+        }
+    }
+
+    /// The tile's normalised luma in `input`.
+    private func fill(_ tile: Tile, job: TileJob, normalised: [Float]) {
         let h = tile.y1 - tile.y0, w = tile.x1 - tile.x0
         if input.h != h || input.w != w { input = Tensor(n: 1, c: 1, h: h, w: w) }
         // Rows and columns past the frame repeat its last row and column (the alignment padding).
@@ -266,16 +349,6 @@ final class TileWorker: @unchecked Sendable {
             for y in 0..<h {
                 let row = job.pixels.baseAddress! + min(tile.y0 + y, job.height - 1) * job.width
                 for xx in 0..<w { x[y * w + xx] = normalised[Int(row[min(tile.x0 + xx, job.width - 1)])] }
-            }
-        }
-        let y = network.forward(input)
-        let s = job.stride
-        let rowEnd = min(tile.coreY1 / s, job.outHeight), colEnd = min(tile.coreX1 / s, job.outWidth)
-        for oy in (tile.coreY0 / s)..<max(tile.coreY0 / s, rowEnd) {
-            let src = (oy - tile.y0 / s) * y.w - tile.x0 / s
-            for ox in (tile.coreX0 / s)..<max(tile.coreX0 / s, colEnd) {
-                let v = y.data[src + ox]
-                job.output[oy * job.outWidth + ox] = sigmoid ? 1 / (1 + exp(-v)) : v
             }
         }
     }

@@ -22,20 +22,56 @@ final class ConcatLayer: NetworkLayer {
     }
 }
 
-/// Element-wise sum with a saved tensor of the same shape (a residual skip).
+/// Element-wise sum with a saved tensor of the same shape (a residual skip), or with a
+/// frame-level 1×1 tensor broadcast to every pixel of the other operand (the context of `gap`).
 final class AddLayer: NetworkLayer {
     func forward(_ input: FeatureMap, reference: FeatureMap?, output: FeatureMap, scratch: ConvolutionScratch) {
         let other = reference!
-        precondition(other.n == input.n && other.c == input.c && other.h == input.h && other.w == input.w,
-                     "add of \(input.c)×\(input.h)×\(input.w) and \(other.c)×\(other.h)×\(other.w)")
-        output.reshape(like: input)
-        for i in 0..<input.count { output.data[i] = input.data[i] + other.data[i] }
+        precondition(other.n == input.n && other.c == input.c, "add of \(input.c) and \(other.c) channels")
+        let (map, vector) = Self.operands(input, other)
+        output.reshape(like: map)
+        if let vector {
+            for b in 0..<map.n {
+                for c in 0..<map.c {
+                    let v = vector.data[b * map.c + c], src = map.plane(b, c), dst = output.plane(b, c)
+                    for i in 0..<map.plane { dst[i] = src[i] + v }
+                }
+            }
+        } else {
+            precondition(other.h == input.h && other.w == input.w,
+                         "add of \(input.h)×\(input.w) and \(other.h)×\(other.w)")
+            for i in 0..<input.count { output.data[i] = input.data[i] + other.data[i] }
+        }
     }
 
     func backward(input: FeatureMap, reference: FeatureMap?, gradOutput: FeatureMap,
                   gradInput: FeatureMap?, gradReference: FeatureMap?, scratch: ConvolutionScratch) {
-        if let gradInput { accumulate(gradOutput.data, into: gradInput.data, count: input.count) }
-        if let gradReference { accumulate(gradOutput.data, into: gradReference.data, count: input.count) }
+        let other = reference!
+        let (map, vector) = Self.operands(input, other)
+        for (operand, gradient) in [(input, gradInput), (other, gradReference)] {
+            guard let gradient else { continue }
+            if let vector, operand === vector {
+                // A broadcast operand collects the gradient of every pixel it was added to.
+                for b in 0..<map.n {
+                    for c in 0..<map.c {
+                        let dy = gradOutput.plane(b, c)
+                        var sum: Float = 0
+                        for i in 0..<map.plane { sum += dy[i] }
+                        gradient.data[b * map.c + c] += sum
+                    }
+                }
+            } else {
+                accumulate(gradOutput.data, into: gradient.data, count: map.count)
+            }
+        }
+    }
+
+    /// The spatial operand and the broadcast one (nil when both have the same size).
+    private static func operands(_ input: FeatureMap, _ other: FeatureMap) -> (map: FeatureMap, vector: FeatureMap?) {
+        if input.plane == other.plane { return (input, nil) }
+        if input.h == 1 && input.w == 1 { return (other, input) }
+        precondition(other.h == 1 && other.w == 1, "add of \(input.h)×\(input.w) and \(other.h)×\(other.w)")
+        return (input, other)
     }
 }
 

@@ -36,6 +36,14 @@ struct ExportCommand: ParsableCommand {
         let configuration = saved.header.configuration
         var metadata = ["export_command": CommandLine.arguments.joined(separator: " ")]
         var model = try ModelExport.foldedModel(from: saved, metadata: metadata)
+        if let reason = QuantizedNetwork.unsupportedReason(model.spec) {
+            // blurseg-v3's context branch has no int8 kernels yet: the model runs in fp32.
+            metadata["int8_calibration"] = "none: \(reason); run with --precision fp32"
+            model.metadata.merge(metadata) { _, new in new }
+            try model.write(to: out)
+            print("wrote \(out): \(model.spec.name) fp32 only (no int8 form: \(reason)), \(saved.header.iteration) iterations")
+            return
+        }
 
         let photoDirectory = photos ?? configuration.photosDirectory
         let factory = try SynthesisSampleSources.factory(photosDirectory: photoDirectory, cropSize: calibrationSize)

@@ -16,6 +16,8 @@ struct TrainCommand: ParsableCommand {
         into a model file with `blurd export`.
         """)
 
+    @Option(help: ArgumentHelp("Architecture of a new run: blurseg-v1 (blurseg-v2's net, blur map only) or blurseg-v3 (context branch, blur-type and motion-direction heads; docs/MODEL.md).", valueName: "name"))
+    var net = NetworkSpec.blurSegDefault.name
     @Option(help: "Folder of sharp photographs (from scripts/fetch-photos.sh).")
     var photos = "data/photos"
     @Option(help: "Checkpoint file to write (default: the --resume file, else data/train/checkpoint.blurdckpt).")
@@ -84,8 +86,11 @@ struct TrainCommand: ParsableCommand {
         try DeveloperOptionRanges.check("--validation-samples", validationSamples, DeveloperOptionRanges.count)
         try DeveloperOptionRanges.check("--checkpoint-minutes", checkpointMinutes, DeveloperOptionRanges.minutes)
         try DeveloperOptionRanges.check("--select-every", selectEvery, DeveloperOptionRanges.iterations)
-        if resume != nil && (initialModel != nil || synthesis != nil || averageWeights != nil) {
-            throw ValidationError("--resume keeps the checkpoint's weights and settings; --init, --synthesis and --average-weights start a new run")
+        if resume != nil && (initialModel != nil || synthesis != nil || averageWeights != nil || net != NetworkSpec.blurSegDefault.name) {
+            throw ValidationError("--resume keeps the checkpoint's weights and settings; --init, --net, --synthesis and --average-weights start a new run")
+        }
+        guard NetworkSpec.trainable[net] != nil else {
+            throw ValidationError("--net must be one of \(NetworkSpec.trainable.keys.sorted().joined(separator: ", ")), not '\(net)'")
         }
         if let averageWeights, !(averageWeights > 0 && averageWeights < 1) {
             throw ValidationError("--average-weights must lie strictly between 0 and 1")
@@ -108,7 +113,7 @@ struct TrainCommand: ParsableCommand {
             let synthesisConfig = try synthesis.map { try SynthesisConfig.overriding(contentsOf: $0) } ?? SynthesisConfig()
             let startingModel = try initialModel.map(Self.loadInitialModel)
             let configuration = TrainingConfiguration(
-                spec: .blurSegDefault, photosDirectory: photos, cropSize: crop, batchSize: batch,
+                spec: NetworkSpec.trainable[net]!, photosDirectory: photos, cropSize: crop, batchSize: batch,
                 schedule: LearningRateSchedule(peak: learningRate, warmupIterations: warmup),
                 loss: SegmentationLoss(diceWeight: diceWeight), gradientClipNorm: clip,
                 iterations: iterations, minutes: minutes, validationInterval: validateEvery,

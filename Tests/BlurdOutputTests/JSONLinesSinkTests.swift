@@ -44,6 +44,29 @@ final class JSONLinesSinkTests: XCTestCase {
                        [false, true, true, false, false, true, true, false])
     }
 
+    func testATypedModelAddsTheBlurTypeFieldsAfterTheMaskAndOthersAreUnchanged() throws {
+        var map = BlurMap(width: 4, height: 2)
+        map.probability = [0, 200, 255, 10, 127, 128, 128, 0]
+        let plain = FrameAnalysis(state: .ok, score: 0.61234, blurredFraction: map.blurredFraction, map: map)
+        var typed = plain
+        typed.blurType = BlurTypeSummary(defocusFraction: 0.1, motionFraction: 0.40004, dominant: .motion, motionAngle: 160)
+        let plainLine = JSONLinesSink.line(for: result(plain), method: "cnn")
+        let typedLine = JSONLinesSink.line(for: result(typed), method: "cnn")
+        XCTAssertTrue(typedLine.hasPrefix(String(plainLine.dropLast(2))), "the fields come last, after the mask")
+        let json = try object(typedLine)
+        XCTAssertEqual(json["defocus_fraction"] as? Double, 0.1)
+        XCTAssertEqual(json["motion_fraction"] as? Double, 0.4)
+        XCTAssertEqual(json["blur_type"] as? String, "motion")
+        XCTAssertEqual(json["motion_angle"] as? Double, 160)
+        XCTAssertNil(try object(plainLine)["blur_type"], "a model without type heads writes none of them")
+
+        typed.blurType = BlurTypeSummary(defocusFraction: 0, motionFraction: 0, dominant: nil, motionAngle: nil)
+        let sharp = try object(JSONLinesSink.line(for: result(typed), method: "cnn"))
+        XCTAssertTrue(sharp["blur_type"] is NSNull)
+        XCTAssertTrue(sharp["motion_angle"] is NSNull)
+        XCTAssertEqual(sharp["motion_fraction"] as? Double, 0)
+    }
+
     func testNoTextureFrameHasNullScoreAndUnknownMask() throws {
         let line = JSONLinesSink.line(for: result(.noTexture(grid: TileGrid(imageWidth: 64, imageHeight: 36))),
                                       method: "classic")

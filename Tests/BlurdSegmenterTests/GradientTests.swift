@@ -124,6 +124,30 @@ final class GradientTests: XCTestCase {
         ]))
     }
 
+    func testFrameContextBroadcastAddAndBranch() {
+        // gap → 1×1 convs → added onto every pixel (both operand orders), then two heads read
+        // one saved tensor through `from` and are concatenated.
+        checkGradients(NetworkSpec(name: "context", inChannels: 2, layers: [
+            .conv(3, act: .sigmoid, save: "a"),
+            .globalAveragePool(),
+            .conv(3, k: 1, act: .sigmoid),
+            .add(with: "a", act: .sigmoid, save: "b"),
+            .globalAveragePool(save: "g"),
+            .conv(3, k: 1, act: .none, from: "b"),
+            .add(with: "g", act: .sigmoid, save: "features"),
+            .conv(2, k: 1, act: .none, save: "type"),
+            .conv(1, act: .none, from: "features"),
+            .concat(with: "type"),
+        ], heads: [OutputHead(name: "blur", channel: 0, kind: .logit), OutputHead(name: "other", channel: 1, count: 2, kind: .linear)]))
+    }
+
+    func testBlurSegV3TopologyWithBatchOfTwo() {
+        var spec = NetworkSpec.blurSegV3
+        for i in spec.layers.indices where spec.layers[i].op == .conv { spec.layers[i].act = Activation.none }
+        spec.layers[10].act = Activation.none
+        checkGradients(spec, n: 2, h: 72, w: 80, samples: 6, step: 1e-2)
+    }
+
     func testBatchNorm() {
         var random = TestRandom(seed: 5)
         checkGradients(NetworkSpec(name: "bn", inChannels: 2, layers: [

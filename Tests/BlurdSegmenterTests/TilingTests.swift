@@ -24,7 +24,8 @@ final class TilingTests: XCTestCase {
 
     /// What the Segmenter promises: the net on the frame padded (edge repeated) to a multiple
     /// of the alignment, sigmoid, cropped to the output grid.
-    private func reference(_ luma: GrayImage, alignment: Int) throws -> FloatImage {
+    private func reference(_ luma: GrayImage, alignment: Int, model: ModelFile? = nil) throws -> FloatImage {
+        let model = model ?? self.model
         let net = try Network(model: model)
         let h = (luma.height + alignment - 1) / alignment * alignment, w = (luma.width + alignment - 1) / alignment * alignment
         var input = Tensor(n: 1, c: 1, h: h, w: w)
@@ -40,6 +41,31 @@ final class TilingTests: XCTestCase {
             for ox in 0..<out.width { result[ox, oy] = 1 / (1 + exp(-y[0, 0, oy, ox])) }
         }
         return result
+    }
+
+    func testANetWithFrameContextStitchesToItsUntiledOutput() throws {
+        // blurseg-v3's context (a gap over the whole frame, added to every cell) must be the
+        // frame's, not each tile's: with 64 px tiles a 301×157 frame is cut into many.
+        let net = Network(spec: .blurSegV3, seed: 5)
+        var random = TestRandom(seed: 6)
+        for p in net.parameters where p.name.hasSuffix(".bias") { p.value = random.values(p.value.count, -0.1, 0.1) }
+        let v3 = ModelFile(network: net, inputMean: 0.45, inputStd: 0.25, metadata: [:])
+        let luma = frame(width: 301, height: 157, seed: 9)
+        let whole = try Segmenter(model: v3, precision: .fp32, tileSize: 1024, threads: 1).probabilities(luma)
+        let expected = try reference(luma, alignment: 8, model: v3)
+        for (tile, threads) in [(64, 2), (128, 1)] {
+            let segmenter = try Segmenter(model: v3, precision: .fp32, tileSize: tile, threads: threads)
+            let tiled = segmenter.probabilities(luma)
+            let worst = zip(tiled.pixels, expected.pixels).map { abs($0 - $1) }.max()!
+            XCTAssertLessThanOrEqual(worst, 1e-4, "tile \(tile)")
+            // The same segmenter on another frame size, then back: no context left over.
+            _ = segmenter.probabilities(frame(width: 64, height: 48, seed: 1))
+            XCTAssertLessThanOrEqual(zip(segmenter.probabilities(luma).pixels, tiled.pixels).map { abs($0 - $1) }.max()!, 1e-6)
+        }
+        XCTAssertLessThanOrEqual(zip(whole.pixels, expected.pixels).map { abs($0 - $1) }.max()!, 1e-4)
+        // A saturated output would hide a tile that pooled only its own part of the frame.
+        let undecided = expected.pixels.filter { $0 > 0.01 && $0 < 0.99 }.count
+        XCTAssertGreaterThan(undecided, expected.pixels.count / 4, "saturated output would hide tiling errors")
     }
 
     func testStitchedOutputEqualsUntiledOutput() throws {

@@ -23,6 +23,8 @@ public final class SampleSynthesizer {
         public var composition: CompositionCase
         public var family: BlurFamily?
         public var kernelSigma: Float?
+        /// The blur type and direction the kernel gives its pixels.
+        public var blurType: BlurTypeLabel?
         public var codec: String?
         public var quality: Int?
         /// Minimum transmission of the haze laid over the scene, when there was haze.
@@ -60,6 +62,7 @@ public final class SampleSynthesizer {
             let (kernel, family) = drawKernel()
             recipe.family = family
             recipe.kernelSigma = kernel.equivalentSigma
+            recipe.blurType = BlurTypeLabel(kernel: kernel, family: family)
             switch composition {
             case .blurredBackground:
                 layers = LayerCompositor.blurredBackground(sharp: sharp, alpha: objectMask(on: sharp),
@@ -79,7 +82,7 @@ public final class SampleSynthesizer {
             : BlurObservability.weight(composite: layers.image, sharp: reference, mask: layers.mask, tone: recipe.tone,
                                        radius: config.observabilityRadius, levels: config.observabilityLevels)
         lastRecipe = recipe
-        return TrainingSample(image: image, mask: layers.mask, weight: weight)
+        return TrainingSample(image: image, mask: layers.mask, weight: weight, blurType: recipe.blurType)
     }
 
     /// A canvas-sized window of a photo at a random scale, placed where the photo is sharp.

@@ -8,6 +8,10 @@ public struct LossEvaluation {
     public var dice: Float
     /// d(total)/d(logits), shaped like the logits.
     public var gradient: Tensor
+    /// The type heads' terms (`BlurTypeLoss`), before their weights; 0 for a blur-only net.
+    public var typeCrossEntropy: Float = 0
+    public var angleError: Float = 0
+    public var angleConfidence: Float = 0
 }
 
 /// BCE-with-logits plus a soft Dice term on sigmoid(logits), both against soft targets in [0, 1]

@@ -59,20 +59,23 @@ public final class Trainer {
     public private(set) var weightAverage: WeightAverage?
     private var lastValidation: SegmentationMetrics?
     private var lastValidationIteration: Int?
+    private var lastTypeValidation: BlurTypeMetrics?
     public private(set) var bestSelection: SelectionScore?
     public private(set) var bestSelectionIteration: Int?
 
     /// A fresh run with zero optimizer state: He-initialised weights from the run's seed, or,
-    /// to fine-tune, the weights and input normalisation of `initialModel` (whose architecture
-    /// must be the configuration's).
+    /// to fine-tune, the weights and input normalisation of `initialModel`; a model of another
+    /// architecture gives its weights layer by layer (`WeightTransfer`).
     public init(configuration: TrainingConfiguration, initialModel: ModelFile? = nil, metadata: [String: String] = [:]) throws {
         try configuration.validate()
         self.configuration = configuration
         if let initialModel {
-            guard initialModel.spec == configuration.spec else {
-                throw TrainingError.configuration("the initial model's architecture (\(initialModel.spec.name)) differs from the run's (\(configuration.spec.name))")
+            if initialModel.spec == configuration.spec {
+                network = try Network(model: initialModel)
+            } else {
+                network = Network(spec: configuration.spec, seed: configuration.seed)
+                try WeightTransfer.apply(from: initialModel, to: network)
             }
-            network = try Network(model: initialModel)
             normalization = InputNormalization(mean: initialModel.inputMean, std: initialModel.inputStd)
         } else {
             network = Network(spec: configuration.spec, seed: configuration.seed)
@@ -183,7 +186,12 @@ public final class Trainer {
                                           normalization: normalization)
             network.zeroGrad()
             let logits = network.forward(batch.input, training: true)
-            let loss = try config.loss.evaluate(logits: logits, target: batch.target, weight: batch.weight)
+            let loss: LossEvaluation
+            if let layout = TypeHeadLayout(spec: config.spec, channels: logits.c) {
+                loss = try config.typeLoss.evaluate(output: logits, layout: layout, batch: batch, segmentation: config.loss)
+            } else {
+                loss = try config.loss.evaluate(logits: logits, target: batch.target, weight: batch.weight)
+            }
             guard loss.total.isFinite else {
                 throw TrainingError.diverged("loss is \(loss.total) at iteration \(iteration); the last checkpoint is intact")
             }
@@ -206,12 +214,13 @@ public final class Trainer {
                              loss: smoothedLoss!, learningRate: learningRate, now: now)
 
             if iteration % config.validationInterval == 0 {
-                let metrics = try validationSet.evaluate(try deployableNetwork())
+                let (metrics, types) = try validationSet.evaluateWithTypes(try deployableNetwork())
                 lastValidation = metrics
                 lastValidationIteration = iteration
-                progress?.message(String(format: "validation at it %d: IoU %.4f  F0.3 %.4f  P %.4f  R %.4f  MAE %.4f  (train loss %.4f)",
+                lastTypeValidation = types
+                progress?.message(String(format: "validation at it %d: IoU %.4f  F0.3 %.4f  P %.4f  R %.4f  MAE %.4f  (train loss %.4f)%@",
                                          iteration, metrics.iou, metrics.fMeasure, metrics.precision, metrics.recall,
-                                         metrics.mae, smoothedLoss!))
+                                         metrics.mae, smoothedLoss!, Self.describe(types)))
                 segmentStart = Self.now()
             }
             if let selector, iteration % selector.interval == 0 {
@@ -228,12 +237,13 @@ public final class Trainer {
         }
 
         // Scored again even when interrupted, so the checkpoint's numbers are those of its weights.
-        let metrics = try validationSet.evaluate(try deployableNetwork())
+        let (metrics, types) = try validationSet.evaluateWithTypes(try deployableNetwork())
         lastValidation = metrics
         lastValidationIteration = iteration
-        progress?.message(String(format: "final validation at it %d: IoU %.4f  F0.3 %.4f  P %.4f  R %.4f  MAE %.4f  AP %.4f",
+        lastTypeValidation = types
+        progress?.message(String(format: "final validation at it %d: IoU %.4f  F0.3 %.4f  P %.4f  R %.4f  MAE %.4f  AP %.4f%@",
                                  iteration, metrics.iou, metrics.fMeasure, metrics.precision, metrics.recall,
-                                 metrics.mae, metrics.averagePrecision))
+                                 metrics.mae, metrics.averagePrecision, Self.describe(types)))
         if let selector, lastSelected != iteration { try select(selector, progress: progress) }
         let checkpoint = makeCheckpoint()
         if let checkpointPath {
@@ -247,6 +257,14 @@ public final class Trainer {
                               lossHistory: lossHistory, validation: lastValidation, checkpoint: checkpoint,
                               interrupted: interrupted, synthesisSecondsPerSample: statistics.secondsPerSample,
                               starvedSeconds: statistics.consumerWaitSeconds)
+    }
+
+    /// The type metrics of a validation line ("" for a net without type heads).
+    private static func describe(_ types: BlurTypeMetrics?) -> String {
+        guard let types else { return "" }
+        let angle = types.medianAngleError.map { String(format: "%.1f°", $0) } ?? "n/a"
+        return String(format: "  type accuracy %.4f (%d cells)  angle median %@ (%d cells)", types.typeAccuracy,
+                      types.blurredCells, angle, types.angleCells)
     }
 
     /// Scores the current weights; when they beat the best so far, writes them to the best path.
@@ -294,6 +312,9 @@ public final class Trainer {
             metadata["validation"] = String(format: "synthetic held-out, %d samples%@: IoU %.4f F0.3 %.4f P %.4f R %.4f MAE %.4f",
                                             configuration.validationSamples, at, validation.iou, validation.fMeasure,
                                             validation.precision, validation.recall, validation.mae)
+        }
+        if let types = lastTypeValidation, let at = lastValidationIteration {
+            metadata["type_validation"] = "synthetic held-out at iteration \(at):" + Self.describe(types)
         }
         let model = ModelFile(network: network, inputMean: normalization.mean, inputStd: normalization.std, metadata: metadata)
         let header = TrainingCheckpoint.Header(configuration: configuration, iteration: iteration,

@@ -28,12 +28,14 @@ public struct InputNormalization: Codable, Sendable, Equatable {
     }
 }
 
-/// One minibatch: normalised crops (N×1×S×S), and the masks and loss weights area-averaged to
-/// the output grid.
+/// One minibatch: normalised crops (N×1×S×S), the masks and loss weights area-averaged to
+/// the output grid, and each sample's blur-type label.
 public struct TrainingBatch {
     public var input: Tensor
     public var target: Tensor
     public var weight: Tensor
+    /// The type of each sample's blurred cells (`TrainingSample.blurType`; nil: none).
+    public var labels: [BlurTypeLabel?]
 
     /// Builds a batch from samples of at least `cropSize` pixels a side (larger ones are cropped
     /// at their top-left corner); `outputSize` is the net's output grid for that crop.
@@ -43,6 +45,7 @@ public struct TrainingBatch {
         input = Tensor(n: samples.count, c: 1, h: cropSize, w: cropSize)
         target = Tensor(n: samples.count, c: 1, h: outputSize.height, w: outputSize.width)
         weight = Tensor(n: samples.count, c: 1, h: outputSize.height, w: outputSize.width)
+        labels = samples.map(\.blurType)
         let scale = 1 / normalization.std
         let outputCount = outputSize.height * outputSize.width
         for (index, sample) in samples.enumerated() {

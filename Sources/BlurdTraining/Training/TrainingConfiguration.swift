@@ -32,6 +32,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Decay of the weight average (`WeightAverage`) the run validates, selects and exports, or
     /// nil to use the raw weights.
     public var weightAverageDecay: Float?
+    /// The weights of the blur-type heads' loss terms; used when the spec has those heads.
+    public var typeLoss: BlurTypeLoss
 
     public init(spec: NetworkSpec = .blurSegDefault, photosDirectory: String, cropSize: Int = 192,
                 batchSize: Int = 12, schedule: LearningRateSchedule = LearningRateSchedule(peak: 2e-3, warmupIterations: 200),
@@ -39,7 +41,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
                 iterations: Int? = nil, minutes: Double? = nil, validationInterval: Int = 250,
                 validationSamples: Int = 64, checkpointMinutes: Double = 5, workers: Int = 1, seed: UInt64 = 1,
                 synthesis: SynthesisConfig = SynthesisConfig(), initialModel: String? = nil,
-                weightAverageDecay: Float? = nil) {
+                weightAverageDecay: Float? = nil, typeLoss: BlurTypeLoss = BlurTypeLoss()) {
         self.spec = spec; self.photosDirectory = photosDirectory; self.cropSize = cropSize
         self.batchSize = batchSize; self.schedule = schedule; self.loss = loss
         self.gradientClipNorm = gradientClipNorm; self.iterations = iterations; self.minutes = minutes
@@ -49,10 +51,12 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         self.synthesis.cropSize = cropSize
         self.initialModel = initialModel
         self.weightAverageDecay = weightAverageDecay
+        self.typeLoss = typeLoss
     }
 
-    /// Checkpoints written before `synthesis`, `initialModel` and `weightAverageDecay` existed
-    /// ran the defaults from scratch without an average, and still resume.
+    /// Checkpoints written before `synthesis`, `initialModel`, `weightAverageDecay` and
+    /// `typeLoss` existed ran the defaults from scratch without an average (and had no type
+    /// heads), and still resume.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         spec = try c.decode(NetworkSpec.self, forKey: .spec)
@@ -74,6 +78,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         synthesis = try c.decodeIfPresent(SynthesisConfig.self, forKey: .synthesis) ?? defaults
         initialModel = try c.decodeIfPresent(String.self, forKey: .initialModel)
         weightAverageDecay = try c.decodeIfPresent(Float.self, forKey: .weightAverageDecay)
+        typeLoss = try c.decodeIfPresent(BlurTypeLoss.self, forKey: .typeLoss) ?? BlurTypeLoss()
     }
 
     /// Rejects settings that cannot train, with the reason.
@@ -91,6 +96,10 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         guard checkpointMinutes > 0 else { throw TrainingError.configuration("checkpoint interval must be positive") }
         guard schedule.peak > 0, schedule.warmupIterations >= 0 else {
             throw TrainingError.configuration("learning rate must be positive")
+        }
+        for (name, value) in [("type", typeLoss.typeWeight), ("angle", typeLoss.angleWeight),
+                              ("angle-confidence", typeLoss.confidenceWeight)] {
+            guard value >= 0, value.isFinite else { throw TrainingError.configuration("the \(name) loss weight must be finite and ≥ 0") }
         }
         guard gradientClipNorm > 0 else { throw TrainingError.configuration("gradient clip norm must be positive") }
         if let weightAverageDecay, !(weightAverageDecay > 0 && weightAverageDecay < 1) {

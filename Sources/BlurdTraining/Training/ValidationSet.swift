@@ -24,13 +24,34 @@ public struct ValidationSet {
     /// Pixel metrics of sigmoid(logits) on the output grid against the targets binarised at ½,
     /// over the cells whose truth can be seen (loss weight ≥ ½).
     public func evaluate(_ network: Network) throws -> SegmentationMetrics {
+        try evaluateWithTypes(network).segmentation
+    }
+
+    /// The blur map's metrics and, for a net with type heads, the type metrics over the
+    /// blurred cells whose truth can be seen (blurred fraction ≥ ½, loss weight ≥ ½).
+    public func evaluateWithTypes(_ network: Network) throws -> (segmentation: SegmentationMetrics, types: BlurTypeMetrics?) {
         var accumulator = MetricsAccumulator(threshold: 0.5)
+        var types = BlurTypeMetricsAccumulator()
+        var layout: TypeHeadLayout?
         for batch in batches {
-            let logits = network.forward(batch.input, training: false)
-            let observed = batch.weight.data.indices.filter { batch.weight.data[$0] >= 0.5 }
-            try accumulator.add(probability: observed.map { 1 / (1 + expf(-logits.data[$0])) },
-                                truth: observed.map { batch.target.data[$0] >= 0.5 })
+            let output = network.forward(batch.input, training: false)
+            layout = TypeHeadLayout(spec: network.spec, channels: output.c)
+            let blur = network.spec.head(OutputHead.blur)?.channel ?? 0
+            let plane = output.h * output.w
+            func at(_ b: Int, _ channel: Int, _ i: Int) -> Float { output.data[(b * output.c + channel) * plane + i] }
+            var probabilities: [Float] = [], truths: [Bool] = []
+            for b in 0..<output.n {
+                for i in 0..<plane where batch.weight.data[b * plane + i] >= 0.5 {
+                    probabilities.append(1 / (1 + expf(-at(b, blur, i))))
+                    let blurred = batch.target.data[b * plane + i] >= 0.5
+                    truths.append(blurred)
+                    guard let layout, blurred, let label = batch.labels[b] else { continue }
+                    types.add(motionProbability: 1 / (1 + expf(-at(b, layout.motion, i))),
+                              doubleAngle: (at(b, layout.angle, i), at(b, layout.angle + 1, i)), label: label)
+                }
+            }
+            try accumulator.add(probability: probabilities, truth: truths)
         }
-        return accumulator.metrics
+        return (accumulator.metrics, layout == nil ? nil : types.metrics)
     }
 }
