@@ -71,6 +71,15 @@ public struct BlurKernel: Sendable, Equatable {
     /// This is the "equivalent Gaussian sigma" used by the mask rule: a Gaussian of sigma s gives
     /// s, a disk of radius r gives about r/2, a box or line of length L about L/√12.
     public var equivalentSigma: Float {
+        let (sxx, syy, sxy) = secondMoments
+        let mean = (sxx + syy) / 2
+        let spread = (((sxx - syy) / 2) * ((sxx - syy) / 2) + sxy * sxy).squareRoot()
+        return (mean + spread).squareRoot()
+    }
+
+    /// The weights' central second moments on the grid (x right, y down): the covariance whose
+    /// largest eigenvalue is the equivalent sigma² and whose axis is the smear direction.
+    var secondMoments: (sxx: Float, syy: Float, sxy: Float) {
         var mx: Float = 0, my: Float = 0
         for dy in -radius...radius {
             for dx in -radius...radius {
@@ -86,9 +95,7 @@ public struct BlurKernel: Sendable, Equatable {
                 sxx += w * x * x; syy += w * y * y; sxy += w * x * y
             }
         }
-        let mean = (sxx + syy) / 2
-        let spread = (((sxx - syy) / 2) * ((sxx - syy) / 2) + sxy * sxy).squareRoot()
-        return (mean + spread).squareRoot()
+        return (sxx, syy, sxy)
     }
 
     /// The identity kernel (a single 1).

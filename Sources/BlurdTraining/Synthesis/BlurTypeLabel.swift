@@ -64,21 +64,7 @@ extension BlurKernel {
     /// screen from the horizontal (the grid's y runs down), and the ratio of the standard
     /// deviations across and along it (0 for a line, 1 for a round kernel).
     public var principalAxis: (angle: Float, axisRatio: Float) {
-        var mx: Float = 0, my: Float = 0
-        for dy in -radius...radius {
-            for dx in -radius...radius {
-                let w = self[dx, dy]
-                mx += w * Float(dx); my += w * Float(dy)
-            }
-        }
-        var sxx: Float = 0, syy: Float = 0, sxy: Float = 0
-        for dy in -radius...radius {
-            for dx in -radius...radius {
-                let w = self[dx, dy]
-                let x = Float(dx) - mx, y = Float(dy) - my
-                sxx += w * x * x; syy += w * y * y; sxy += w * x * y
-            }
-        }
+        let (sxx, syy, sxy) = secondMoments
         let mean = (sxx + syy) / 2
         let spread = (((sxx - syy) / 2) * ((sxx - syy) / 2) + sxy * sxy).squareRoot()
         let major = mean + spread, minor = max(0, mean - spread)
