@@ -29,6 +29,9 @@ struct ClipSection: Sendable {
         case .pending:
             row.needsLook = true
             row.error = "Not analysed: the run stopped before this clip."
+        case .missing:
+            row.needsLook = true
+            row.error = "Missing: its shard has not written a result for it (rerun that shard)."
         case .partial:
             row.needsLook = true
             if let result {
