@@ -174,13 +174,21 @@ final class MQTTBrokerTests: XCTestCase {
 
         // A broker that lost everything it held (no persistence file) gets blurd's retained
         // topics again from the new connection: discovery, state, availability.
+        let availability = "blurd/blurd-test-0/available"
+        let availabilityBefore = recorder.messages(on: availability).count
         broker.stop()
         try FileManager.default.removeItem(at: broker.directory.appendingPathComponent("mosquitto.db"))
         try broker.start()
+        // The recorder's session went with the file: it subscribes again when its client
+        // reconnects, on its own schedule. What is published before then never reaches it, so
+        // the steps below wait for it: the availability topic reaches it once it is subscribed
+        // (retained, or live if blurd reconnects later).
+        XCTAssertTrue(ServeHarness.waitFor(60) { recorder.messages(on: availability).count > availabilityBefore },
+                      "the recorder did not subscribe again")
         XCTAssertEqual(try MQTTRecorder.first(on: focusConfig, broker: broker)?.json?["unique_id"] as? String,
                        "blurd_cam1_focus_problem", "discovery not published again; log:\n\(log())")
         XCTAssertEqual(try MQTTRecorder.first(on: "blurd/cam1/state", broker: broker)?.json?["state"] as? String, "focus_lost")
-        XCTAssertEqual(try MQTTRecorder.first(on: "blurd/blurd-test-0/available", broker: broker)?.text, "online")
+        XCTAssertEqual(try MQTTRecorder.first(on: availability, broker: broker)?.text, "online")
 
         // The last focus_lost left a snapshot: a JPEG of the analysed frame with the overlay.
         XCTAssertTrue(ServeHarness.waitFor(60) { !(recorder.messages(on: "blurd/cam1/snapshot").last?.payload.isEmpty ?? true) })
