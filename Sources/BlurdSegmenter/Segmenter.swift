@@ -26,17 +26,19 @@ public struct SegmenterError: BlurdError {
 /// forward pass over the padded frame. Memory is bounded by the tile size: each worker owns one
 /// network sized for one tile.
 ///
-/// Tiles already keep both cores busy, so `probabilities` sets OpenBLAS to one thread
-/// (process-wide) before running them. A Segmenter serves one caller at a time (its workers
-/// and tile layout are reused between frames); give each concurrent stream its own.
+/// In fp32, tiles keep the cores busy, one network per thread, so `probabilities` sets
+/// OpenBLAS to one thread (process-wide) before running them; in int8, one network runs the
+/// tiles in turn and splits each layer over the threads. A Segmenter serves one caller at a
+/// time (its workers and tile layout are reused between frames); give each concurrent stream
+/// its own.
 public final class Segmenter {
     public enum Precision: String, Sendable, CaseIterable { case fp32, int8 }
 
     /// The default tile core side. A 640×360 analysis frame runs as one tile (no halo work at
-    /// all), and 1080p as six; measured on the default net, `blurd analyze` at 1080p with
-    /// `--full-resolution` took 2.75 s for 4 s of video against 6.67 s with 256 px tiles, for
-    /// 7 % more peak memory (208 vs 194 MB).
-    public static let defaultTileSize = 640
+    /// all), and 1080p as two of 1088×1080, 1.13× the frame's area where 640 px tiles made six
+    /// (1.56×). Measured with `blurd analyze` at 1080p, `--full-resolution`, int8, 4 s of
+    /// video: 35 CPU-s against 48.7 with 640 px tiles, for 253 MB peak memory against 212.
+    public static let defaultTileSize = 1024
 
     public let precision: Precision
     /// Core side of a tile with neighbours all round, in input pixels (rounded up to the
@@ -83,7 +85,20 @@ public final class Segmenter {
             throw SegmenterError("input normalisation mean \(inputMean), std \(inputStd) is not usable")
         }
         guard tileSize > 0, threads > 0 else { throw SegmenterError("tile size and threads must be positive") }
-        let networks = try (0..<threads).map { _ in try makeNetwork() }
+        // The int8 net splits each layer's rows over the threads itself, so one net runs the
+        // tiles one after another and the layout only has to keep halos few: measured at
+        // 640×360 on 2 threads, one frame-sized tile so took 27.7 ms of CPU against 57 ms as two
+        // half tiles on one thread each. fp32 layers are OpenBLAS calls too small to thread
+        // well (49 ms whole frame on 2 BLAS threads against 31 ms as two tiles), so fp32 keeps
+        // one single-threaded net per thread, each on its own tiles.
+        let first = try makeNetwork()
+        let networks: [TileNetwork]
+        if let quantized = first as? QuantizedNetwork {
+            quantized.threads = threads
+            networks = [quantized]
+        } else {
+            networks = try [first] + (1..<threads).map { _ in try makeNetwork() }
+        }
         let spec = networks[0].spec
         let plan = try NetworkPlan(spec: spec)
         guard spec.inChannels == 1, let blur = spec.head(OutputHead.blur) else {
