@@ -72,17 +72,9 @@ public struct ShardSpec: Sendable, Equatable, CustomStringConvertible {
         Self.shard(of: name, count: count) == index
     }
 
-    /// The shard of `name` among `count`: the 64-bit FNV-1a hash of its UTF-8 bytes, modulo
-    /// `count`. A fixed function (unlike Swift's per-process seeded `Hasher`), so every process,
-    /// on every machine and in every release, splits a library the same way. Written by hand:
-    /// six lines, where swift-crypto's SHA-256 (in the mirror) would add BoringSSL to the build
-    /// for no better split.
+    /// The shard of `name` among `count`: the 64-bit FNV-1a hash of its UTF-8 bytes (`FNV1a`),
+    /// modulo `count`, so every process, machine and release splits a library the same way.
     public static func shard(of name: String, count: Int) -> Int {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in name.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        return Int(hash % UInt64(count))
+        Int(FNV1a.hash64(name.utf8) % UInt64(count))
     }
 }

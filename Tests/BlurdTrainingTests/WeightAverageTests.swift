@@ -1,3 +1,4 @@
+import BlurdCore
 import XCTest
 import BlurdSegmenter
 import BlurdTestSupport
@@ -71,7 +72,7 @@ final class WeightAverageTests: XCTestCase {
         // Version 1 had no average section: drop its empty count (4 bytes) and the checksum.
         var body = Array(current.dropLast(12))
         body.replaceSubrange(8..<12, with: [1, 0, 0, 0])
-        withUnsafeBytes(of: fnv1a64(body).littleEndian) { body.append(contentsOf: $0) }
+        withUnsafeBytes(of: FNV1a.hash64(body).littleEndian) { body.append(contentsOf: $0) }
         let legacy = try TrainingCheckpoint(bytes: body)
         XCTAssertNil(legacy.averagedWeights)
         XCTAssertEqual(legacy.deployableModel.tensors, trainer.makeCheckpoint().model.tensors)

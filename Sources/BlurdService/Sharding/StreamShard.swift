@@ -76,17 +76,11 @@ public struct StreamShard: Sendable, Equatable, CustomStringConvertible {
         return best
     }
 
-    /// The weight of `shard` for `name`: the 64-bit FNV-1a hash of the UTF-8 bytes of
+    /// The weight of `shard` for `name`: the 64-bit FNV-1a hash (`FNV1a`) of the UTF-8 bytes of
     /// "NAME|SHARD", finished with MurmurHash3's fmix64 so that names differing in one byte get
-    /// unrelated weights. A fixed function (unlike Swift's per-process seeded `Hasher`), so every
-    /// process, machine and release splits a fleet the same way. Written by hand: a dozen lines,
-    /// where swift-crypto's SHA-256 would add BoringSSL to the daemon for no better split.
+    /// unrelated weights; fixed, so every process, machine and release splits a fleet the same way.
     static func weight(_ name: String, shard: Int) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in "\(name)|\(shard)".utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
+        var hash = FNV1a.hash64("\(name)|\(shard)".utf8)
         hash ^= hash >> 33
         hash = hash &* 0xFF51_AFD7_ED55_8CCD
         hash ^= hash >> 33

@@ -61,10 +61,3 @@ struct BinaryReader {
         return floats
     }
 }
-
-/// 64-bit FNV-1a: catches truncated or corrupted checkpoints.
-func fnv1a64(_ bytes: [UInt8]) -> UInt64 {
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-    return hash
-}

@@ -1,4 +1,5 @@
 import Foundation
+import BlurdCore
 import BlurdSegmenter
 
 /// A resumable snapshot of a run: the model file (weights, normalisation, metadata), the Adam
@@ -72,7 +73,7 @@ public struct TrainingCheckpoint {
         writer.write(UInt32(averagedWeights?.count ?? 0))
         for values in averagedWeights ?? [] { writer.write(floats: values) }
         var bytes = writer.bytes
-        withUnsafeBytes(of: fnv1a64(bytes).littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: FNV1a.hash64(bytes).littleEndian) { bytes.append(contentsOf: $0) }
         return bytes
     }
 
@@ -83,7 +84,7 @@ public struct TrainingCheckpoint {
         }
         let body = Array(bytes.dropLast(8))
         var trailer = BinaryReader(Array(bytes.suffix(8)))
-        guard try trailer.readUInt64("checksum") == fnv1a64(body) else {
+        guard try trailer.readUInt64("checksum") == FNV1a.hash64(body) else {
             throw TrainingError.checkpoint("checksum mismatch: the file is corrupted or truncated")
         }
         var reader = BinaryReader(body)
