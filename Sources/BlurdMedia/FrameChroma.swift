@@ -33,7 +33,7 @@ enum FrameChroma {
         guard width > 0, height > 0 else { return nil }
 
         let isRGB = has(AV_PIX_FMT_FLAG_RGB)
-        // YUV: components 1 and 2 on the chroma planes' (subsampled) grid; RGB: all three, full size.
+        // YUV: components 1 and 2 on the chroma planes' (subsampled) grid; RGB: 0, 1 and 2, full size.
         let components: [Int32] = isRGB ? [0, 1, 2] : [1, 2]
         let shiftX = isRGB ? 0 : Int(descriptor.pointee.log2_chroma_w), shiftY = isRGB ? 0 : Int(descriptor.pointee.log2_chroma_h)
         let planeWidth = (width + (1 << shiftX) - 1) >> shiftX, planeHeight = (height + (1 << shiftY) - 1) >> shiftY
@@ -47,28 +47,38 @@ enum FrameChroma {
 
         let patchWidth = min(patchSize, planeWidth), patchHeight = min(patchSize, planeHeight)
         let cellsX = max(1, min(gridSize, planeWidth / patchSize)), cellsY = max(1, min(gridSize, planeHeight / patchSize))
-        var planes: [UnsafePointer<UInt8>?] = (0..<4).map { UnsafePointer(frame.planeData($0)) }
-        let strides: [Int32] = (0..<4).map { Int32(frame.lineSize($0)) }
-        var row = [UInt16](repeating: 0, count: patchWidth)
+        let planes = UnsafeMutablePointer<UnsafePointer<UInt8>?>.allocate(capacity: 4)
+        let strides = UnsafeMutablePointer<Int32>.allocate(capacity: 4)
+        let row = UnsafeMutablePointer<UInt16>.allocate(capacity: patchWidth)
+        defer {
+            planes.deallocate()
+            strides.deallocate()
+            row.deallocate()
+        }
+        for plane in 0..<4 {
+            planes[plane] = UnsafePointer(frame.planeData(plane))
+            strides[plane] = Int32(frame.lineSize(plane))
+        }
+        /// The mean of component `components[slot]` over the patch at `left`, `top`, on the 8-bit scale.
+        func patchMean(_ slot: Int, left: Int, top: Int) -> Double {
+            var sum = 0
+            for line in top..<(top + patchHeight) {
+                // libavutil reads any layout (planar, interleaved, packed, either endianness).
+                av_read_image_line2(row, planes, strides, descriptor, Int32(left), Int32(line), components[slot],
+                                    Int32(patchWidth), 0, 2)
+                for index in 0..<patchWidth { sum += Int(row[index]) }
+            }
+            return Double(sum) / Double(patchWidth * patchHeight) * scales[slot]
+        }
         var total = 0.0
         for cellY in 0..<cellsY {
             let top = min(max(0, planeHeight * (2 * cellY + 1) / (2 * cellsY) - patchHeight / 2), planeHeight - patchHeight)
             for cellX in 0..<cellsX {
                 let left = min(max(0, planeWidth * (2 * cellX + 1) / (2 * cellsX) - patchWidth / 2), planeWidth - patchWidth)
-                var means = [0.0, 0.0, 0.0]
-                for (slot, component) in components.enumerated() {
-                    var sum = 0
-                    for line in top..<(top + patchHeight) {
-                        row.withUnsafeMutableBytes { destination in
-                            av_read_image_line2(destination.baseAddress, &planes, strides, descriptor,
-                                                Int32(left), Int32(line), component, Int32(patchWidth), 0, 2)
-                        }
-                        for value in row { sum += Int(value) }
-                    }
-                    means[slot] = Double(sum) / Double(patchWidth * patchHeight) * scales[slot]
-                }
-                total += isRGB ? rgbChroma(red: means[0], green: means[1], blue: means[2])
-                    : abs(means[0] - 128) + abs(means[1] - 128)
+                total += isRGB
+                    ? rgbChroma(red: patchMean(0, left: left, top: top), green: patchMean(1, left: left, top: top),
+                                blue: patchMean(2, left: left, top: top))
+                    : abs(patchMean(0, left: left, top: top) - 128) + abs(patchMean(1, left: left, top: top) - 128)
             }
         }
         return total / Double(cellsX * cellsY)
