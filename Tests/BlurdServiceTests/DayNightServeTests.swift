@@ -92,8 +92,10 @@ final class DayNightServeTests: XCTestCase {
         XCTAssertTrue(switches.first?.message.hasPrefix("day/night mode colour → ir at pts 15.") ?? false, "\(switches)")
         XCTAssertEqual(switches.first?.level, .notice)
         XCTAssertEqual(dusk.metrics["blurd_stream_ir_mode{stream=\"dusk\"}"], 1)
+        XCTAssertLessThan(dusk.metrics["blurd_stream_chroma{stream=\"dusk\"}"] ?? .nan, 1, "the last frame is grey")
         XCTAssertEqual(dusk.metrics["blurd_stream_events_total{stream=\"dusk\",event=\"focus_lost\"}"], 0)
 
+        XCTAssertEqual(withoutModes.metrics["blurd_stream_ir_mode{stream=\"dusk\"}"], 0, "modes off: always colour")
         // Both baselines were saved; a restart restores both, each with its mode.
         let restarted = try run(stream(clip, dayNight: Self.modes), state: state)
         XCTAssertEqual(restarted.events.compactMap { $0["event"] as? String }, ["baseline_restored", "baseline_restored"],

@@ -12,6 +12,7 @@ public final class StreamMetrics: Sendable {
     let focusLost: Gauge
     let noTexture: Gauge
     let irMode: Gauge
+    let chroma: Gauge
     let framesAnalysed: Counter
     let framesNoTexture: Counter
     let framesDecoded: Counter
@@ -39,6 +40,7 @@ public final class StreamMetrics: Sendable {
         focusLost = gauge("stream_focus_lost", "1 from a focus_lost event until focus_restored, else 0: what an alert rule watches.")
         noTexture = gauge("stream_no_texture", "1 from a no_texture event (covered lens, black feed) until texture_restored, else 0.")
         irMode = gauge("stream_ir_mode", "1 while the stream's frames are in its infrared (grey) mode, 0 in colour mode; each mode has its own baseline.")
+        chroma = gauge("stream_chroma", "Chroma of the last textured frame (mean distance of its colours from grey, 0 grey .. about 140 vivid), which decides the day/night mode.")
         baselineSharpness = gauge("stream_sharpness_baseline", "The learned normal sharpness score of the stream's current day/night mode (set once learned or restored; 0 after a switch to a mode without one), which the focus thresholds follow.")
         framesAnalysed = counter("stream_frames_analysed", "Frames analysed and written.")
         framesNoTexture = counter("stream_frames_no_texture", "Analysed frames with too little texture to judge.")
@@ -78,7 +80,7 @@ public final class StreamMetrics: Sendable {
 
     /// Removes every series of this stream from the registry.
     func unregister() {
-        for gauge in [sharpness, smoothedSharpness, blurredFraction, baselineSharpness, focusLost, noTexture, irMode]
+        for gauge in [sharpness, smoothedSharpness, blurredFraction, baselineSharpness, focusLost, noTexture, irMode, chroma]
             + stateGauges.map(\.1) {
             registry.unregisterGauge(gauge)
         }

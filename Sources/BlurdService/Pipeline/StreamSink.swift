@@ -111,6 +111,7 @@ final class StreamSink: FrameSink, @unchecked Sendable {
         } else {
             if let score = analysis.score { metrics.sharpness.set(to: score) }
             if let fraction = analysis.blurredFraction { metrics.blurredFraction.set(to: fraction) }
+            if let chroma = result.meta.chroma { metrics.chroma.set(to: chroma) }
         }
         let (events, monitor, clock, previousMode) = lock.withLock {
             progress = .now
