@@ -40,7 +40,8 @@ final class DayNightServeTests: XCTestCase {
         return config
     }
 
-    private static let modes = DayNightSettings(irChroma: 2, colourChroma: 5, switchSeconds: 3, switchFrames: 5)
+    /// The default thresholds; a switch after 3 s instead of 10, to keep the clip short.
+    private static let modes = DayNightSettings(switchSeconds: 3)
 
     /// Runs `config` to the end of its file; returns its event lines, the log and the metrics.
     private func run(_ config: StreamConfig, state: URL? = nil) throws -> (events: [[String: Any]], log: [CapturedLog.Record], metrics: [String: Double]) {

@@ -179,7 +179,7 @@ final class ServiceConfigTests: XCTestCase {
         XCTAssertEqual(config.streams[0].sampling.fps, 5)
         XCTAssertTrue(config.streams[1].sampling.keyframesOnly)
         XCTAssertEqual(config.streams[1].outputs.jsonl?.keep, 5)
-        XCTAssertEqual(config.streams[0].dayNight, DayNightSettings(irChroma: 2, colourChroma: 5, switchSeconds: 10, switchFrames: 5))
+        XCTAssertEqual(config.streams[0].dayNight, DayNightSettings(irChroma: 1.5, colourChroma: 3, switchSeconds: 10, switchFrames: 5))
         XCTAssertEqual(config.streams[1].dayNight, DayNightSettings(), "the defaults are the documented ones")
     }
 

@@ -8,16 +8,17 @@ import BlurdCore
 public struct DayNightSettings: Decodable, Equatable, Sendable {
     /// A textured frame whose chroma is below this counts as infrared; 0 turns day/night modes off
     /// (every frame counts as colour, as before they existed).
-    public var irChroma: Double = 2
-    /// A textured frame whose chroma is above this counts as colour.
-    public var colourChroma: Double = 5
+    public var irChroma: Double = 1.5
+    /// A textured frame whose chroma is above this counts as colour (real daylight clips read
+    /// 3.8 and up; docs/SERVICE.md, "Day and night").
+    public var colourChroma: Double = 3
     /// Stream seconds frames of the other mode must last before the mode switches.
     public var switchSeconds: Double = 10
     /// Frames of the other mode needed before the mode switches (with sparse sampling the
     /// seconds alone could be two frames).
     public var switchFrames: Int = 5
 
-    public init(irChroma: Double = 2, colourChroma: Double = 5, switchSeconds: Double = 10, switchFrames: Int = 5) {
+    public init(irChroma: Double = 1.5, colourChroma: Double = 3, switchSeconds: Double = 10, switchFrames: Int = 5) {
         self.irChroma = irChroma
         self.colourChroma = colourChroma
         self.switchSeconds = switchSeconds
