@@ -8,7 +8,8 @@ import CFFmpeg
 /// patch of chroma samples at the cell's centre is averaged, and the cell counts
 /// |Ū − 128| + |V̄ − 128| on the 8-bit scale (deeper formats are scaled down, RGB formats turned
 /// into BT.601 U and V). The statistic is the mean over the cells: 0 for a grey picture, about
-/// 140 for ffmpeg's testsrc2 pattern, 10–40 for ordinary daylight scenes. Averaging each patch
+/// 140 for ffmpeg's testsrc2 pattern, about 4 to 55 for real daylight clips (docs/SERVICE.md,
+/// "Day and night"). Averaging each patch
 /// first keeps pixel noise in the chroma planes (which has no colour on average) from reading
 /// as colour.
 enum FrameChroma {
