@@ -3,7 +3,7 @@ import CFFmpeg
 
 /// The loop behind `VideoSource.nextFrame`: reads packets, decodes them, places the frames on
 /// the stream's `StreamTimeline`, samples them by pts and delivers the kept ones as luma at the
-/// analysis size. Corrupt packets and damaged
+/// analysis size, with their chroma statistic (`FrameChroma`). Corrupt packets and damaged
 /// frames are skipped and counted; when the input ends the decoder is flushed, so the frames it
 /// still holds come out last.
 final class DecodeLoop {
@@ -115,7 +115,9 @@ final class DecodeLoop {
         try luma.pixels.withUnsafeMutableBufferPointer { try scaler.convert(frame, into: $0.baseAddress!) }
         stats.framesDelivered += 1
         defer { pendingJump = nil }
-        return FrameMeta(index: index, pts: pts, isKeyframe: frame.pointee.key_frame != 0, discontinuity: pendingJump)
+        // From the decoder's own planes, not the luma conversion: a few thousand sample reads.
+        return FrameMeta(index: index, pts: pts, isKeyframe: frame.pointee.key_frame != 0, discontinuity: pendingJump,
+                         chroma: FrameChroma.measure(frame))
     }
 
     /// Reads one packet and sends it to the decoder; at the end of input, starts the flush.

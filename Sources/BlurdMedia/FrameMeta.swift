@@ -14,11 +14,17 @@ public struct FrameMeta: Sendable, Equatable {
     /// timestamp wrap; the sum when several jumps came between two delivered frames. The pts
     /// continue one frame step after the previous frame instead. nil for every other frame.
     public var discontinuity: Double?
+    /// How far the decoded picture's colours are from grey (`FrameChroma`: mean |U − 128| +
+    /// |V − 128| of patches on a grid, 8-bit scale): 0 for grey pictures and pixel formats
+    /// without chroma, nil when the format's colour cannot be read. What tells a camera's
+    /// infrared mode from its colour mode.
+    public var chroma: Double?
 
-    public init(index: Int, pts: Double, isKeyframe: Bool, discontinuity: Double? = nil) {
+    public init(index: Int, pts: Double, isKeyframe: Bool, discontinuity: Double? = nil, chroma: Double? = nil) {
         self.index = index
         self.pts = pts
         self.isKeyframe = isKeyframe
         self.discontinuity = discontinuity
+        self.chroma = chroma
     }
 }

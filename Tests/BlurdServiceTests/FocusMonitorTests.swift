@@ -151,7 +151,7 @@ final class FocusBaselineTests: XCTestCase {
     /// which the absolute 0.6 alone never notices, is lost after the 1 s confirmation, and
     /// nothing is learned however long the stream runs.
     func testARestoredBaselineHoldsFromTheFirstFrameAndIsNotLearnedAgain() {
-        var restored = FocusMonitor(thresholds: thresholds, baseline: 0.97)
+        var restored = FocusMonitor(thresholds: thresholds, baselines: [.colour: 0.97])
         XCTAssertEqual(restored.baseline, 0.97)
         let events = feed(&restored, Array(repeating: 0.78, count: 200))
         XCTAssertEqual(events.map(\.1.kind), [.focusLost], "\(events)")
@@ -165,7 +165,7 @@ final class FocusBaselineTests: XCTestCase {
 
         // With baselines off, a restored value is ignored.
         var off = FocusMonitor(thresholds: FocusThresholds(focusLost: 0.6, focusRestored: 0.7, minDurationSeconds: 1,
-                                                           smoothing: 1, baselineMinutes: 0), baseline: 0.97)
+                                                           smoothing: 1, baselineMinutes: 0), baselines: [.colour: 0.97])
         XCTAssertNil(off.baseline)
         XCTAssertTrue(feed(&off, Array(repeating: 0.78, count: 200)).isEmpty)
     }
@@ -173,7 +173,7 @@ final class FocusBaselineTests: XCTestCase {
     /// `relearnBaseline` (a re-aimed camera) forgets the baseline, keeps the focus state and
     /// learns the new normal over the next `baseline_minutes`.
     func testRelearningForgetsTheBaselineAndLearnsTheNewNormal() {
-        var monitor = FocusMonitor(thresholds: thresholds, baseline: 0.97)
+        var monitor = FocusMonitor(thresholds: thresholds, baselines: [.colour: 0.97])
         XCTAssertEqual(feed(&monitor, Array(repeating: 0.78, count: 20)).map(\.1.kind), [.focusLost])
         monitor.relearnBaseline()
         XCTAssertNil(monitor.baseline)

@@ -143,6 +143,7 @@ final class MQTTBrokerTests: XCTestCase {
         }
         let state = try XCTUnwrap(recorder.messages(on: "blurd/cam1/state").last?.json)
         XCTAssertGreaterThan(state["score"] as? Double ?? 0, 0.7, "testsrc2 is sharp: \(state)")
+        XCTAssertEqual(state["mode"] as? String, "colour", "testsrc2 is colourful: \(state)")
         XCTAssertNotNil(Double(recorder.messages(on: "blurd/cam1/score").last?.text ?? ""))
         // The camera that never sends goes offline after its timeout_s.
         XCTAssertTrue(ServeHarness.waitFor(60) { states("cam2").last == "offline" }, "cam2 not offline; log:\n\(log())")

@@ -52,13 +52,13 @@ final class RotatingLineFileTests: XCTestCase {
 
     func testEventLine() throws {
         let line = StreamOutput.line(for: FocusEvent(kind: .focusLost, pts: 12.3456789, score: 0.123456))
-        XCTAssertEqual(line, "{\"event\":\"focus_lost\",\"pts\":12.345679,\"score\":0.1235}\n")
+        XCTAssertEqual(line, "{\"event\":\"focus_lost\",\"pts\":12.345679,\"score\":0.1235,\"mode\":\"colour\"}\n")
         let covered = StreamOutput.line(for: FocusEvent(kind: .noTexture, pts: 1, score: nil))
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(covered.utf8)) as? [String: Any])
         XCTAssertEqual(object["event"] as? String, "no_texture")
         XCTAssertTrue(object["score"] is NSNull)
         // A restored baseline precedes every frame: no pts.
         let restored = StreamOutput.line(for: FocusEvent(kind: .baselineRestored, pts: nil, score: 0.97412))
-        XCTAssertEqual(restored, "{\"event\":\"baseline_restored\",\"pts\":null,\"score\":0.9741}\n")
+        XCTAssertEqual(restored, "{\"event\":\"baseline_restored\",\"pts\":null,\"score\":0.9741,\"mode\":\"colour\"}\n")
     }
 }

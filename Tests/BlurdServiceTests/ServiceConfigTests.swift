@@ -99,7 +99,7 @@ final class ServiceConfigTests: XCTestCase {
         XCTAssertEqual(message("streams: [{name: a, url: 'udp://h:1', pasword_file: /p}]"),
                        "config: streams[0].pasword_file: unknown key 'pasword_file' (known: name, url, username, "
                        + "password_file, format, analysis_size, sampling, method, model, precision, workers, timeout_s, "
-                       + "reconnect, thresholds, outputs)")
+                       + "reconnect, thresholds, outputs, day_night)")
         XCTAssertTrue(message("streems: []").hasPrefix("config: streems: unknown key 'streems'"), message("streems: []"))
         XCTAssertTrue(message("http: {port: 1}\nstreams: [{name: a, url: 'udp://h:1'}]").contains("http.port: unknown key"))
     }
@@ -179,6 +179,8 @@ final class ServiceConfigTests: XCTestCase {
         XCTAssertEqual(config.streams[0].sampling.fps, 5)
         XCTAssertTrue(config.streams[1].sampling.keyframesOnly)
         XCTAssertEqual(config.streams[1].outputs.jsonl?.keep, 5)
+        XCTAssertEqual(config.streams[0].dayNight, DayNightSettings(irChroma: 1.5, colourChroma: 3, switchSeconds: 10, switchFrames: 5))
+        XCTAssertEqual(config.streams[1].dayNight, DayNightSettings(), "the defaults are the documented ones")
     }
 
     func testMissingFileNamesThePath() {
@@ -247,6 +249,11 @@ final class ServiceConfigTests: XCTestCase {
             ("reconnect: {health_budget_s: -25}", "streams[0] (a): reconnect.health_budget_s must be in (0, 86400], got -25"),
             ("thresholds: {min_duration_s: .inf}", "streams[0] (a): min_duration_s must be in 0...86400, got inf"),
             ("thresholds: {baseline_minutes: 1e300}", "streams[0] (a): baseline_minutes must be in 0...10080, got 1e+300"),
+            ("day_night: {ir_chroma: .nan}", "streams[0] (a): day_night.ir_chroma must be in 0...100, got nan"),
+            ("day_night: {colour_chroma: 300}", "streams[0] (a): day_night.colour_chroma must be in 0...255, got 300"),
+            ("day_night: {ir_chroma: 8, colour_chroma: 5}", "streams[0] (a): day_night.ir_chroma (8.0) must be below day_night.colour_chroma (5.0)"),
+            ("day_night: {switch_s: -1}", "streams[0] (a): day_night.switch_s must be in 0...86400, got -1"),
+            ("day_night: {switch_frames: 0}", "streams[0] (a): day_night.switch_frames must be in 1...2160000, got 0"),
             ("outputs: {recording: {directory: /r, crf: 99}}", "streams[0] (a): outputs.recording.crf for libx264 must be in 0...51, got 99"),
             ("outputs: {recording: {directory: /r, segment_minutes: .inf}}", "outputs.recording.segment_minutes must be a number of minutes of at least 1/60"),
             ("outputs: {jsonl: {path: /j, keep: 100000}}", "streams[0] (a): outputs.jsonl.keep must be in 1...1000, got 100000"),

@@ -127,7 +127,7 @@ final class StreamFleetTests: XCTestCase {
         XCTAssertEqual(entry["method"] as? String, "classic")
         XCTAssertTrue(entry["model"] is NSNull)
         XCTAssertEqual(entry["analysis_size"] as? Int, 160)
-        let baseline = try XCTUnwrap(entry["baseline"] as? Double)
+        let baseline = try XCTUnwrap((entry["modes"] as? [String: [String: Any]])?["colour"]?["baseline"] as? Double, "\(entry)")
         XCTAssertEqual(baseline, try XCTUnwrap(learned.first?.score), accuracy: 1e-4)
         XCTAssertGreaterThan(baseline, 0)
 

@@ -52,19 +52,19 @@ final class StreamSinkBaselineTests: XCTestCase {
         defer { sink.close() }
 
         XCTAssertEqual(log.records.map(\.level), [.info])
-        XCTAssertEqual(log.records.first?.message, "baseline restored: 0.974 (learned 2026-11-26T05:00:00Z)")
+        XCTAssertEqual(log.records.first?.message, "baseline restored: 0.974 (colour, learned 2026-11-26T05:00:00Z)")
         let metrics = registry.emitToString()
         XCTAssertTrue(metrics.contains("blurd_stream_sharpness_baseline{stream=\"door\"} 0.974\n"), metrics)
         XCTAssertTrue(metrics.contains("blurd_stream_events_total{stream=\"door\",event=\"baseline_restored\"} 1\n"), metrics)
         XCTAssertEqual(try String(contentsOf: output, encoding: .utf8),
-                       "{\"stream\":\"door\",\"event\":\"baseline_restored\",\"pts\":null,\"score\":0.974}\n")
+                       "{\"stream\":\"door\",\"event\":\"baseline_restored\",\"pts\":null,\"score\":0.974,\"mode\":\"colour\"}\n")
 
         // 0.8 for 10 s: below 0.974 − 0.15, so lost after 1 s; never learned again.
         try feed(sink, Array(repeating: 0.8, count: 100), start: 0)
         let lines = try events(output)
         XCTAssertEqual(lines.compactMap { $0["event"] as? String }, ["baseline_restored", "focus_lost"], "\(lines)")
         XCTAssertEqual(lines.last?["pts"] as? Double, 1)
-        XCTAssertEqual(store.entry(for: config)?.learnedAt, learnedAt, "the restored entry must stay as it was")
+        XCTAssertEqual(store.entry(for: config)?.modes[.colour]?.learnedAt, learnedAt, "the restored entry must stay as it was")
     }
 
     func testLearnedBaselineIsSavedAndADeletedEntryIsLearnedAgain() throws {
@@ -80,7 +80,7 @@ final class StreamSinkBaselineTests: XCTestCase {
         XCTAssertTrue(log.records.isEmpty, "nothing to restore: \(log.records)")
 
         try feed(sink, Array(repeating: 0.97, count: 70), start: 0)
-        XCTAssertEqual(store.entry(for: config)?.baseline, 0.97)
+        XCTAssertEqual(store.entry(for: config)?.modes[.colour]?.baseline, 0.97)
         // The entry is still there: a reload changes nothing.
         sink.relearnIfBaselineDeleted()
         try feed(sink, Array(repeating: 0.97, count: 70), start: 7)
@@ -95,7 +95,7 @@ final class StreamSinkBaselineTests: XCTestCase {
         let lines = try events(output)
         XCTAssertEqual(lines.compactMap { $0["event"] as? String }, ["baseline_learned", "baseline_learned"], "\(lines)")
         XCTAssertEqual(lines.last?["score"] as? Double, 0.8)
-        XCTAssertEqual(store.entry(for: config)?.baseline, 0.8)
+        XCTAssertEqual(store.entry(for: config)?.modes[.colour]?.baseline, 0.8)
         XCTAssertTrue(registry.emitToString().contains("blurd_stream_sharpness_baseline{stream=\"door\"} 0.8\n"))
     }
 

@@ -43,6 +43,8 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
     public var timeoutSeconds: Double = 10
     public var reconnect = ReconnectPolicy()
     public var thresholds = FocusThresholds()
+    /// When frames count as the camera's colour or infrared mode, each with its own baseline.
+    public var dayNight = DayNightSettings()
     public var outputs = OutputsConfig()
 
     public init(name: String, url: String) {
@@ -58,6 +60,7 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
         case sampling, method, model, precision, workers
         case timeoutSeconds = "timeout_s"
         case reconnect, thresholds, outputs
+        case dayNight = "day_night"
     }
 
     public init(from decoder: Decoder) throws {
@@ -83,6 +86,7 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
         timeoutSeconds = try container.decode(.timeoutSeconds, default: 10)
         reconnect = try container.decode(.reconnect, default: ReconnectPolicy())
         thresholds = try container.decode(.thresholds, default: FocusThresholds())
+        dayNight = try container.decode(.dayNight, default: DayNightSettings())
         outputs = try container.decode(.outputs, default: OutputsConfig())
     }
 
@@ -112,7 +116,7 @@ public struct StreamConfig: Decodable, Equatable, Sendable {
         // The ranges of `blurd analyze`'s options, so that a stream runs what analyze would.
         problems += [AnalysisRecipe.workersRange.problem("workers", workers),
                      VideoSourceOptions.timeoutRange.problem("timeout_s", timeoutSeconds)].compactMap { $0 }
-        problems += sampling.problems() + reconnect.problems() + thresholds.problems() + outputs.problems()
+        problems += sampling.problems() + reconnect.problems() + thresholds.problems() + dayNight.problems() + outputs.problems()
         return problems
     }
 

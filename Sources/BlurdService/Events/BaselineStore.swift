@@ -13,7 +13,9 @@ import Synchronization
 /// what a score's scale depends on (`method`, `model` with the CRC-32 of its weights,
 /// `precision`, `analysis_size`): an entry is restored only while all of them still match the
 /// stream's configuration, so a model replaced at the same path, or a blurd upgrade that ships
-/// another built-in model, learns again.
+/// another built-in model, learns again. An entry holds a baseline for each day/night mode
+/// learned so far (`DayNightMode`); a file of version 1, written before modes existed, is read
+/// with its one baseline as the colour mode's, and written back as version 2 at the next save.
 ///
 /// The file is read at every lookup and before every save, so an entry an operator deletes (to
 /// make a re-aimed camera learn again) takes effect at the next reload, and a save never
@@ -21,7 +23,23 @@ import Synchronization
 /// synced, renamed over it, and the directory synced). Nothing here stops the daemon: a missing file holds nothing, an unreadable one is
 /// logged once and read as empty (the next save replaces it), a failed save is logged.
 public final class BaselineStore: Sendable {
-    /// One stream's saved baseline and what it was learned with.
+    /// One mode's saved baseline and when it was learned.
+    public struct ModeBaseline: Codable, Equatable, Sendable {
+        public var baseline: Double
+        public var learnedAt: Date
+
+        public init(baseline: Double, learnedAt: Date) {
+            self.baseline = baseline
+            self.learnedAt = learnedAt
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case baseline
+            case learnedAt = "learned_at"
+        }
+    }
+
+    /// One stream's saved baselines and what they were learned with.
     public struct Entry: Codable, Equatable, Sendable {
         /// The stream's URL without its credentials (`URLRedaction.cameraIdentity`).
         public var url: String
@@ -35,23 +53,22 @@ public final class BaselineStore: Sendable {
         public var precision: String?
         /// Long side of the analysis frames; nil = the stream's full resolution.
         public var analysisSize: Int?
-        public var baseline: Double
-        public var learnedAt: Date
+        /// The baseline of each day/night mode learned so far.
+        public var modes: [DayNightMode: ModeBaseline]
 
-        public init(stream: StreamConfig, baseline: Double, learnedAt: Date) {
+        public init(stream: StreamConfig, modes: [DayNightMode: ModeBaseline]) {
             url = URLRedaction.cameraIdentity(stream.url)
             method = stream.method
             model = stream.model
             modelChecksum = Self.modelChecksum(of: stream)
             precision = stream.method == AnalysisMethod.cnn.rawValue ? stream.precision : nil
             analysisSize = stream.analysisSize
-            self.baseline = baseline
-            self.learnedAt = learnedAt
+            self.modes = modes
         }
 
-        /// Whether a score of `stream` is on this baseline's scale, from the same camera.
+        /// Whether a score of `stream` is on these baselines' scale, from the same camera.
         public func matches(_ stream: StreamConfig) -> Bool {
-            let scale = Entry(stream: stream, baseline: baseline, learnedAt: learnedAt)
+            let scale = Entry(stream: stream, modes: [:])
             return url == scale.url && method == scale.method && model == scale.model
                 && modelChecksum == scale.modelChecksum && precision == scale.precision
                 && analysisSize == scale.analysisSize
@@ -69,12 +86,15 @@ public final class BaselineStore: Sendable {
             case url, method, model, precision
             case modelChecksum = "model_crc"
             case analysisSize = "analysis_size"
+            case modes
+            /// Version 1's single baseline, now the colour mode's.
             case baseline
             case learnedAt = "learned_at"
         }
 
-        // Read by hand to drop the credentials of a file written before blurd removed them: the entry
-        // still matches, and the next save writes it without the password.
+        // Read by hand to drop the credentials of a file written before blurd removed them (the
+        // entry still matches, and the next save writes it without the password), and to read
+        // version 1's single baseline as the colour mode's.
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             url = URLRedaction.cameraIdentity(try container.decode(String.self, forKey: .url))
@@ -83,8 +103,16 @@ public final class BaselineStore: Sendable {
             modelChecksum = try container.decodeIfPresent(String.self, forKey: .modelChecksum)
             precision = try container.decodeIfPresent(String.self, forKey: .precision)
             analysisSize = try container.decodeIfPresent(Int.self, forKey: .analysisSize)
-            baseline = try container.decode(Double.self, forKey: .baseline)
-            learnedAt = try container.decode(Date.self, forKey: .learnedAt)
+            if container.contains(.modes) {
+                // A mode this blurd does not know (from a newer one) is left out.
+                let saved = try container.decode([String: ModeBaseline].self, forKey: .modes)
+                modes = Dictionary(uniqueKeysWithValues: saved.compactMap { key, value in
+                    DayNightMode(rawValue: key).map { ($0, value) }
+                })
+            } else {
+                modes = [.colour: ModeBaseline(baseline: try container.decode(Double.self, forKey: .baseline),
+                                               learnedAt: try container.decode(Date.self, forKey: .learnedAt))]
+            }
         }
 
         // Written out so that `model` and `analysis_size` appear as null rather than vanish.
@@ -96,8 +124,7 @@ public final class BaselineStore: Sendable {
             try container.encode(modelChecksum, forKey: .modelChecksum)
             try container.encode(precision, forKey: .precision)
             try container.encode(analysisSize, forKey: .analysisSize)
-            try container.encode(baseline, forKey: .baseline)
-            try container.encode(learnedAt, forKey: .learnedAt)
+            try container.encode(Dictionary(uniqueKeysWithValues: modes.map { ($0.key.rawValue, $0.value) }), forKey: .modes)
         }
     }
 
@@ -107,7 +134,10 @@ public final class BaselineStore: Sendable {
         var streams: [String: Entry]
     }
 
-    private static let version = 1
+    /// The version written: 2 has a baseline per day/night mode.
+    private static let version = 2
+    /// The versions read: 1 had one baseline per stream, read as the colour mode's.
+    private static let readableVersions = 1...2
 
     /// The store's file, `DIRECTORY/baselines.json`.
     public let path: String
@@ -135,19 +165,24 @@ public final class BaselineStore: Sendable {
         file.withLock { read(&$0)?[stream.name] }.flatMap { $0.matches(stream) ? $0 : nil }
     }
 
-    /// True when the file reads and holds no matching entry for `stream` (it was deleted, or
-    /// edited to something else); false when it holds one or cannot be read.
-    public func lacksEntry(for stream: StreamConfig) -> Bool {
+    /// True when the file reads and holds no matching entry with a `mode` baseline for `stream`
+    /// (it was deleted, or edited to something else); false when it holds one or cannot be read.
+    public func lacksEntry(for stream: StreamConfig, mode: DayNightMode) -> Bool {
         guard let entries = file.withLock({ read(&$0) }) else { return false }
-        return !(entries[stream.name]?.matches(stream) ?? false)
+        guard let entry = entries[stream.name], entry.matches(stream) else { return true }
+        return entry.modes[mode] == nil
     }
 
-    /// Saves `baseline` as the entry of `stream`, keeping the other entries; true if written.
+    /// Saves `baseline` as the `mode` baseline of `stream`, keeping the other entries and, while
+    /// the stream's entry still matches it, the entry's other modes; true if written.
     @discardableResult
-    public func save(_ baseline: Double, for stream: StreamConfig, learnedAt: Date = Date()) -> Bool {
+    public func save(_ baseline: Double, mode: DayNightMode = .colour, for stream: StreamConfig,
+                     learnedAt: Date = Date()) -> Bool {
         file.withLock { state in
             var entries = read(&state) ?? [:]
-            entries[stream.name] = Entry(stream: stream, baseline: baseline, learnedAt: learnedAt)
+            var modes = entries[stream.name].flatMap { $0.matches(stream) ? $0.modes : nil } ?? [:]
+            modes[mode] = ModeBaseline(baseline: baseline, learnedAt: learnedAt)
+            entries[stream.name] = Entry(stream: stream, modes: modes)
             do {
                 try write(entries)
                 return true
@@ -171,11 +206,11 @@ public final class BaselineStore: Sendable {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
             let contents = try decoder.decode(Contents.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-            if contents.version == Self.version {
+            if Self.readableVersions.contains(contents.version) {
                 state.reportedUnreadable = false
                 return contents.streams
             }
-            problem = "unknown version \(contents.version) (this blurd reads version \(Self.version))"
+            problem = "unknown version \(contents.version) (this blurd reads versions \(Self.readableVersions.lowerBound) to \(Self.readableVersions.upperBound))"
         } catch {
             problem = Self.describe(error)
         }

@@ -25,10 +25,14 @@ public struct FocusEvent: Equatable, Sendable {
     /// The smoothed score at that frame (the baseline, for `baselineLearned` and
     /// `baselineRestored`); nil before any textured frame was seen.
     public var score: Double?
+    /// The stream's day/night mode when the event was raised (for the baseline events, the
+    /// mode whose baseline it is).
+    public var mode: DayNightMode
 
-    public init(kind: Kind, pts: Double?, score: Double?) {
+    public init(kind: Kind, pts: Double?, score: Double?, mode: DayNightMode = .colour) {
         self.kind = kind
         self.pts = pts
         self.score = score
+        self.mode = mode
     }
 }

@@ -27,6 +27,8 @@ final class MQTTBridge: StreamListener, Sendable {
         var score: Double?
         var blurredFraction: Double?
         var baseline: Double?
+        /// The day/night mode, `colour` or `ir`.
+        var mode: String?
         /// Away longer than its timeout_s (reconnecting), stopped or failed.
         var offline = false
         /// The state last published and since when it holds.
@@ -217,6 +219,7 @@ final class MQTTBridge: StreamListener, Sendable {
             record.score = monitor.smoothedScore
             if let fraction = frame.analysis.blurredFraction { record.blurredFraction = fraction }
             record.baseline = monitor.baseline
+            record.mode = monitor.mode.rawValue
             state.records[stream] = record
         }
     }
@@ -300,6 +303,7 @@ final class MQTTBridge: StreamListener, Sendable {
                     let payload = "{\"state\":\"\(current)\",\"score\":\(JSONText.number(record.score, decimals: 2)),"
                         + "\"blurred_fraction\":\(JSONText.number(record.blurredFraction, decimals: 2)),"
                         + "\"baseline\":\(JSONText.number(record.baseline, decimals: 3)),"
+                        + (record.mode.map { "\"mode\":\"\($0)\"," } ?? "")
                         + "\"since\":\"\(Self.timestamp(record.since))\"}"
                     if payload != record.statePayload {
                         record.statePayload = payload

@@ -11,6 +11,8 @@ public final class StreamMetrics: Sendable {
     let baselineSharpness: Gauge
     let focusLost: Gauge
     let noTexture: Gauge
+    let irMode: Gauge
+    let chroma: Gauge
     let framesAnalysed: Counter
     let framesNoTexture: Counter
     let framesDecoded: Counter
@@ -37,7 +39,9 @@ public final class StreamMetrics: Sendable {
         blurredFraction = gauge("stream_blurred_fraction", "Fraction of the last textured frame's cells judged blurred.")
         focusLost = gauge("stream_focus_lost", "1 from a focus_lost event until focus_restored, else 0: what an alert rule watches.")
         noTexture = gauge("stream_no_texture", "1 from a no_texture event (covered lens, black feed) until texture_restored, else 0.")
-        baselineSharpness = gauge("stream_sharpness_baseline", "The stream's learned normal sharpness score (set once learned or restored), which the focus thresholds follow.")
+        irMode = gauge("stream_ir_mode", "1 while the stream's frames are in its infrared (grey) mode, 0 in colour mode; each mode has its own baseline.")
+        chroma = gauge("stream_chroma", "Chroma of the last textured frame (mean distance of its colours from grey, 0 grey .. about 140 vivid), which decides the day/night mode.")
+        baselineSharpness = gauge("stream_sharpness_baseline", "The learned normal sharpness score of the stream's current day/night mode (set once learned or restored; 0 after a switch to a mode without one), which the focus thresholds follow.")
         framesAnalysed = counter("stream_frames_analysed", "Frames analysed and written.")
         framesNoTexture = counter("stream_frames_no_texture", "Analysed frames with too little texture to judge.")
         framesDecoded = counter("stream_frames_decoded", "Frames decoded (before sampling).")
@@ -76,7 +80,7 @@ public final class StreamMetrics: Sendable {
 
     /// Removes every series of this stream from the registry.
     func unregister() {
-        for gauge in [sharpness, smoothedSharpness, blurredFraction, baselineSharpness, focusLost, noTexture]
+        for gauge in [sharpness, smoothedSharpness, blurredFraction, baselineSharpness, focusLost, noTexture, irMode, chroma]
             + stateGauges.map(\.1) {
             registry.unregisterGauge(gauge)
         }

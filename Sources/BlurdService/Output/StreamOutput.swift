@@ -33,7 +33,7 @@ final class StreamOutput {
     /// The line for a focus event.
     static func line(for event: FocusEvent) -> String {
         "{\"event\":\"\(event.kind.rawValue)\",\"pts\":\(JSONText.number(event.pts, decimals: 6)),"
-            + "\"score\":\(JSONText.number(event.score, decimals: 4))}\n"
+            + "\"score\":\(JSONText.number(event.score, decimals: 4)),\"mode\":\"\(event.mode.rawValue)\"}\n"
     }
 
     func close() { file?.close() }

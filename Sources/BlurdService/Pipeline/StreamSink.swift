@@ -1,12 +1,14 @@
 import BlurdOutput
 import BlurdAnalysis
+import BlurdMedia
 import BlurdPipeline
 import Foundation
 import Logging
 
 /// The sink of one stream's pipelines, kept across reconnects: updates the metrics, runs the
 /// focus monitor, writes frame, event and summary lines, and beats the stream's heartbeat.
-/// With a `BaselineStore` it starts from the stream's saved baseline and saves a learned one.
+/// With a `BaselineStore` it starts from the stream's saved baselines (one per day/night mode)
+/// and saves each one it learns. It logs and exports the stream's day/night mode.
 // Unchecked: `output` (not Sendable) is written only by the pipeline's writer, one call at a time,
 // and closed after the last run ends; every `var` is used only while holding `lock`.
 final class StreamSink: FrameSink, @unchecked Sendable {
@@ -20,9 +22,9 @@ final class StreamSink: FrameSink, @unchecked Sendable {
     private let logger: Logger
     private let lock = NSLock()
     private var monitor: FocusMonitor
-    /// True while the monitor's baseline is the store's entry (restored or saved): only then
-    /// does a missing entry mean that an operator deleted it.
-    private var baselineStored = false
+    /// The modes whose baseline in the monitor is the store's (restored or saved): only for
+    /// them does a missing entry mean that an operator deleted it.
+    private var baselinesStored: Set<DayNightMode> = []
     private var progress = ContinuousClock.now
     private var connectionFrames = 0
     /// Drops of the current connection already added to the metric.
@@ -37,18 +39,21 @@ final class StreamSink: FrameSink, @unchecked Sendable {
         self.baselines = baselines
         output = try StreamOutput(stream: config.name, config: config.outputs)
         writesFrames = config.outputs.frames
-        let restored = config.thresholds.baselineMinutes > 0 ? baselines?.entry(for: config) : nil
-        monitor = FocusMonitor(thresholds: config.thresholds, baseline: restored?.baseline)
-        baselineStored = restored != nil
+        let restored = config.thresholds.baselineMinutes > 0 ? baselines?.entry(for: config)?.modes ?? [:] : [:]
+        monitor = FocusMonitor(thresholds: config.thresholds, dayNight: config.dayNight,
+                               baselines: restored.mapValues(\.baseline))
+        baselinesStored = Set(restored.keys)
         self.metrics = metrics
         self.listener = listener
         self.logger = logger
-        if let restored {
-            metrics.baselineSharpness.set(to: restored.baseline)
+        metrics.irMode.set(to: monitor.mode == .infrared ? 1.0 : 0.0)
+        if let baseline = monitor.baseline { metrics.baselineSharpness.set(to: baseline) }
+        for mode in DayNightMode.allCases {
+            guard let saved = restored[mode] else { continue }
             metrics.record(event: .baselineRestored)
-            let learned = ISO8601DateFormatter().string(from: restored.learnedAt)
-            logger.info("baseline restored: \(String(format: "%.3f", restored.baseline)) (learned \(learned))")
-            let event = FocusEvent(kind: .baselineRestored, pts: nil, score: restored.baseline)
+            let learned = ISO8601DateFormatter().string(from: saved.learnedAt)
+            logger.info("baseline restored: \(String(format: "%.3f", saved.baseline)) (\(mode.rawValue), learned \(learned))")
+            let event = FocusEvent(kind: .baselineRestored, pts: nil, score: saved.baseline, mode: mode)
             let line = StreamOutput.line(for: event)
             listener?.raised(stream: config.name, event: event, line: line, frame: nil)
             try output.write(objectLine: line)
@@ -73,25 +78,29 @@ final class StreamSink: FrameSink, @unchecked Sendable {
         }
     }
 
-    /// Drops the baseline and learns it again from the coming frames (an operator's command):
-    /// the next learned baseline replaces the saved one.
+    /// Drops the baselines of every mode and learns each again from its coming frames (an
+    /// operator's command): each learned baseline replaces the saved one.
     func relearnBaseline() {
         lock.withLock {
             monitor.relearnBaseline()
-            baselineStored = false
+            baselinesStored = []
         }
         logger.notice("relearning the baseline on request")
     }
 
-    /// Called by a reload that keeps the stream: when its saved baseline's entry is gone from
-    /// the store (an operator re-aimed the camera), the monitor learns the baseline again.
+    /// Called by a reload that keeps the stream: for each mode whose saved baseline is gone
+    /// from the store (an operator re-aimed the camera), the monitor learns it again.
     func relearnIfBaselineDeleted() {
-        guard let baselines, lock.withLock({ baselineStored }), baselines.lacksEntry(for: stream) else { return }
+        guard let baselines else { return }
+        let deleted = lock.withLock { baselinesStored }.filter { baselines.lacksEntry(for: stream, mode: $0) }
+        guard !deleted.isEmpty else { return }
+        let modes = DayNightMode.allCases.filter(deleted.contains)
         lock.withLock {
-            monitor.relearnBaseline()
-            baselineStored = false
+            monitor.relearnBaseline(modes: modes)
+            baselinesStored.subtract(modes)
         }
-        logger.notice("the baseline's entry is gone from \(baselines.path): learning the baseline again")
+        let names = modes.map(\.rawValue).joined(separator: ", ")
+        logger.notice("the baseline's entry is gone from \(baselines.path): learning the baseline again (\(names))")
     }
 
     func write(_ result: FrameResult) throws {
@@ -102,13 +111,17 @@ final class StreamSink: FrameSink, @unchecked Sendable {
         } else {
             if let score = analysis.score { metrics.sharpness.set(to: score) }
             if let fraction = analysis.blurredFraction { metrics.blurredFraction.set(to: fraction) }
+            if let chroma = result.meta.chroma { metrics.chroma.set(to: chroma) }
         }
-        let (events, monitor, clock) = lock.withLock {
+        let (events, monitor, clock, previousMode) = lock.withLock {
             progress = .now
             connectionFrames += 1
-            let events = self.monitor.observe(pts: result.meta.pts, state: analysis.state, score: analysis.score)
-            return (events, self.monitor, self.clock)
+            let previousMode = self.monitor.mode
+            let events = self.monitor.observe(pts: result.meta.pts, state: analysis.state, score: analysis.score,
+                                              chroma: result.meta.chroma)
+            return (events, self.monitor, self.clock, previousMode)
         }
+        if monitor.mode != previousMode { noteModeChange(from: previousMode, monitor: monitor, frame: result.meta) }
         let smoothed = monitor.smoothedScore
         listener?.observed(stream: stream.name, frame: result, monitor: monitor)
         noteDrops(soFar: result.framesDroppedSoFar)
@@ -125,17 +138,19 @@ final class StreamSink: FrameSink, @unchecked Sendable {
             let score = event.score.map { String(format: "%.3f", $0) } ?? "none"
             let pts = event.pts.map { String(format: "%.3f", $0) } ?? "none"
             let label = event.kind == .baselineLearned ? "baseline" : "smoothed score"
-            let message: Logger.Message = "\(event.kind.rawValue) at pts \(pts) s, \(label) \(score)"
+            let message: Logger.Message = "\(event.kind.rawValue) at pts \(pts) s, \(label) \(score) (\(event.mode.rawValue))"
             switch event.kind {
             case .focusLost, .noTexture: logger.warning(message)
             case .focusRestored, .textureRestored: logger.notice(message)
             case .baselineLearned, .baselineRestored:
                 logger.info(message)
                 if let baseline = event.score {
-                    metrics.baselineSharpness.set(to: baseline)
+                    if event.mode == monitor.mode { metrics.baselineSharpness.set(to: baseline) }
                     if let baselines {
-                        let saved = baselines.save(baseline, for: stream)
-                        lock.withLock { baselineStored = saved }
+                        let saved = baselines.save(baseline, mode: event.mode, for: stream)
+                        lock.withLock {
+                            if saved { baselinesStored.insert(event.mode) } else { baselinesStored.remove(event.mode) }
+                        }
                     }
                 }
             }
@@ -143,6 +158,18 @@ final class StreamSink: FrameSink, @unchecked Sendable {
             listener?.raised(stream: stream.name, event: event, line: line, frame: result)
             try output.write(objectLine: line)
         }
+    }
+
+    /// Logs a switch of the day/night mode and points the gauges at the new mode; its baseline
+    /// gauge reads 0 while the mode has none.
+    private func noteModeChange(from previous: DayNightMode, monitor: FocusMonitor, frame: FrameMeta) {
+        metrics.irMode.set(to: monitor.mode == .infrared ? 1.0 : 0.0)
+        metrics.baselineSharpness.set(to: monitor.baseline ?? 0)
+        let chroma = frame.chroma.map { String(format: "%.1f", $0) } ?? "unknown"
+        let baseline = monitor.baseline.map { "its baseline \(String(format: "%.3f", $0)) applies" }
+            ?? (stream.thresholds.baselineMinutes > 0 ? "no baseline learned in it yet: the absolute thresholds apply until one is"
+                : "baselines are off")
+        logger.notice("day/night mode \(previous.rawValue) → \(monitor.mode.rawValue) at pts \(String(format: "%.3f", frame.pts)) s (chroma \(chroma)); \(baseline)")
     }
 
     func finish(_ summary: RunSummary) throws {
