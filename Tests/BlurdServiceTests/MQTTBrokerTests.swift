@@ -136,7 +136,8 @@ final class MQTTBrokerTests: XCTestCase {
         let sharpness = try XCTUnwrap(recorder.messages(on: "homeassistant/sensor/blurd_cam1/sharpness/config").last?.json)
         XCTAssertEqual(sharpness["unit_of_measurement"] as? String, "%")
         XCTAssertEqual(sharpness["state_class"] as? String, "measurement")
-        for (component, object) in [("binary_sensor", "no_picture"), ("sensor", "blurred_area"), ("image", "snapshot"),
+        for (component, object) in [("binary_sensor", "no_picture"), ("sensor", "blurred_area"),
+                                    ("binary_sensor", "infrared_mode"), ("image", "snapshot"),
                                     ("button", "relearn_baseline")] {
             let topic = "homeassistant/\(component)/blurd_cam1/\(object)/config"
             XCTAssertEqual(recorder.messages(on: topic).last?.json?["unique_id"] as? String, "blurd_cam1_\(object)", topic)

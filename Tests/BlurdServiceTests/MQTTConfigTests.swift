@@ -112,14 +112,18 @@ final class MQTTConfigTests: XCTestCase {
             "homeassistant/binary_sensor/blurd_door_1/no_picture/config",
             "homeassistant/sensor/blurd_door_1/sharpness/config",
             "homeassistant/sensor/blurd_door_1/blurred_area/config",
+            "homeassistant/binary_sensor/blurd_door_1/infrared_mode/config",
             "homeassistant/image/blurd_door_1/snapshot/config",
             "homeassistant/button/blurd_door_1/relearn_baseline/config",
         ])
-        let image = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(messages[4].payload.utf8)) as? [String: Any])
+        let infrared = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(messages[4].payload.utf8)) as? [String: Any])
+        XCTAssertEqual(infrared["value_template"] as? String, "{{ 'ON' if value_json.mode == 'ir' else 'OFF' }}")
+        XCTAssertEqual(infrared["entity_category"] as? String, "diagnostic")
+        let image = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(messages[5].payload.utf8)) as? [String: Any])
         XCTAssertEqual(image["image_topic"] as? String, "blurd/door.1/snapshot")
         XCTAssertEqual(image["content_type"] as? String, "image/jpeg")
         XCTAssertEqual(image["availability_topic"] as? String, "blurd/blurd-host-0/available")
-        let button = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(messages[5].payload.utf8)) as? [String: Any])
+        let button = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(messages[6].payload.utf8)) as? [String: Any])
         XCTAssertEqual(button["command_topic"] as? String, "blurd/door.1/relearn")
     }
 }

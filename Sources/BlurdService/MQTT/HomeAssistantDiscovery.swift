@@ -2,8 +2,9 @@ import Foundation
 
 /// Home Assistant's MQTT discovery messages for one stream: a device named after the stream
 /// with a "focus problem" and a "lens covered / no picture" binary sensor, "sharpness" and
-/// "blurred area" sensors (%), the snapshot as an image entity and a "relearn baseline"
-/// button. The entities read the stream's retained state topic and are available while the
+/// "blurred area" sensors (%), an "infrared (night) mode" diagnostic binary sensor (the
+/// day/night mode whose baseline applies), the snapshot as an image entity and a "relearn
+/// baseline" button. The entities read the stream's retained state topic and are available while the
 /// instance that owns the stream is (its `available` topic). unique_ids depend only on the
 /// topic prefix and the stream's name, so they survive restarts and moves between instances.
 /// Discovery topics: `DISCOVERY/COMPONENT/NODE/OBJECT/config`, NODE = `PREFIX_STREAM`.
@@ -35,6 +36,10 @@ enum HomeAssistantDiscovery {
                 "name": "Blurred area", "unit_of_measurement": "%", "state_class": "measurement",
                 "suggested_display_precision": 0, "state_topic": state,
                 "value_template": "{{ (value_json.blurred_fraction * 100) | round(1) if value_json.blurred_fraction is number else None }}",
+            ]),
+            ("binary_sensor", "infrared_mode", [
+                "name": "Infrared (night) mode", "entity_category": "diagnostic", "state_topic": state,
+                "value_template": "{{ 'ON' if value_json.mode == 'ir' else 'OFF' }}",
             ]),
             ("image", "snapshot", [
                 "name": "Last problem frame", "image_topic": topics.snapshot(stream), "content_type": "image/jpeg",
