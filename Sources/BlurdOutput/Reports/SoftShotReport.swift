@@ -9,6 +9,9 @@ public struct SoftShotReport: Sendable {
     public var criteria: SoftShotCriteria
     public var frames: [ScoredFrame]
     public var segments: [SoftSegment]
+    /// Whether the frames carry blur types (a model with blur-type heads): the CSV then has a
+    /// `blur_type` column.
+    public var typed: Bool { frames.contains { $0.blurTypes != nil } }
 
     /// Detects the segments in `frames` (in frame order) at `frameRate`. `startTimecode`: the
     /// source's start timecode tag (`StreamInfo.startTimecode`); the timecodes count from it when

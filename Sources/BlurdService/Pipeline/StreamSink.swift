@@ -20,6 +20,7 @@ final class StreamSink: FrameSink, @unchecked Sendable {
     private let logger: Logger
     private let lock = NSLock()
     private var monitor: FocusMonitor
+    private var blurTypes: BlurTypeSmoothing
     /// True while the monitor's baseline is the store's entry (restored or saved): only then
     /// does a missing entry mean that an operator deleted it.
     private var baselineStored = false
@@ -39,6 +40,7 @@ final class StreamSink: FrameSink, @unchecked Sendable {
         writesFrames = config.outputs.frames
         let restored = config.thresholds.baselineMinutes > 0 ? baselines?.entry(for: config) : nil
         monitor = FocusMonitor(thresholds: config.thresholds, baseline: restored?.baseline)
+        blurTypes = BlurTypeSmoothing(weight: config.thresholds.smoothing)
         baselineStored = restored != nil
         self.metrics = metrics
         self.listener = listener
@@ -106,7 +108,12 @@ final class StreamSink: FrameSink, @unchecked Sendable {
         let (events, monitor, clock) = lock.withLock {
             progress = .now
             connectionFrames += 1
-            let events = self.monitor.observe(pts: result.meta.pts, state: analysis.state, score: analysis.score)
+            var events = self.monitor.observe(pts: result.meta.pts, state: analysis.state, score: analysis.score)
+            blurTypes.observe(analysis.state == .ok ? analysis.blurType : nil)
+            for i in events.indices where events[i].kind == .focusLost && blurTypes.typed {
+                events[i].typed = true
+                events[i].blurType = blurTypes.dominant
+            }
             return (events, self.monitor, self.clock)
         }
         let smoothed = monitor.smoothedScore
