@@ -4,24 +4,26 @@
 # options given (--model, --precision), then reports, over the analysed frames of the blurred
 # clips, how often the frame's blur_type is the clip's (a null type counts as wrong), and over
 # the motion clips, the motion_angle error (modulo 180; a null angle counts as a miss): the
-# share within 20 degrees and the median. Per clip and in total; JSON Lines kept in
-# data/types/out/.
+# share within 20 degrees and the median. Per clip and in total; the JSON Lines and the case
+# list scored are kept in data/types/out/OPTIONS/ (one folder per set of extra options).
 #   scripts/eval-types.sh .build/release/blurd --model data/train/blurseg-v3.blurdmodel
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 blurd="$1"; shift
 set_dir="$root/data/types"
 [[ -f "$set_dir/cases.csv" ]] || { echo "no $set_dir/cases.csv: run scripts/make-type-set.sh" >&2; exit 2; }
-mkdir -p "$set_dir/out"
-tail -n +2 "$set_dir/cases.csv" | while IFS=, read -r clip type angle; do
-    "$blurd" analyze "$set_dir/$clip" --every 5 "$@" --output "$set_dir/out/${clip%.mp4}.jsonl" 2>/dev/null
+out="$set_dir/out/$(printf '%s' "${*:-default}" | tr -c 'A-Za-z0-9.-' '_')"
+mkdir -p "$out"
+cp "$set_dir/cases.csv" "$out/cases.csv"
+tail -n +2 "$out/cases.csv" | while IFS=, read -r clip type angle; do
+    "$blurd" analyze "$set_dir/$clip" --every 5 "$@" --output "$out/${clip%.mp4}.jsonl" 2>/dev/null
 done
-python3 - "$set_dir" <<'PY'
+python3 - "$out" <<'PY'
 import csv, json, os, statistics, sys
-root = sys.argv[1]
+out = sys.argv[1]
 rows, typed, correct, errors = [], 0, 0, []
-for case in csv.DictReader(open(os.path.join(root, "cases.csv"))):
-    log = os.path.join(root, "out", case["clip"][:-4] + ".jsonl")
+for case in csv.DictReader(open(os.path.join(out, "cases.csv"))):
+    log = os.path.join(out, case["clip"][:-4] + ".jsonl")
     frames = [json.loads(l) for l in open(log) if l.startswith('{"frame"')]
     frames = [f for f in frames if f["state"] == "ok"]
     if frames and "blur_type" not in frames[0]:

@@ -8,7 +8,9 @@
 # Every source gets each blur over the whole frame, then libx264 at CRF 20:
 #   gblur3 (gblur=sigma=3), box4 (boxblur=4:1): defocus;
 #   motionA (dblur=angle=A:radius=8, A = 0, 45, 90, 135): motion whose motion_angle is
-#   (180 - A) mod 180 (dblur's angle runs clockwise on screen, docs/JSONL.md).
+#   (180 - A) mod 180 (dblur's angle runs clockwise on screen, docs/JSONL.md);
+#   region-gblur3, region-motion45: the same blurs on the centre quarter of the frame only
+#   (x 160-480, y 90-270), the rest sharp.
 # data/types/cases.csv lists clip,type,angle (angle empty for defocus). Idempotent.
 #   scripts/eval-types.sh .build/release/blurd [--model M] [--precision P]
 set -euo pipefail
@@ -34,6 +36,7 @@ city="$("$root/scripts/fetch-city-clip.sh" 2>/dev/null || true)"
 
 blurs=("gblur3 defocus gblur=sigma=3" "box4 defocus boxblur=4:1")
 for a in 0 45 90 135; do blurs+=("motion$a motion dblur=angle=$a:radius=8"); done
+blurs+=("region-gblur3 defocus gblur=sigma=3" "region-motion45 motion dblur=angle=45:radius=8")
 
 echo "clip,type,angle" > "$out/cases.csv.new"
 for source in "${sources[@]}"; do
@@ -53,9 +56,14 @@ for source in "${sources[@]}"; do
     for blur in "${blurs[@]}"; do
         read -r name type filter <<< "$blur"
         clip="$stem-$name.mp4"
-        [[ -f "$out/$clip" ]] || ff "${input[@]}" -vf "$base,$filter" "${frames[@]}" -c:v libx264 -crf 20 -pix_fmt yuv420p "$out/$clip"
+        if [[ $name == region-* ]]; then
+            graph="[0:v]$base,split[a][b];[b]crop=320:180:160:90,$filter[bl];[a][bl]overlay=160:90"
+        else
+            graph="[0:v]$base,$filter"
+        fi
+        [[ -f "$out/$clip" ]] || ff "${input[@]}" -filter_complex "$graph" "${frames[@]}" -c:v libx264 -crf 20 -pix_fmt yuv420p "$out/$clip"
         angle=""
-        if [[ $type == motion ]]; then a=${name#motion}; angle=$(( (180 - a) % 180 )); fi
+        if [[ $type == motion ]]; then a=${name##*motion}; angle=$(( (180 - a) % 180 )); fi
         echo "$clip,$type,$angle" >> "$out/cases.csv.new"
     done
 done
