@@ -27,6 +27,9 @@ final class SoftShotDetectorTests: XCTestCase {
         XCTAssertTrue(lines[1].hasSuffix(",defocus"), lines[1])
         XCTAssertTrue(lines[2].hasSuffix(",motion"), lines[2])
         XCTAssertEqual(try SoftShotCSV.parse(csv).map(\.blurType), [.defocus, .motion])
+        var kept = report
+        kept.frames = []   // as triage keeps it: segments only
+        XCTAssertEqual(SoftShotCSV.text(for: kept), csv)
 
         let untyped = SoftShotReport(title: "t", frames: frames.map { ScoredFrame(index: $0.index, pts: $0.pts, score: $0.score) },
                                      frameRate: 25, criteria: criteria)
