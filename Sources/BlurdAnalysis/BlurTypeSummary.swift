@@ -36,6 +36,16 @@ public struct BlurTypeSummary: Sendable, Equatable {
     /// their confidence-weighted mean (cos 2θ, sin 2θ) are both at least this.
     public static let angleAgreement = 0.5
 
+    /// The dominant type of `defocus` and `motion` blurred cells out of `counted` (of a frame;
+    /// or, for a shot, the sums of its frames' fractions out of its number of frames): nil
+    /// under `minimumBlurredShare` blurred, else by `dominantShare` of the blurred part.
+    public static func dominant(defocus: Double, motion: Double, counted: Double) -> Dominant? {
+        let blurred = defocus + motion
+        guard blurred > 0, blurred >= minimumBlurredShare * counted else { return nil }
+        let share = motion / blurred
+        return share >= dominantShare ? .motion : share <= 1 - dominantShare ? .defocus : .mixed
+    }
+
     /// Accumulates the blurred cells of one frame.
     public struct Accumulator {
         private var counted = 0, defocus = 0, motion = 0
@@ -62,13 +72,7 @@ public struct BlurTypeSummary: Sendable, Equatable {
 
         public var summary: BlurTypeSummary {
             guard counted > 0 else { return BlurTypeSummary(defocusFraction: 0, motionFraction: 0, dominant: nil, motionAngle: nil) }
-            let blurred = defocus + motion
-            var dominant: Dominant?
-            if blurred > 0, Double(blurred) >= BlurTypeSummary.minimumBlurredShare * Double(counted) {
-                let share = Double(motion) / Double(blurred)
-                dominant = share >= BlurTypeSummary.dominantShare ? .motion
-                    : share <= 1 - BlurTypeSummary.dominantShare ? .defocus : .mixed
-            }
+            let dominant = BlurTypeSummary.dominant(defocus: Double(defocus), motion: Double(motion), counted: Double(counted))
             var angle: Double?
             if dominant == .motion, confidenceSum / Double(motion) >= BlurTypeSummary.angleAgreement {
                 let c = cosSum / confidenceSum, s = sinSum / confidenceSum

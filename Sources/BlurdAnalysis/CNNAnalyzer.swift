@@ -115,11 +115,19 @@ public final class CNNAnalyzer: FrameAnalyzer {
                 map[x, y] = covered[cell] ? CNNAnalyzer.byte(probabilities[x, y]) : CNNAnalyzer.byte(Float(filled[cell]))
             }
         }
+        var typeMap: BlurTypeMap?
+        if let c = typeChannels {
+            let angles = zip(maps[c.angle].pixels, zip(maps[c.angle + 1].pixels, maps[c.angleConfidence].pixels)).map {
+                BlurTypeMap.angleByte(cos2: $0, sin2: $1.0, confidence: $1.1)
+            }
+            typeMap = BlurTypeMap(width: probabilities.width, height: probabilities.height,
+                                  motion: maps[c.motion].pixels.map { CNNAnalyzer.byte($0.isFinite ? $0 : 0) }, angle: angles)
+        }
         let score = SharpnessScore(meanBlurProbability: probabilitySum / Double(texturedCells),
                                    octaveRatios: octaves.energyRatios(luma, grid: grid, texture: texture))
         return FrameAnalysis(state: .ok, score: score.value,
                              blurredFraction: Double(blurredCells) / Double(texturedCells), map: map,
-                             blurType: typeChannels == nil ? nil : types.summary)
+                             blurType: typeChannels == nil ? nil : types.summary, typeMap: typeMap)
     }
 
     /// A probability as the map's byte.

@@ -11,13 +11,17 @@ public struct FrameAnalysis: Sendable, Equatable {
     /// The blur type of the frame, from a net with type heads (blurseg-v3); nil for other
     /// models, the classic method and `.noTexture` frames.
     public var blurType: BlurTypeSummary?
+    /// The per-cell blur type on the map's grid, from the same nets; nil when `blurType` is.
+    public var typeMap: BlurTypeMap?
 
-    public init(state: FrameState, score: Double?, blurredFraction: Double?, map: BlurMap, blurType: BlurTypeSummary? = nil) {
+    public init(state: FrameState, score: Double?, blurredFraction: Double?, map: BlurMap, blurType: BlurTypeSummary? = nil,
+                typeMap: BlurTypeMap? = nil) {
         self.state = state
         self.score = score
         self.blurredFraction = blurredFraction
         self.map = map
         self.blurType = blurType
+        self.typeMap = typeMap
     }
 
     /// The analysis of a frame the texture gate rejected: no score, no blurred fraction.

@@ -9,6 +9,8 @@ public final class JSONLinesSink: FrameSink {
     /// the values rounded to these.
     public static let ptsDecimals = 6
     public static let scoreDecimals = 4
+    /// Decimals of `defocus_fraction` and `motion_fraction`.
+    public static let fractionDecimals = 4
 
     private let output: OutputFile
     private let method: String
@@ -67,8 +69,8 @@ public final class JSONLinesSink: FrameSink {
     private static func typeFields(_ summary: BlurTypeSummary?) -> [String] {
         guard let summary else { return [] }
         return [
-            "\"defocus_fraction\":\(JSONText.number(summary.defocusFraction, decimals: 4))",
-            "\"motion_fraction\":\(JSONText.number(summary.motionFraction, decimals: 4))",
+            "\"defocus_fraction\":\(JSONText.number(summary.defocusFraction, decimals: fractionDecimals))",
+            "\"motion_fraction\":\(JSONText.number(summary.motionFraction, decimals: fractionDecimals))",
             "\"blur_type\":\(summary.dominant.map { JSONText.string($0.rawValue) } ?? "null")",
             "\"motion_angle\":\(JSONText.number(summary.motionAngle, decimals: 1))",
         ]

@@ -18,10 +18,16 @@ final class ScoreCollector: FrameSink {
     func write(_ result: FrameResult) throws {
         // The values as the clip's JSON Lines hold them, so that its row is the same whether
         // made now or read back from the log (a resumed run, `--report-only`).
-        let score = result.analysis.state == .ok ? result.analysis.score : nil
+        let ok = result.analysis.state == .ok
+        let score = ok ? result.analysis.score : nil
+        let types = ok ? result.analysis.blurType.map {
+            (JSONText.rounded($0.defocusFraction, decimals: JSONLinesSink.fractionDecimals),
+             JSONText.rounded($0.motionFraction, decimals: JSONLinesSink.fractionDecimals))
+        } : nil
         frames.append(ScoredFrame(index: result.meta.index,
                                   pts: JSONText.rounded(result.meta.pts, decimals: JSONLinesSink.ptsDecimals),
-                                  score: score.map { JSONText.rounded($0, decimals: JSONLinesSink.scoreDecimals) }))
+                                  score: score.map { JSONText.rounded($0, decimals: JSONLinesSink.scoreDecimals) },
+                                  blurTypes: types))
         progress.frameAnalysed(token: token, pts: result.meta.pts)
     }
 

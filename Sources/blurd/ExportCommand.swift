@@ -37,7 +37,7 @@ struct ExportCommand: ParsableCommand {
         var metadata = ["export_command": CommandLine.arguments.joined(separator: " ")]
         var model = try ModelExport.foldedModel(from: saved, metadata: metadata)
         if let reason = QuantizedNetwork.unsupportedReason(model.spec) {
-            // blurseg-v3's context branch has no int8 kernels yet: the model runs in fp32.
+            // A spec the int8 engine cannot run (a layer it has no kernel for): the model runs in fp32.
             metadata["int8_calibration"] = "none: \(reason); run with --precision fp32"
             model.metadata.merge(metadata) { _, new in new }
             try model.write(to: out)
@@ -49,13 +49,14 @@ struct ExportCommand: ParsableCommand {
         let factory = try SynthesisSampleSources.factory(photosDirectory: photoDirectory, cropSize: calibrationSize)
         let source = try factory(.validation, SeedMixing.mix(configuration.seed, ExportCommand.calibrationStream))
         let frames = (0..<calibration).map { _ in source().image.toGray() }
-        let agreement = try ModelExport.addInt8(to: &model, calibration: frames)
+        let agreement = try ModelExport.addInt8Measured(to: &model, calibration: frames)
+        let typeNote = agreement.typeAgreement.map { String(format: ", type agreement on fp32-blurred cells %.4f", $0) } ?? ""
         metadata["int8_calibration"] = String(format: "%d synthetic held-out frames of %d px from %@; int8/fp32 decision agreement %.4f",
-                                              calibration, calibrationSize, photoDirectory, agreement)
+                                              calibration, calibrationSize, photoDirectory, agreement.blur) + typeNote
         model.metadata.merge(metadata) { _, new in new }
         try model.write(to: out)
         print(String(format: "wrote %@: %@ fp32 + int8, %d iterations, int8/fp32 agreement on calibration frames %.4f",
-                     out, model.spec.name, saved.header.iteration, agreement))
+                     out, model.spec.name, saved.header.iteration, agreement.blur) + typeNote)
     }
 
     /// Calibration frames come from a stream of their own, apart from training's validation set.

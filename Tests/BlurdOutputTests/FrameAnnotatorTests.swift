@@ -48,6 +48,46 @@ final class FrameAnnotatorTests: XCTestCase {
         }
     }
 
+    /// A blur-type model: defocus keeps yellow-red, motion turns cyan-blue with white strokes
+    /// along its direction, and a legend sits under the score panel.
+    func testBlurTypesGetTheirColoursStrokesAndLegend() {
+        let width = 320, height = 180
+        var image = grey(width: width, height: height)
+        let map = BlurMap(width: 16, height: 9, fill: 255)
+        // Left half defocus, right half motion at 30°.
+        var motion = [UInt8](repeating: 0, count: 16 * 9), angle = [UInt8](repeating: BlurTypeMap.noDirection, count: 16 * 9)
+        for y in 0..<9 { for x in 8..<16 { motion[y * 16 + x] = 255; angle[y * 16 + x] = 30 } }
+        let analysis = FrameAnalysis(state: .ok, score: 0.3, blurredFraction: 1, map: map,
+                                     blurType: BlurTypeSummary(defocusFraction: 0.5, motionFraction: 0.5, dominant: .mixed, motionAngle: nil),
+                                     typeMap: BlurTypeMap(width: 16, height: 9, motion: motion, angle: angle))
+        FrameAnnotator(width: width, height: height).annotate(&image, analysis: analysis, timecode: "00:00:01:00")
+        func chroma(_ x: Int, _ y: Int) -> (u: Int, v: Int) {
+            let i = (y / 2) * (width / 2) + x / 2
+            return (Int(image.u[i]), Int(image.v[i]))
+        }
+        // Defocus: red (V high, U low), between the strokes' lattice columns; motion: blue (U high, V low).
+        for y in stride(from: 70, to: height, by: 16) {
+            XCTAssertGreaterThan(chroma(100, y).v, 128 + 40, "defocus colour at 100,\(y)")
+            XCTAssertLessThan(chroma(100, y).u, 128 - 20)
+            XCTAssertGreaterThan(chroma(260, y).u, 128 + 30, "motion colour at 260,\(y)")
+            XCTAssertLessThan(chroma(260, y).v, 128 - 20)
+        }
+        // A stroke through the lattice point (264, 72) at 30°: white along the line (rows run
+        // down, so +x goes up), not across it.
+        for t in [-4, 0, 4] {
+            let x = 264 + Int((Double(t) * cos(Double.pi / 6)).rounded()), y = 72 - Int((Double(t) * sin(Double.pi / 6)).rounded())
+            XCTAssertEqual(image.y[y * width + x], OverlayColor.white.y, "stroke at \(x),\(y)")
+        }
+        XCTAssertNotEqual(image.y[(72 + 4) * width + 264 + 2], OverlayColor.white.y, "the stroke is a line, not a blob")
+        // No strokes on defocus.
+        let defocusLuma = (60..<height).flatMap { y in (0..<150).map { image.y[y * width + $0] } }
+        XCTAssertFalse(defocusLuma.contains(OverlayColor.white.y))
+        // The legend under the panel: both swatch colours and white text on the dark panel.
+        let legend = (30..<50).flatMap { y in (4..<60).map { chroma($0, y) } }
+        XCTAssertTrue(legend.contains { $0.v > 128 + 40 }, "defocus swatch")
+        XCTAssertTrue(legend.contains { $0.u > 128 + 30 }, "motion swatch")
+    }
+
     func testNoTextureFramesGetHatchingAndNoOverlay() {
         let width = 160, height = 90
         var image = grey(width: width, height: height)

@@ -140,5 +140,28 @@ final class JSONLinesSinkTests: XCTestCase {
         let data = try Data(contentsOf: directory.appendingPathComponent("frame_000007.pgm"))
         XCTAssertEqual(Array(data), Array("P5\n3 2\n255\n".utf8) + [0, 1, 2, 253, 254, 255])
         XCTAssertEqual(MaskDirectorySink.fileName(frame: 1_234_567), "frame_1234567.pgm")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("frame_000007.motion.pgm").path),
+                       "no type map without a blur-type model")
+
+        // A blur-type model: the type map beside the probability map.
+        let types = BlurTypeMap(width: 3, height: 2, motion: [0, 10, 128, 200, 255, 7], angle: [0, 30, 179, 255, 90, 255])
+        try sink.write(result(FrameAnalysis(state: .ok, score: 0.5, blurredFraction: 0.5, map: map,
+                                            blurType: BlurTypeSummary(defocusFraction: 0.2, motionFraction: 0.3, dominant: .mixed,
+                                                                      motionAngle: nil),
+                                            typeMap: types)))
+        let motion = try Data(contentsOf: directory.appendingPathComponent("frame_000007.motion.pgm"))
+        XCTAssertEqual(Array(motion), Array("P5\n3 2\n255\n".utf8) + [0, 10, 128, 200, 255, 7])
+        let angle = try Data(contentsOf: directory.appendingPathComponent("frame_000007.angle.pgm"))
+        XCTAssertEqual(Array(angle), Array("P5\n3 2\n255\n".utf8) + [0, 30, 179, 255, 90, 255])
+    }
+
+    func testTypeMapAngleBytes() {
+        // (cos 2θ, sin 2θ) of θ = 30°: (0.5, 0.866); 150° has sin 2θ < 0.
+        XCTAssertEqual(BlurTypeMap.angleByte(cos2: 0.5, sin2: 0.866, confidence: 0.9), 30)
+        XCTAssertEqual(BlurTypeMap.angleByte(cos2: 0.5, sin2: -0.866, confidence: 0.9), 150)
+        XCTAssertEqual(BlurTypeMap.angleByte(cos2: -1, sin2: 0, confidence: 0.9), 90)
+        XCTAssertEqual(BlurTypeMap.angleByte(cos2: 1, sin2: -0.001, confidence: 0.9), 0, "179.97° is 0, never 180")
+        XCTAssertEqual(BlurTypeMap.angleByte(cos2: 0.5, sin2: 0.866, confidence: 0.4), BlurTypeMap.noDirection)
+        XCTAssertEqual(BlurTypeMap.angleByte(cos2: .nan, sin2: 0.866, confidence: 0.9), BlurTypeMap.noDirection)
     }
 }

@@ -1,9 +1,59 @@
 import BlurdOutput
+import Foundation
 import XCTest
 
 final class SoftShotDetectorTests: XCTestCase {
     private func frames(_ scores: [Double?], rate: Double = 25) -> [ScoredFrame] {
         scores.enumerated().map { ScoredFrame(index: $0.offset, pts: Double($0.offset) / rate, score: $0.element) }
+    }
+
+    /// A typed log: each soft shot's dominant type from its frames' fractions, in the CSV's last
+    /// column; an untyped log keeps the CSV as it was.
+    func testSoftShotsCarryTheirDominantBlurType() throws {
+        var frames: [ScoredFrame] = []
+        for index in 0..<60 {
+            let soft = (10..<20).contains(index) || (30..<45).contains(index)
+            // Shot 1 defocus; shot 2 motion but for two defocus frames (then 13 % defocus).
+            let motion = index >= 30 && index != 31 && index != 32
+            frames.append(ScoredFrame(index: index, pts: Double(index) / 25, score: soft ? 0.2 : 0.9,
+                                      blurTypes: soft ? (motion ? (0, 0.5) : (0.5, 0)) : (0, 0)))
+        }
+        let criteria = SoftShotCriteria(enterBelow: 0.4, leaveAbove: 0.6, minimumSeconds: 0.2)
+        let report = SoftShotReport(title: "t", frames: frames, frameRate: 25, criteria: criteria)
+        XCTAssertEqual(report.segments.map(\.blurType), [.defocus, .motion])
+        let csv = SoftShotCSV.text(for: report)
+        let lines = csv.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[0], SoftShotCSV.header + ",blur_type")
+        XCTAssertTrue(lines[1].hasSuffix(",defocus"), lines[1])
+        XCTAssertTrue(lines[2].hasSuffix(",motion"), lines[2])
+        XCTAssertEqual(try SoftShotCSV.parse(csv).map(\.blurType), [.defocus, .motion])
+        var kept = report
+        kept.frames = []   // as triage keeps it: segments only
+        XCTAssertEqual(SoftShotCSV.text(for: kept), csv)
+
+        let untyped = SoftShotReport(title: "t", frames: frames.map { ScoredFrame(index: $0.index, pts: $0.pts, score: $0.score) },
+                                     frameRate: 25, criteria: criteria)
+        XCTAssertEqual(untyped.segments.map(\.blurType), [nil, nil])
+        XCTAssertEqual(SoftShotCSV.text(for: untyped).split(separator: "\n").first.map(String.init), SoftShotCSV.header)
+        XCTAssertThrowsError(try SoftShotCSV.parse(SoftShotCSV.typedHeader + "\n1,10,20,a,b,0.4,0.8,0.4,0.2,0.2,first_frame,blurry\n"))
+    }
+
+    /// The log reader takes the fractions of a typed log and refuses them out of range.
+    func testLogReaderReadsBlurTypes() throws {
+        let log = """
+        {"frame":0,"pts":0,"state":"ok","score":0.3,"blurred_fraction":0.5,"defocus_fraction":0.1,"motion_fraction":0.4,"blur_type":"mixed","motion_angle":null}
+        {"frame":1,"pts":0.04,"state":"ok","score":0.9}
+        {"frame":2,"pts":0.08,"state":"no_texture","score":null}
+        """
+        let frames = try ScoreLogReader.parse(Data(log.utf8), path: "log")
+        XCTAssertEqual(frames[0].blurTypes?.defocus, 0.1)
+        XCTAssertEqual(frames[0].blurTypes?.motion, 0.4)
+        XCTAssertNil(frames[1].blurTypes)
+        XCTAssertNil(frames[2].blurTypes)
+        let bad = #"{"frame":0,"pts":0,"state":"ok","score":0.3,"defocus_fraction":1.5,"motion_fraction":0}"#
+        XCTAssertThrowsError(try ScoreLogReader.parse(Data(bad.utf8), path: "log")) { error in
+            XCTAssertTrue("\(error)".contains("defocus_fraction"), "\(error)")
+        }
     }
 
     func testHysteresisKeepsAFlickeringSegmentWhole() {

@@ -1,3 +1,4 @@
+import BlurdAnalysis
 @testable import BlurdService
 import BlurdTestSupport
 import XCTest
@@ -60,5 +61,34 @@ final class RotatingLineFileTests: XCTestCase {
         // A restored baseline precedes every frame: no pts.
         let restored = StreamOutput.line(for: FocusEvent(kind: .baselineRestored, pts: nil, score: 0.97412))
         XCTAssertEqual(restored, "{\"event\":\"baseline_restored\",\"pts\":null,\"score\":0.9741,\"mode\":\"colour\"}\n")
+        // A model with blur-type heads: focus_lost says the type (null when nothing dominates).
+        var typed = FocusEvent(kind: .focusLost, pts: 2.5, score: 0.2)
+        typed.typed = true
+        typed.blurType = .motion
+        XCTAssertEqual(StreamOutput.line(for: typed), "{\"event\":\"focus_lost\",\"pts\":2.5,\"score\":0.2,\"mode\":\"colour\",\"blur_type\":\"motion\"}\n")
+        typed.blurType = nil
+        XCTAssertEqual(StreamOutput.line(for: typed), "{\"event\":\"focus_lost\",\"pts\":2.5,\"score\":0.2,\"mode\":\"colour\",\"blur_type\":null}\n")
+    }
+
+    /// The type a focus_lost reports follows the frames the score was smoothed over.
+    func testBlurTypeSmoothingFollowsTheFrames() {
+        var smoothing = BlurTypeSmoothing(weight: 0.3)
+        XCTAssertFalse(smoothing.typed)
+        XCTAssertNil(smoothing.dominant)
+        smoothing.observe(nil)
+        XCTAssertFalse(smoothing.typed, "frames without types (an untyped model, no_texture) change nothing")
+        func frame(defocus: Double, motion: Double) -> BlurTypeSummary {
+            BlurTypeSummary(defocusFraction: defocus, motionFraction: motion, dominant: nil, motionAngle: nil)
+        }
+        smoothing.observe(frame(defocus: 0.6, motion: 0.0))
+        XCTAssertEqual(smoothing.dominant, .defocus)
+        // Motion frames take over as the average moves: 0.3 of each new frame.
+        smoothing.observe(frame(defocus: 0, motion: 0.6))
+        XCTAssertEqual(smoothing.dominant, .mixed, "defocus 0.42, motion 0.18: 30 % motion")
+        for _ in 0..<6 { smoothing.observe(frame(defocus: 0, motion: 0.6)) }
+        XCTAssertEqual(smoothing.dominant, .motion, "defocus 0.6·0.7⁷ = 0.049 of 0.6: 8 % defocus")
+        for _ in 0..<20 { smoothing.observe(frame(defocus: 0, motion: 0)) }
+        XCTAssertNil(smoothing.dominant, "under 1 % blurred")
+        XCTAssertTrue(smoothing.typed)
     }
 }

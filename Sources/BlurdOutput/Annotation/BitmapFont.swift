@@ -1,6 +1,6 @@
 /// A tiny built-in 5×7 bitmap font for the annotated video's labels, so drawing text needs no
 /// font library. It covers the digits, `: ; . -`, space and the capital letters of the labels
-/// (SCORE, NO TEXTURE); any other character is drawn as a space.
+/// (SCORE, NO TEXTURE, DEFOCUS, MOTION); any other character is drawn as a space.
 public enum BitmapFont {
     public static let glyphWidth = 5
     public static let glyphHeight = 7
@@ -24,7 +24,11 @@ public enum BitmapFont {
         ".": [".....", ".....", ".....", ".....", ".....", ".##..", ".##.."],
         "-": [".....", ".....", ".....", "#####", ".....", ".....", "....."],
         "C": [".###.", "#...#", "#....", "#....", "#....", "#...#", ".###."],
+        "D": ["####.", "#...#", "#...#", "#...#", "#...#", "#...#", "####."],
         "E": ["#####", "#....", "#....", "####.", "#....", "#....", "#####"],
+        "F": ["#####", "#....", "#....", "####.", "#....", "#....", "#...."],
+        "I": [".###.", "..#..", "..#..", "..#..", "..#..", "..#..", ".###."],
+        "M": ["#...#", "##.##", "#.#.#", "#.#.#", "#...#", "#...#", "#...#"],
         "N": ["#...#", "##..#", "#.#.#", "#..##", "#...#", "#...#", "#...#"],
         "O": [".###.", "#...#", "#...#", "#...#", "#...#", "#...#", ".###."],
         "R": ["####.", "#...#", "#...#", "####.", "#.#..", "#..#.", "#...#"],

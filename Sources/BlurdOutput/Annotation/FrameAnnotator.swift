@@ -1,11 +1,15 @@
 import BlurdMedia
 import BlurdAnalysis
+import Foundation
 
 /// Draws the editor's view of one analysed frame onto the full-resolution picture:
 ///
 /// - where the mask says blurred (bilinearly upsampled probability ≥ 0.5), a translucent overlay
 ///   from yellow (just blurred) to red (surely blurred), more opaque as the probability rises;
 ///   sharp areas are left untouched;
+/// - with a model that has blur-type heads (blurseg-v3, `FrameAnalysis.typeMap`): motion blur in
+///   cyan to blue instead (defocus keeps yellow to red), short white strokes along the smear
+///   direction on the motion cells that have one, and a legend under the score panel;
 /// - `no_texture` frames: grey diagonal hatching and desaturated colour instead of an overlay;
 /// - top left, on a dark panel: "SCORE 0.83" (or "NO TEXTURE"), the SMPTE timecode, and a gauge
 ///   bar filled to the score, red → yellow → green.
@@ -20,8 +24,14 @@ public final class FrameAnnotator {
     private var chromaUpsampler: MaskUpsampler?
     private var lumaMask: [UInt8] = []
     private var chromaMask: [UInt8] = []
+    private var lumaMotion: [UInt8] = []
+    private var chromaMotion: [UInt8] = []
     /// Per probability byte: overlay colour and opacity (0…256), opacity 0 below 128.
     private let overlay: [(color: OverlayColor, opacity: Int)]
+    /// The same for motion blur.
+    private let motionOverlay: [(color: OverlayColor, opacity: Int)]
+    /// Whether the legend of the blur types is drawn.
+    private var legend = false
 
     /// Opacity of the overlay at probability 0.5 and at 1, out of 256.
     public static let minimumOpacity = 90
@@ -36,22 +46,29 @@ public final class FrameAnnotator {
             let opacity = Self.minimumOpacity + (value - 128) * (Self.maximumOpacity - Self.minimumOpacity) / 127
             return (OverlayColor.blur(probability: UInt8(value)), opacity)
         }
+        motionOverlay = overlay.enumerated().map { value, entry in
+            (entry.opacity > 0 ? OverlayColor.motionBlur(probability: UInt8(value)) : entry.color, entry.opacity)
+        }
     }
 
     /// Draws onto `image` (which must be `width`×`height`).
     public func annotate(_ image: inout YUV420Image, analysis: FrameAnalysis, timecode: String) {
         precondition(image.width == width && image.height == height, "frame size does not match the annotator")
         if analysis.state == .ok {
-            drawOverlay(&image, map: analysis.map)
+            drawOverlay(&image, map: analysis.map, types: analysis.typeMap)
+            if let types = analysis.typeMap { drawDirections(&image, map: analysis.map, types: types) }
         } else {
             drawHatch(&image)
         }
-        drawPanel(&image, score: analysis.state == .ok ? analysis.score : nil, timecode: timecode)
+        let panelBottom = drawPanel(&image, score: analysis.state == .ok ? analysis.score : nil, timecode: timecode)
+        // Once the model has typed a frame, the legend stays (no_texture frames have no types).
+        legend = legend || analysis.typeMap != nil
+        if legend { drawLegend(&image, top: panelBottom + 2 * scale) }
     }
 
     // MARK: Mask overlay
 
-    private func drawOverlay(_ image: inout YUV420Image, map: BlurMap) {
+    private func drawOverlay(_ image: inout YUV420Image, map: BlurMap, types: BlurTypeMap?) {
         guard map.width > 0, map.height > 0 else { return }
         if lumaUpsampler?.gridWidth != map.width || lumaUpsampler?.gridHeight != map.height {
             lumaUpsampler = MaskUpsampler(gridWidth: map.width, gridHeight: map.height, outputWidth: width, outputHeight: height)
@@ -60,25 +77,88 @@ public final class FrameAnnotator {
         }
         lumaUpsampler?.upsample(map, into: &lumaMask)
         chromaUpsampler?.upsample(map, into: &chromaMask)
+        // A pixel takes the motion colours where the upsampled P(motion | blurred) is ≥ 0.5.
+        var lumaMotion: [UInt8]? = nil, chromaMotion: [UInt8]? = nil
+        if let types, types.width == map.width, types.height == map.height {
+            let motion = BlurMap(width: types.width, height: types.height, probability: types.motion)
+            lumaUpsampler?.upsample(motion, into: &self.lumaMotion)
+            chromaUpsampler?.upsample(motion, into: &self.chromaMotion)
+            (lumaMotion, chromaMotion) = (self.lumaMotion, self.chromaMotion)
+        }
         overlay.withUnsafeBufferPointer { overlay in
-            blend(&image.y, mask: lumaMask, overlay: overlay) { $0.y }
-            blend(&image.u, mask: chromaMask, overlay: overlay) { $0.u }
-            blend(&image.v, mask: chromaMask, overlay: overlay) { $0.v }
+            motionOverlay.withUnsafeBufferPointer { motionOverlay in
+                blend(&image.y, mask: lumaMask, motion: lumaMotion, overlay: overlay, motionOverlay: motionOverlay) { $0.y }
+                blend(&image.u, mask: chromaMask, motion: chromaMotion, overlay: overlay, motionOverlay: motionOverlay) { $0.u }
+                blend(&image.v, mask: chromaMask, motion: chromaMotion, overlay: overlay, motionOverlay: motionOverlay) { $0.v }
+            }
         }
     }
 
-    private func blend(_ plane: inout [UInt8], mask: [UInt8],
+    private func blend(_ plane: inout [UInt8], mask: [UInt8], motion: [UInt8]?,
                        overlay: UnsafeBufferPointer<(color: OverlayColor, opacity: Int)>,
+                       motionOverlay: UnsafeBufferPointer<(color: OverlayColor, opacity: Int)>,
                        component: (OverlayColor) -> UInt8) {
+        let motion = motion ?? []
         mask.withUnsafeBufferPointer { mask in
             plane.withUnsafeMutableBufferPointer { plane in
                 for index in 0..<plane.count {
-                    let entry = overlay[Int(mask[index])]
+                    let isMotion = !motion.isEmpty && motion[index] >= BlurMap.blurredThreshold
+                    let entry = (isMotion ? motionOverlay : overlay)[Int(mask[index])]
                     guard entry.opacity > 0 else { continue }
                     let mixed = Int(plane[index]) * (256 - entry.opacity) + Int(component(entry.color)) * entry.opacity
                     plane[index] = UInt8((mixed + 128) >> 8)
                 }
             }
+        }
+    }
+
+    // MARK: Blur type
+
+    /// Side of the lattice the direction strokes sit on, and a stroke's length, in pixels.
+    private var strokeSpacing: Int { 16 * scale }
+    private var strokeLength: Int { 11 * scale }
+
+    /// A white stroke along the smear direction at every lattice point whose cell is blurred,
+    /// motion, and has a main direction.
+    private func drawDirections(_ image: inout YUV420Image, map: BlurMap, types: BlurTypeMap) {
+        guard types.width == map.width, types.height == map.height, map.width > 0, map.height > 0 else { return }
+        let spacing = strokeSpacing
+        for cy in stride(from: spacing / 2, to: height, by: spacing) {
+            for cx in stride(from: spacing / 2, to: width, by: spacing) {
+                let cell = (cy * map.height / height) * map.width + cx * map.width / width
+                guard map.probability[cell] >= BlurMap.blurredThreshold, types.motion[cell] >= BlurMap.blurredThreshold,
+                      types.angle[cell] != BlurTypeMap.noDirection else { continue }
+                drawStroke(&image, x: cx, y: cy, degrees: Double(types.angle[cell]), length: strokeLength)
+            }
+        }
+    }
+
+    /// A line of `length` pixels centred on (x, y) at `degrees` counter-clockwise from the
+    /// horizontal (rows run down, hence −sin), `scale` pixels thick, white.
+    private func drawStroke(_ image: inout YUV420Image, x: Int, y: Int, degrees: Double, length: Int) {
+        let radians = degrees * .pi / 180, dx = cos(radians), dy = -sin(radians)
+        let half = length / 2
+        for t in -half...half {
+            let px = x + Int((Double(t) * dx).rounded()) - scale / 2, py = y + Int((Double(t) * dy).rounded()) - scale / 2
+            fill(&image, x: px, y: py, width: scale, height: scale, color: .white)
+        }
+    }
+
+    /// "DEFOCUS" and "MOTION" with their overlay colours (a motion swatch with a stroke), on a
+    /// dark panel whose top is at `top`.
+    private func drawLegend(_ image: inout YUV420Image, top: Int) {
+        let padding = 2 * scale, lineHeight = 9 * scale, swatch = 7 * scale
+        let labels = ["DEFOCUS", "MOTION"]
+        let textWidth = labels.map { BitmapFont.width(of: $0) }.max()! * scale
+        let left = 4 * scale
+        fill(&image, x: left, y: top, width: 2 * padding + swatch + padding + textWidth, height: 2 * padding + 2 * lineHeight - 2 * scale,
+             color: .panel)
+        for (row, label) in labels.enumerated() {
+            let y = top + padding + row * lineHeight, x = left + padding
+            let color = row == 0 ? OverlayColor.blur(probability: 200) : OverlayColor.motionBlur(probability: 200)
+            fill(&image, x: x, y: y, width: swatch, height: swatch, color: color)
+            if row == 1 { drawStroke(&image, x: x + swatch / 2, y: y + swatch / 2, degrees: 30, length: swatch - scale) }
+            drawText(&image, label, x: x + swatch + padding, y: y)
         }
     }
 
@@ -101,7 +181,9 @@ public final class FrameAnnotator {
 
     // MARK: Score, timecode, gauge
 
-    private func drawPanel(_ image: inout YUV420Image, score: Double?, timecode: String) {
+    /// Returns the row just below the panel.
+    @discardableResult
+    private func drawPanel(_ image: inout YUV420Image, score: Double?, timecode: String) -> Int {
         let label = score.map { "SCORE " + Self.twoDecimals($0) } ?? "NO TEXTURE"
         let padding = 2 * scale, lineHeight = 9 * scale, gaugeHeight = 4 * scale
         let textWidth = max(BitmapFont.width(of: label), BitmapFont.width(of: timecode)) * scale
@@ -120,6 +202,7 @@ public final class FrameAnnotator {
             fill(&image, x: left + padding, y: gaugeTop, width: filled, height: gaugeHeight,
                  color: .gauge(score: score))
         }
+        return top + panelHeight
     }
 
     /// Ink only: the panel underneath already made the chroma neutral.

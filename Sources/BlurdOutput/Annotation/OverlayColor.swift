@@ -28,6 +28,13 @@ public struct OverlayColor: Sendable, Equatable {
         return OverlayColor(red: 1, green: 1 - strength, blue: 0)
     }
 
+    /// The motion-blur overlay's colour for a probability byte ≥ 128 (models with blur-type
+    /// heads): cyan at 0.5 to blue at 1, far from defocus's yellow to red.
+    public static func motionBlur(probability: UInt8) -> OverlayColor {
+        let strength = Double(max(Int(probability), 128) - 128) / 127
+        return OverlayColor(red: 0, green: 1 - 0.7 * strength, blue: 1)
+    }
+
     /// The gauge's colour for a sharpness score: red at 0, yellow at 0.5, green at 1.
     public static func gauge(score: Double) -> OverlayColor {
         let clamped = min(1, max(0, score))

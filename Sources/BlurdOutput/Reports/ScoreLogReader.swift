@@ -10,6 +10,8 @@ public enum ScoreLogReader {
     public static let ptsRange = ValueRange<Double>(-1e9...1e9)
     /// `score`: a probability of sharpness.
     public static let scoreRange = ValueRange<Double>(0...1)
+    /// `defocus_fraction`, `motion_fraction` (blur-type models): shares of a frame's cells.
+    public static let fractionRange = ValueRange<Double>(0...1)
 
     public static func read(path: String) throws -> [ScoredFrame] {
         let data: Data
@@ -66,7 +68,16 @@ public enum ScoreLogReader {
                 throw ReportError.malformedLog(path: path, line: lineNumber,
                                                reason: "frame \(index) after frame \(previous.index): not in frame order")
             }
-            frames.append(ScoredFrame(index: index, pts: pts, score: score))
+            var blurTypes: (defocus: Double, motion: Double)?
+            if score != nil, let defocus = (object["defocus_fraction"] as? NSNumber)?.doubleValue,
+               let motion = (object["motion_fraction"] as? NSNumber)?.doubleValue {
+                if let problem = Self.fractionRange.problem("defocus_fraction", defocus)
+                    ?? Self.fractionRange.problem("motion_fraction", motion) {
+                    throw ReportError.malformedLog(path: path, line: lineNumber, reason: problem)
+                }
+                blurTypes = (defocus, motion)
+            }
+            frames.append(ScoredFrame(index: index, pts: pts, score: score, blurTypes: blurTypes))
         }
         return frames
     }

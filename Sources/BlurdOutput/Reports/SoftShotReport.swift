@@ -9,6 +9,10 @@ public struct SoftShotReport: Sendable {
     public var criteria: SoftShotCriteria
     public var frames: [ScoredFrame]
     public var segments: [SoftSegment]
+    /// Whether the frames carry blur types (a model with blur-type heads): the CSV then has a
+    /// `blur_type` column. Set from the frames at init, so it holds after they are dropped
+    /// (triage keeps only the segments).
+    public var typed: Bool
 
     /// Detects the segments in `frames` (in frame order) at `frameRate`. `startTimecode`: the
     /// source's start timecode tag (`StreamInfo.startTimecode`); the timecodes count from it when
@@ -20,6 +24,7 @@ public struct SoftShotReport: Sendable {
         self.timecode = TimecodeFormat(frameRate: frameRate, startTimecode: startTimecode)
         self.criteria = criteria
         self.frames = frames
+        self.typed = frames.contains { $0.blurTypes != nil }
         self.segments = SoftShotDetector.segments(in: frames, criteria: criteria, frameRate: frameRate)
     }
 

@@ -24,8 +24,9 @@ public final class SoftShotReportSink: FrameSink {
     }
 
     public func write(_ result: FrameResult) throws {
-        frames.append(ScoredFrame(index: result.meta.index, pts: result.meta.pts,
-                                  score: result.analysis.state == .ok ? result.analysis.score : nil))
+        let ok = result.analysis.state == .ok
+        frames.append(ScoredFrame(index: result.meta.index, pts: result.meta.pts, score: ok ? result.analysis.score : nil,
+                                  blurTypes: ok ? result.analysis.blurType.map { ($0.defocusFraction, $0.motionFraction) } : nil))
     }
 
     public func finish(_ summary: RunSummary) throws {

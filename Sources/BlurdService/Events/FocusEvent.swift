@@ -1,3 +1,5 @@
+import BlurdAnalysis
+
 /// A change in what a stream shows, raised by `FocusMonitor` (`baselineRestored` by the
 /// stream's sink, which restores the baseline before any frame).
 public struct FocusEvent: Equatable, Sendable {
@@ -28,6 +30,11 @@ public struct FocusEvent: Equatable, Sendable {
     /// The stream's day/night mode when the event was raised (for the baseline events, the
     /// mode whose baseline it is).
     public var mode: DayNightMode
+    /// For `focusLost` with a model that has blur-type heads: whether that model has them
+    /// (`typed`) and the smoothed dominant type (`BlurTypeSmoothing`; nil when under 1 % is
+    /// blurred). Other events and models leave both unset, and their lines are as before.
+    public var typed = false
+    public var blurType: BlurTypeSummary.Dominant?
 
     public init(kind: Kind, pts: Double?, score: Double?, mode: DayNightMode = .colour) {
         self.kind = kind

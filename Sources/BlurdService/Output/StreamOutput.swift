@@ -33,7 +33,8 @@ final class StreamOutput {
     /// The line for a focus event.
     static func line(for event: FocusEvent) -> String {
         "{\"event\":\"\(event.kind.rawValue)\",\"pts\":\(JSONText.number(event.pts, decimals: 6)),"
-            + "\"score\":\(JSONText.number(event.score, decimals: 4)),\"mode\":\"\(event.mode.rawValue)\"}\n"
+            + "\"score\":\(JSONText.number(event.score, decimals: 4)),\"mode\":\"\(event.mode.rawValue)\""
+            + (event.typed ? ",\"blur_type\":\(event.blurType.map { JSONText.string($0.rawValue) } ?? "null")" : "") + "}\n"
     }
 
     func close() { file?.close() }

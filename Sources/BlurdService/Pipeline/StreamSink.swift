@@ -22,6 +22,7 @@ final class StreamSink: FrameSink, @unchecked Sendable {
     private let logger: Logger
     private let lock = NSLock()
     private var monitor: FocusMonitor
+    private var blurTypes: BlurTypeSmoothing
     /// The modes whose baseline in the monitor is the store's (restored or saved): only for
     /// them does a missing entry mean that an operator deleted it.
     private var baselinesStored: Set<DayNightMode> = []
@@ -43,6 +44,7 @@ final class StreamSink: FrameSink, @unchecked Sendable {
         monitor = FocusMonitor(thresholds: config.thresholds, dayNight: config.dayNight,
                                baselines: restored.mapValues(\.baseline))
         baselinesStored = Set(restored.keys)
+        blurTypes = BlurTypeSmoothing(weight: config.thresholds.smoothing)
         self.metrics = metrics
         self.listener = listener
         self.logger = logger
@@ -117,8 +119,13 @@ final class StreamSink: FrameSink, @unchecked Sendable {
             progress = .now
             connectionFrames += 1
             let previousMode = self.monitor.mode
-            let events = self.monitor.observe(pts: result.meta.pts, state: analysis.state, score: analysis.score,
+            var events = self.monitor.observe(pts: result.meta.pts, state: analysis.state, score: analysis.score,
                                               chroma: result.meta.chroma)
+            blurTypes.observe(analysis.state == .ok ? analysis.blurType : nil)
+            for i in events.indices where events[i].kind == .focusLost && blurTypes.typed {
+                events[i].typed = true
+                events[i].blurType = blurTypes.dominant
+            }
             return (events, self.monitor, self.clock, previousMode)
         }
         if monitor.mode != previousMode { noteModeChange(from: previousMode, monitor: monitor, frame: result.meta) }

@@ -19,12 +19,21 @@ public enum ModelExport {
     }
 
     /// Adds the int8 form of `model`, calibrated on `calibration` frames, and measures how often
-    /// its blurred/sharp decision (logit ≥ 0, i.e. probability ≥ ½) agrees with fp32 on them.
+    /// its blurred/sharp decision (blur logit ≥ 0, i.e. probability ≥ ½) agrees with fp32 on
+    /// them. `typeAgreement` (models with a `motion` head): how often the type (motion logit
+    /// ≥ 0) agrees on the cells fp32 calls blurred; nil without such a head or blurred cells.
     public static func addInt8(to model: inout ModelFile, calibration: [GrayImage]) throws -> Double {
+        try addInt8Measured(to: &model, calibration: calibration).blur
+    }
+
+    public static func addInt8Measured(to model: inout ModelFile, calibration: [GrayImage]) throws
+        -> (blur: Double, typeAgreement: Double?) {
         try model.addInt8(calibration: calibration)
         let fp32 = try Network(model: model)
         let int8 = try QuantizedNetwork(model: model)
-        var agreeing = 0, total = 0
+        let blurChannel = model.spec.head(OutputHead.blur)?.channel ?? 0
+        let motionChannel = model.spec.head(OutputHead.motion)?.channel
+        var agreeing = 0, total = 0, typeAgreeing = 0, blurred = 0
         for luma in calibration {
             let input = Tensor(n: 1, c: 1, h: luma.height, w: luma.width,
                                data: luma.pixels.map { (Float($0) / 255 - model.inputMean) / model.inputStd })
@@ -33,9 +42,17 @@ public enum ModelExport {
             guard reference.data.count == quantized.data.count else {
                 throw TrainingError.configuration("int8 output \(quantized.h)×\(quantized.w) differs from fp32 \(reference.h)×\(reference.w)")
             }
-            for (a, b) in zip(reference.data, quantized.data) where (a >= 0) == (b >= 0) { agreeing += 1 }
-            total += reference.data.count
+            let plane = reference.h * reference.w
+            for p in 0..<plane {
+                let a = reference.data[blurChannel * plane + p], b = quantized.data[blurChannel * plane + p]
+                if (a >= 0) == (b >= 0) { agreeing += 1 }
+                guard let m = motionChannel, a >= 0 else { continue }
+                blurred += 1
+                if (reference.data[m * plane + p] >= 0) == (quantized.data[m * plane + p] >= 0) { typeAgreeing += 1 }
+            }
+            total += plane
         }
-        return total == 0 ? 0 : Double(agreeing) / Double(total)
+        return (total == 0 ? 0 : Double(agreeing) / Double(total),
+                blurred == 0 ? nil : Double(typeAgreeing) / Double(blurred))
     }
 }

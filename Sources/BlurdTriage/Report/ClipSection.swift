@@ -113,7 +113,7 @@ struct ClipSection: Sendable {
                 number: offset + 1, image: nil, imageWidth: 0, imageHeight: 0,
                 range: format.string(frame: segment.startFrame) + " – " + format.string(frame: segment.endFrame),
                 duration: ReportFormat.duration(segment.durationSeconds), minScore: ReportFormat.score(segment.minScore),
-                missing: nil)
+                missing: nil, blurType: segment.blurType?.rawValue)
             switch outcomes[offset + 1] {
             case .image(let url, let width, let height)?:
                 shot.image = url

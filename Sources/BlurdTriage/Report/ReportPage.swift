@@ -20,6 +20,9 @@ struct ReportPage {
         var minScore: String
         /// Why there is no thumbnail.
         var missing: String?
+        /// The shot's dominant blur type (`defocus`, `motion`, `mixed`), from a model with
+        /// blur-type heads; nil otherwise, and then the caption is as before.
+        var blurType: String? = nil
     }
 
     struct Clip {

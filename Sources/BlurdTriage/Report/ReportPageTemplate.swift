@@ -67,6 +67,7 @@ figure .noimage { display: flex; align-items: center; justify-content: center; w
 figcaption { font-size: 12px; margin-top: 4px; }
 figcaption .range { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 11px; white-space: nowrap; }
 figcaption .low { color: var(--soft); }
+figcaption .kind { font-weight: 600; }
 .axis { display: flex; justify-content: space-between; color: var(--muted); font-size: 11px;
         font-family: ui-monospace, "DejaVu Sans Mono", monospace; margin-top: 2px; }
 .error { color: var(--soft); }
@@ -114,7 +115,7 @@ thumbnails: each soft shot's softest frame, <span class="key blur"></span> where
 {{#error}}<tr class="detail"><td colspan="6" class="error">{{error}}</td></tr>{{/error}}
 {{#hasShots}}<tr class="detail"><td colspan="6"><div class="shots">
 {{#shots}}<figure>{{#image}}<a href="{{image}}"><img src="{{image}}" loading="lazy" decoding="async" width="{{imageWidth}}" height="{{imageHeight}}" alt="soft shot {{number}}"></a>{{/image}}{{#missing}}<div class="noimage">{{missing}}</div>{{/missing}}
-<figcaption><span class="range">{{range}}</span><br><b>#{{number}}</b> · {{duration}} · min <b class="low">{{minScore}}</b></figcaption></figure>
+<figcaption><span class="range">{{range}}</span><br><b>#{{number}}</b> · {{duration}} · min <b class="low">{{minScore}}</b>{{#blurType}} · <span class="kind">{{blurType}}</span>{{/blurType}}</figcaption></figure>
 {{/shots}}{{#moreShots}}<div class="more">{{moreShots}}</div>{{/moreShots}}
 </div></td></tr>{{/hasShots}}
 </tbody>
