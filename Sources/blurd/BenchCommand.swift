@@ -90,7 +90,10 @@ struct BenchCommand: ParsableCommand {
             let int8Net = time { _ = int8.forward(frame) }
             measurements.append(Measurement(size: label, run: "net", precision: "fp32", timing: fp32Net, flops: flops))
             measurements.append(Measurement(size: label, run: "net", precision: "int8", timing: int8Net, flops: flops))
-            let reference = fp32.forward(input).data, quantized = int8.forward(frame).data
+            // The blur map only: a multi-head net's other channels (type, direction) have no 0.5 threshold.
+            let output = fp32.forward(input), plane = output.h * output.w
+            let blur = (file.spec.head(OutputHead.blur)?.channel ?? 0) * plane
+            let reference = output.data[blur..<(blur + plane)], quantized = int8.forward(frame).data[blur..<(blur + plane)]
             let agree = zip(reference, quantized).filter { ($0 > 0) == ($1 > 0) }.count
             var note = String(format: "%@: net %.2fx", label, fp32Net.median / int8Net.median)
             if !netOnly {
