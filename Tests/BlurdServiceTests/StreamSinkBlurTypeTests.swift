@@ -57,6 +57,6 @@ final class StreamSinkBlurTypeTests: XCTestCase {
         let plainLost = try events(plainOutput).filter { $0["event"] as? String == "focus_lost" }
         XCTAssertEqual(plainLost.count, 1)
         XCTAssertNil(plainLost.first?["blur_type"], "an untyped model's event is as before")
-        XCTAssertEqual(plainLost.first?.keys.sorted(), ["event", "pts", "score", "stream"])
+        XCTAssertEqual(plainLost.first?.keys.sorted(), ["event", "mode", "pts", "score", "stream"])
     }
 }
