@@ -1,5 +1,7 @@
-/// 2-D convolution, "same" padding, groups, bias: im2col + sgemm per image and group, and a
-/// plain sgemm on the input itself for 1×1 stride-1 ungrouped convolutions.
+/// 2-D convolution, "same" padding, groups, bias: the direct kernel (`DirectConvolution`) for
+/// 3×3 stride-1 ungrouped convolutions, a plain sgemm on the input itself for 1×1 stride-1
+/// ungrouped ones, im2col + sgemm per image and group for the rest (strided, grouped, other
+/// kernels). The weight gradient always goes through im2col + sgemm.
 final class ConvolutionLayer: NetworkLayer {
     let weight: Parameter   // [out, in / groups, k, k]
     let bias: Parameter     // [out]
@@ -15,7 +17,28 @@ final class ConvolutionLayer: NetworkLayer {
         self.groups = layer.groups
         self.weight = weight
         self.bias = bias
+        path = Self.supportsDirect(kernel: layer.kernel, stride: layer.stride, groups: layer.groups) ? .direct : .im2col
     }
+
+    /// How the forward pass and the input gradient are computed.
+    enum Path {
+        /// `DirectConvolution` (3×3, stride 1, one group only).
+        case direct
+        /// im2col + sgemm (plain sgemm for 1×1 stride-1 convolutions).
+        case im2col
+    }
+
+    /// `.direct` where the layer's shape allows it; tests set `.im2col` to compare the two.
+    var path: Path {
+        didSet { precondition(path == .im2col || Self.supportsDirect(kernel: kernel, stride: stride, groups: groups)) }
+    }
+
+    private static func supportsDirect(kernel: Int, stride: Int, groups: Int) -> Bool {
+        kernel == 3 && stride == 1 && groups == 1
+    }
+
+    private let directForward = DirectConvolution(adjoint: false)
+    private let directInputGradient = DirectConvolution(adjoint: true)
 
     /// 1×1, stride 1, one group: the input planes already are the GEMM's right-hand matrix.
     private var isPointwise: Bool { kernel == 1 && stride == 1 && groups == 1 }
@@ -35,6 +58,12 @@ final class ConvolutionLayer: NetworkLayer {
         let cinG = inChannels / groups, coutG = outChannels / groups
         let rows = cinG * kernel * kernel, columns = g.outHeight * g.outWidth
         guard columns > 0 else { return }
+        if path == .direct {
+            // The padded input goes where the im2col band would.
+            directForward.run(input: input, outChannels: outChannels, dilation: dilation, weight: weight.value,
+                              bias: bias.value, accumulate: false, output: output, padded: scratch.columns)
+            return
+        }
         // im2col runs in bands of output rows small enough to stay in cache while sgemm reads
         // them; unfolding a whole plane would stream several times the input through memory.
         let bandRows = rowsPerBand(g, rows: rows)
@@ -79,7 +108,7 @@ final class ConvolutionLayer: NetworkLayer {
         let bandRows = rowsPerBand(g, rows: rows)
         if !isPointwise {
             scratch.columns.reserve(rows * bandRows * g.outWidth)
-            if gradInput != nil { scratch.columnGradients.reserve(rows * bandRows * g.outWidth) }
+            if gradInput != nil && path == .im2col { scratch.columnGradients.reserve(rows * bandRows * g.outWidth) }
         }
         weight.value.withUnsafeBufferPointer { w in
             weight.grad.withUnsafeMutableBufferPointer { dw in
@@ -109,7 +138,7 @@ final class ConvolutionLayer: NetworkLayer {
                                 sgemm(transposeA: false, transposeB: true, m: coutG, n: rows, k: bandColumns,
                                       a: dy, lda: columns, b: matrix, ldb: bandColumns,
                                       beta: 1, c: dw.baseAddress! + group * coutG * rows, ldc: rows)
-                                guard let gradInput else { continue }
+                                guard let gradInput, path == .im2col else { continue }
                                 let dx = gradInput.plane(image, group * cinG)
                                 if isPointwise {
                                     sgemm(transposeA: true, transposeB: false, m: rows, n: columns, k: coutG,
@@ -127,6 +156,11 @@ final class ConvolutionLayer: NetworkLayer {
                     }
                 }
             }
+        }
+        if let gradInput, path == .direct {
+            // dX += dY ⋆ (W transposed, flipped), on the padded dY (columnGradients is unused here).
+            directInputGradient.run(input: gradOutput, outChannels: inChannels, dilation: dilation, weight: weight.value,
+                                    bias: nil, accumulate: true, output: gradInput, padded: scratch.columnGradients)
         }
     }
 
