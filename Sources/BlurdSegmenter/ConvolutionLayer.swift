@@ -1,7 +1,7 @@
 /// 2-D convolution, "same" padding, groups, bias: the direct kernel (`DirectConvolution`) for
 /// 3×3 stride-1 ungrouped convolutions, a plain sgemm on the input itself for 1×1 stride-1
 /// ungrouped ones, im2col + sgemm per image and group for the rest (strided, grouped, other
-/// kernels). The weight gradient always goes through im2col + sgemm.
+/// kernels), and the same split for the gradients.
 final class ConvolutionLayer: NetworkLayer {
     let weight: Parameter   // [out, in / groups, k, k]
     let bias: Parameter     // [out]
@@ -22,7 +22,7 @@ final class ConvolutionLayer: NetworkLayer {
 
     /// How the forward pass and the input gradient are computed.
     enum Path {
-        /// `DirectConvolution` (3×3, stride 1, one group only).
+        /// `DirectConvolution` (3×3, stride 1, one group only), weight gradient included.
         case direct
         /// im2col + sgemm (plain sgemm for 1×1 stride-1 convolutions).
         case im2col
@@ -105,62 +105,77 @@ final class ConvolutionLayer: NetworkLayer {
         let cinG = inChannels / groups, coutG = outChannels / groups
         let rows = cinG * kernel * kernel, columns = g.outHeight * g.outWidth
         guard columns > 0 else { return }
+        accumulateBiasGradient(gradOutput)
+        if path == .direct {
+            // The padded input goes where the im2col band would, the padded dY where its gradient would.
+            weight.grad.withUnsafeMutableBufferPointer { dw in
+                directForward.accumulateWeightGradient(input: input, gradOutput: gradOutput, dilation: dilation,
+                                                       into: dw.baseAddress!, padded: scratch.columns)
+            }
+            if let gradInput {
+                // dX += dY ⋆ (W transposed and flipped).
+                directInputGradient.run(input: gradOutput, outChannels: inChannels, dilation: dilation, weight: weight.value,
+                                        bias: nil, accumulate: true, output: gradInput, padded: scratch.columnGradients)
+            }
+            return
+        }
         let bandRows = rowsPerBand(g, rows: rows)
         if !isPointwise {
             scratch.columns.reserve(rows * bandRows * g.outWidth)
-            if gradInput != nil && path == .im2col { scratch.columnGradients.reserve(rows * bandRows * g.outWidth) }
+            if gradInput != nil { scratch.columnGradients.reserve(rows * bandRows * g.outWidth) }
         }
         weight.value.withUnsafeBufferPointer { w in
             weight.grad.withUnsafeMutableBufferPointer { dw in
-                bias.grad.withUnsafeMutableBufferPointer { db in
-                    for image in 0..<input.n {
-                        for channel in 0..<outChannels {
-                            let dy = gradOutput.plane(image, channel)
-                            var sum: Float = 0
-                            for i in 0..<columns { sum += dy[i] }
-                            db[channel] += sum
-                        }
-                        for group in 0..<groups {
-                            let x = UnsafePointer(input.plane(image, group * cinG))
-                            let wg = w.baseAddress! + group * coutG * rows
-                            for top in Swift.stride(from: 0, to: g.outHeight, by: bandRows) {
-                                let band = top..<min(g.outHeight, top + bandRows)
-                                let bandColumns = band.count * g.outWidth
-                                let dy = UnsafePointer(gradOutput.plane(image, group * coutG) + top * g.outWidth)
-                                let matrix: UnsafePointer<Float>
-                                if isPointwise {
-                                    matrix = x
-                                } else {
-                                    im2col(x, channels: cinG, geometry: g, rows: band, into: scratch.columns.pointer)
-                                    matrix = UnsafePointer(scratch.columns.pointer)
-                                }
-                                // dW_g += dY_g · colsᵀ
-                                sgemm(transposeA: false, transposeB: true, m: coutG, n: rows, k: bandColumns,
-                                      a: dy, lda: columns, b: matrix, ldb: bandColumns,
-                                      beta: 1, c: dw.baseAddress! + group * coutG * rows, ldc: rows)
-                                guard let gradInput, path == .im2col else { continue }
-                                let dx = gradInput.plane(image, group * cinG)
-                                if isPointwise {
-                                    sgemm(transposeA: true, transposeB: false, m: rows, n: columns, k: coutG,
-                                          a: wg, lda: rows, b: dy, ldb: columns, beta: 1, c: dx, ldc: columns)
-                                } else {
-                                    // d cols = W_gᵀ · dY_g, folded back onto the input pixels.
-                                    sgemm(transposeA: true, transposeB: false, m: rows, n: bandColumns, k: coutG,
-                                          a: wg, lda: rows, b: dy, ldb: columns,
-                                          beta: 0, c: scratch.columnGradients.pointer, ldc: bandColumns)
-                                    col2imAccumulate(scratch.columnGradients.pointer, channels: cinG, geometry: g,
-                                                     rows: band, into: dx)
-                                }
+                for image in 0..<input.n {
+                    for group in 0..<groups {
+                        let x = UnsafePointer(input.plane(image, group * cinG))
+                        let wg = w.baseAddress! + group * coutG * rows
+                        for top in Swift.stride(from: 0, to: g.outHeight, by: bandRows) {
+                            let band = top..<min(g.outHeight, top + bandRows)
+                            let bandColumns = band.count * g.outWidth
+                            let dy = UnsafePointer(gradOutput.plane(image, group * coutG) + top * g.outWidth)
+                            let matrix: UnsafePointer<Float>
+                            if isPointwise {
+                                matrix = x
+                            } else {
+                                im2col(x, channels: cinG, geometry: g, rows: band, into: scratch.columns.pointer)
+                                matrix = UnsafePointer(scratch.columns.pointer)
+                            }
+                            // dW_g += dY_g · colsᵀ
+                            sgemm(transposeA: false, transposeB: true, m: coutG, n: rows, k: bandColumns,
+                                  a: dy, lda: columns, b: matrix, ldb: bandColumns,
+                                  beta: 1, c: dw.baseAddress! + group * coutG * rows, ldc: rows)
+                            guard let gradInput else { continue }
+                            let dx = gradInput.plane(image, group * cinG)
+                            if isPointwise {
+                                sgemm(transposeA: true, transposeB: false, m: rows, n: columns, k: coutG,
+                                      a: wg, lda: rows, b: dy, ldb: columns, beta: 1, c: dx, ldc: columns)
+                            } else {
+                                // d cols = W_gᵀ · dY_g, folded back onto the input pixels.
+                                sgemm(transposeA: true, transposeB: false, m: rows, n: bandColumns, k: coutG,
+                                      a: wg, lda: rows, b: dy, ldb: columns,
+                                      beta: 0, c: scratch.columnGradients.pointer, ldc: bandColumns)
+                                col2imAccumulate(scratch.columnGradients.pointer, channels: cinG, geometry: g,
+                                                 rows: band, into: dx)
                             }
                         }
                     }
                 }
             }
         }
-        if let gradInput, path == .direct {
-            // dX += dY ⋆ (W transposed, flipped), on the padded dY (columnGradients is unused here).
-            directInputGradient.run(input: gradOutput, outChannels: inChannels, dilation: dilation, weight: weight.value,
-                                    bias: nil, accumulate: true, output: gradInput, padded: scratch.columnGradients)
+    }
+
+    private func accumulateBiasGradient(_ gradOutput: FeatureMap) {
+        let columns = gradOutput.plane
+        bias.grad.withUnsafeMutableBufferPointer { db in
+            for image in 0..<gradOutput.n {
+                for channel in 0..<outChannels {
+                    let dy = gradOutput.plane(image, channel)
+                    var sum: Float = 0
+                    for i in 0..<columns { sum += dy[i] }
+                    db[channel] += sum
+                }
+            }
         }
     }
 

@@ -93,3 +93,41 @@ void blurd_sconv3x3_rows(const float *padded, const blurd_sconv_shape *s, const 
                          const float *bias, int accumulate, float *out, size_t oy0, size_t oy1) {
     blurd_sconv3x3_rows_isa(blurd_active_isa(), padded, s, packed, bias, accumulate, out, oy0, oy1);
 }
+
+void blurd_sconv3x3_weight_grad_scalar(const float *padded, const blurd_sconv_shape *s, const float *dy,
+                                       float *dw, size_t o0, size_t o1) {
+    const size_t d = s->dil, hp = blurd_sconv_padded_height(s), wp = blurd_sconv_padded_width(s);
+    for (size_t o = o0; o < o1 && o < s->cout; o++) {
+        const float *g = dy + o * s->h * s->w;
+        for (size_t i = 0; i < s->cin; i++) {
+            for (size_t t = 0; t < 9; t++) {
+                const float *src = padded + i * hp * wp + (t / 3) * d * wp + (t % 3) * d;
+                float sum = 0;
+                for (size_t y = 0; y < s->h; y++) {
+                    for (size_t x = 0; x < s->w; x++) {
+                        const float product = g[y * s->w + x] * src[y * wp + x];
+                        sum = sum + product;
+                    }
+                }
+                dw[(o * s->cin + i) * 9 + t] += sum;
+            }
+        }
+    }
+}
+
+int blurd_sconv3x3_weight_grad_isa(blurd_isa isa, const float *padded, const blurd_sconv_shape *s,
+                                   const float *dy, float *dw, size_t o0, size_t o1) {
+    if ((int)isa > (int)blurd_detect_isa())
+        return -1;
+    switch (isa) {
+    case BLURD_ISA_AVX512_VNNI:
+    case BLURD_ISA_AVX2: blurd_sconv3x3_weight_grad_avx2(padded, s, dy, dw, o0, o1); return 0;
+    case BLURD_ISA_SCALAR: blurd_sconv3x3_weight_grad_scalar(padded, s, dy, dw, o0, o1); return 0;
+    }
+    return -1;
+}
+
+void blurd_sconv3x3_weight_grad(const float *padded, const blurd_sconv_shape *s, const float *dy,
+                                float *dw, size_t o0, size_t o1) {
+    blurd_sconv3x3_weight_grad_isa(blurd_active_isa(), padded, s, dy, dw, o0, o1);
+}

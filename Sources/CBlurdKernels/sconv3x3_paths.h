@@ -14,5 +14,9 @@ void blurd_sconv3x3_rows_scalar(const float *padded, const blurd_sconv_shape *s,
                                 const float *bias, int accumulate, float *out, size_t oy0, size_t oy1);
 void blurd_sconv3x3_rows_avx2(const float *padded, const blurd_sconv_shape *s, const float *packed,
                               const float *bias, int accumulate, float *out, size_t oy0, size_t oy1);
+void blurd_sconv3x3_weight_grad_scalar(const float *padded, const blurd_sconv_shape *s, const float *dy,
+                                       float *dw, size_t o0, size_t o1);
+void blurd_sconv3x3_weight_grad_avx2(const float *padded, const blurd_sconv_shape *s, const float *dy,
+                                     float *dw, size_t o0, size_t o1);
 
 #endif

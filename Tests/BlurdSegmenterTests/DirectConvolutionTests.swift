@@ -76,8 +76,8 @@ final class DirectConvolutionTests: XCTestCase {
         assertPathsAgree(.blurSegV3, x: random.tensor(n: 2, c: 1, h: 64, w: 80), "blurseg-v3 64×80")
     }
 
-    /// The AVX2 path (several row bands, as threads run it) against the scalar reference, in
-    /// both modes: bias start and accumulation.
+    /// The AVX2 paths (in several row bands or channel parts, as threads run them) against the
+    /// scalar references: the convolution from a bias and accumulating, and the weight gradient.
     func testAVX2PathMatchesScalarReference() throws {
         try XCTSkipIf(blurd_detect_isa().rawValue < BLURD_ISA_AVX2.rawValue, "no AVX2 on this CPU")
         var random = TestRandom(seed: 6)
@@ -100,6 +100,14 @@ final class DirectConvolutionTests: XCTestCase {
                 XCTAssertLessThan(worstDifference(avx2, scalar), 1e-5, "in \(cin) out \(cout) \(h)×\(w) d \(d) accumulate \(accumulate)")
                 XCTAssertNotEqual(scalar, start)
             }
+            // The weight gradient, its output channels split in two parts on the AVX2 path.
+            let gradOutput = random.values(cout * h * w)
+            var scalarGradient = [Float](repeating: 0.5, count: cout * cin * 9), avx2Gradient = scalarGradient
+            XCTAssertEqual(blurd_sconv3x3_weight_grad_isa(BLURD_ISA_SCALAR, padded, &shape, gradOutput, &scalarGradient, 0, cout), 0)
+            XCTAssertEqual(blurd_sconv3x3_weight_grad_isa(BLURD_ISA_AVX2, padded, &shape, gradOutput, &avx2Gradient, 0, cout / 2), 0)
+            XCTAssertEqual(blurd_sconv3x3_weight_grad_isa(BLURD_ISA_AVX2, padded, &shape, gradOutput, &avx2Gradient, cout / 2, cout), 0)
+            XCTAssertLessThan(worstDifference(avx2Gradient, scalarGradient), 1e-5, "weight gradient in \(cin) out \(cout) \(h)×\(w) d \(d)")
+            XCTAssertGreaterThan(scalarGradient.map { abs($0 - 0.5) }.max() ?? 0, 0)
         }
     }
 }

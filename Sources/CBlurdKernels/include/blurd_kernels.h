@@ -129,6 +129,16 @@ int blurd_sconv3x3_rows_isa(blurd_isa isa, const float *padded, const blurd_scon
                             const float *packed, const float *bias, int accumulate, float *out,
                             size_t oy0, size_t oy1);
 
+/* Adds this convolution's weight gradient for output channels [o0, o1) (threads split them):
+   dw[o][i][ky][kx] += sum over y, x of dy[o][y][x] * in[i][y + (ky-1)d][x + (kx-1)d], from the
+   padded input (blurd_sconv3x3_pad) and dy [cout][h][w]; dw is [cout][cin][3][3]. */
+void blurd_sconv3x3_weight_grad(const float *padded, const blurd_sconv_shape *s, const float *dy,
+                                float *dw, size_t o0, size_t o1);
+
+/* The same on an explicit path; returns -1 if this CPU does not support `isa`. */
+int blurd_sconv3x3_weight_grad_isa(blurd_isa isa, const float *padded, const blurd_sconv_shape *s,
+                                   const float *dy, float *dw, size_t o0, size_t o1);
+
 /* ---- other u8 layers ---- */
 
 /* Scratch bytes blurd_resize_bilinear_u8 needs for an output width. */
