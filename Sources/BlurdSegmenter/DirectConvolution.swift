@@ -35,11 +35,12 @@ final class DirectConvolution {
                 let job = DirectConvolutionJob(padded: padded.pointer, shape: shape, packed: packed.pointer,
                                                bias: bias == nil ? nil : b.baseAddress, accumulate: accumulate ? 1 : 0,
                                                output: output.plane(image, 0))
+                let height = input.h
                 if bands == 1 {
-                    job.run(rows: 0..<input.h)
+                    job.run(rows: 0..<height)
                 } else {
                     DispatchQueue.concurrentPerform(iterations: bands) { band in
-                        job.run(rows: band * input.h / bands..<(band + 1) * input.h / bands)
+                        job.run(rows: band * height / bands..<(band + 1) * height / bands)
                     }
                 }
             }
@@ -63,11 +64,12 @@ extension DirectConvolution {
             blurd_sconv3x3_pad(input.plane(image, 0), &shape, padded.pointer)
             let job = WeightGradientJob(padded: padded.pointer, shape: shape, gradOutput: gradOutput.plane(image, 0),
                                         weightGradient: weightGradient)
+            let channels = gradOutput.c
             if parts == 1 {
-                job.run(channels: 0..<gradOutput.c)
+                job.run(channels: 0..<channels)
             } else {
                 DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    job.run(channels: part * gradOutput.c / parts..<(part + 1) * gradOutput.c / parts)
+                    job.run(channels: part * channels / parts..<(part + 1) * channels / parts)
                 }
             }
         }
