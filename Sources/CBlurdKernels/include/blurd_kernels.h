@@ -90,6 +90,55 @@ size_t blurd_qconv_row_scratch_bytes(const blurd_qconv_shape *s);
 void blurd_qconv_rows(const uint8_t *padded, const blurd_qconv_shape *s, const blurd_qweights *w,
                       const blurd_requant *rq, size_t oy0, size_t oy1, void *scratch);
 
+/* ---- fp32 3x3 stride-1 convolution on planar (CHW) tensors, "same" padding ----
+   out[o][y][x] = init + sum over i, ky, kx of W[o][i][ky][kx] * in[i][y + (ky-1)d][x + (kx-1)d],
+   zero outside the image. A direct convolution (no im2col): output pixels along x in vectors,
+   a block of output channels in registers. Split like the u8 convolution so threads can share
+   one padded input and packed weights and each run a band of output rows. */
+
+typedef struct {
+    size_t cin, cout;  /* input and output channels */
+    size_t h, w;       /* input and output size */
+    size_t dil;        /* dilation, also the zero border */
+} blurd_sconv_shape;
+
+/* Floats of the padded input: cin * (h + 2d) * (w + 2d), plus slack the vector loads of the
+   last row may read (never used in a result). */
+size_t blurd_sconv3x3_padded_floats(const blurd_sconv_shape *s);
+
+/* Copies input [cin][h][w] into `padded` with a zero border of d (and zeroes the slack). */
+void blurd_sconv3x3_pad(const float *in, const blurd_sconv_shape *s, float *padded);
+
+/* Floats of the packed weights: cout rounded up to the output-channel block, times cin * 9. */
+size_t blurd_sconv3x3_packed_floats(const blurd_sconv_shape *s);
+
+/* Packs the weights of the convolution `s` describes. adjoint == 0: `w` is [cout][cin][3][3].
+   adjoint != 0: `w` is the weight [cin][cout][3][3] of the forward convolution whose input
+   gradient this one computes (dX = conv(dY, W transposed and flipped), same dilation): s->cin
+   is that layer's output channels, s->cout its input channels. */
+void blurd_sconv3x3_pack(const float *w, const blurd_sconv_shape *s, int adjoint, float *packed);
+
+/* Output rows [oy0, oy1) of out [cout][h][w]. Each output starts from out's current value when
+   `accumulate` is non-zero, else from bias[o] (0 when bias is NULL). */
+void blurd_sconv3x3_rows(const float *padded, const blurd_sconv_shape *s, const float *packed,
+                         const float *bias, int accumulate, float *out, size_t oy0, size_t oy1);
+
+/* The same on an explicit path (AVX-512 runs the AVX2 path); returns -1 if this CPU does not
+   support `isa`. The scalar path sums in the same order without FMA. */
+int blurd_sconv3x3_rows_isa(blurd_isa isa, const float *padded, const blurd_sconv_shape *s,
+                            const float *packed, const float *bias, int accumulate, float *out,
+                            size_t oy0, size_t oy1);
+
+/* Adds this convolution's weight gradient for output channels [o0, o1) (threads split them):
+   dw[o][i][ky][kx] += sum over y, x of dy[o][y][x] * in[i][y + (ky-1)d][x + (kx-1)d], from the
+   padded input (blurd_sconv3x3_pad) and dy [cout][h][w]; dw is [cout][cin][3][3]. */
+void blurd_sconv3x3_weight_grad(const float *padded, const blurd_sconv_shape *s, const float *dy,
+                                float *dw, size_t o0, size_t o1);
+
+/* The same on an explicit path; returns -1 if this CPU does not support `isa`. */
+int blurd_sconv3x3_weight_grad_isa(blurd_isa isa, const float *padded, const blurd_sconv_shape *s,
+                                   const float *dy, float *dw, size_t o0, size_t o1);
+
 /* ---- other u8 layers ---- */
 
 /* Scratch bytes blurd_resize_bilinear_u8 needs for an output width. */
