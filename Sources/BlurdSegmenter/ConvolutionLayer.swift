@@ -78,13 +78,7 @@ final class ConvolutionLayer: NetworkLayer {
                         let x = UnsafePointer(input.plane(image, group * cinG))
                         for top in Swift.stride(from: 0, to: g.outHeight, by: bandRows) {
                             let band = top..<min(g.outHeight, top + bandRows)
-                            let matrix: UnsafePointer<Float>
-                            if isPointwise {
-                                matrix = x
-                            } else {
-                                im2col(x, channels: cinG, geometry: g, rows: band, into: scratch.columns.pointer)
-                                matrix = UnsafePointer(scratch.columns.pointer)
-                            }
+                            let matrix = bandMatrix(x, channels: cinG, geometry: g, rows: band, scratch: scratch)
                             let bandColumns = band.count * g.outWidth
                             sgemm(transposeA: false, transposeB: false, m: coutG, n: bandColumns, k: rows,
                                   a: w.baseAddress! + group * coutG * rows, lda: rows, b: matrix, ldb: bandColumns,
@@ -134,13 +128,7 @@ final class ConvolutionLayer: NetworkLayer {
                             let band = top..<min(g.outHeight, top + bandRows)
                             let bandColumns = band.count * g.outWidth
                             let dy = UnsafePointer(gradOutput.plane(image, group * coutG) + top * g.outWidth)
-                            let matrix: UnsafePointer<Float>
-                            if isPointwise {
-                                matrix = x
-                            } else {
-                                im2col(x, channels: cinG, geometry: g, rows: band, into: scratch.columns.pointer)
-                                matrix = UnsafePointer(scratch.columns.pointer)
-                            }
+                            let matrix = bandMatrix(x, channels: cinG, geometry: g, rows: band, scratch: scratch)
                             // dW_g += dY_g · colsᵀ
                             sgemm(transposeA: false, transposeB: true, m: coutG, n: rows, k: bandColumns,
                                   a: dy, lda: columns, b: matrix, ldb: bandColumns,
@@ -180,6 +168,15 @@ final class ConvolutionLayer: NetworkLayer {
     }
 
     /// Output rows per im2col band: all of them for pointwise convolutions (no im2col).
+    /// The im2col matrix of output rows `band` (the input itself for a pointwise conv, whose
+    /// matrix it already is).
+    private func bandMatrix(_ x: UnsafePointer<Float>, channels: Int, geometry g: WindowGeometry, rows band: Range<Int>,
+                            scratch: ConvolutionScratch) -> UnsafePointer<Float> {
+        guard !isPointwise else { return x }
+        im2col(x, channels: channels, geometry: g, rows: band, into: scratch.columns.pointer)
+        return UnsafePointer(scratch.columns.pointer)
+    }
+
     private func rowsPerBand(_ g: WindowGeometry, rows: Int) -> Int {
         isPointwise ? g.outHeight : max(1, min(g.outHeight, Self.bandFloats / (rows * g.outWidth)))
     }

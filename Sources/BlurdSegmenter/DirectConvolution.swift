@@ -35,14 +35,7 @@ final class DirectConvolution {
                 let job = DirectConvolutionJob(padded: padded.pointer, shape: shape, packed: packed.pointer,
                                                bias: bias == nil ? nil : b.baseAddress, accumulate: accumulate ? 1 : 0,
                                                output: output.plane(image, 0))
-                let height = input.h
-                if bands == 1 {
-                    job.run(rows: 0..<height)
-                } else {
-                    DispatchQueue.concurrentPerform(iterations: bands) { band in
-                        job.run(rows: band * height / bands..<(band + 1) * height / bands)
-                    }
-                }
+                inSlices(of: input.h, parts: bands) { job.run(rows: $0) }
             }
         }
     }
@@ -64,16 +57,16 @@ extension DirectConvolution {
             blurd_sconv3x3_pad(input.plane(image, 0), &shape, padded.pointer)
             let job = WeightGradientJob(padded: padded.pointer, shape: shape, gradOutput: gradOutput.plane(image, 0),
                                         weightGradient: weightGradient)
-            let channels = gradOutput.c
-            if parts == 1 {
-                job.run(channels: 0..<channels)
-            } else {
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    job.run(channels: part * channels / parts..<(part + 1) * channels / parts)
-                }
-            }
+            inSlices(of: gradOutput.c, parts: parts) { job.run(channels: $0) }
         }
     }
+}
+
+/// Runs `slice` on `parts` consecutive, near-equal slices of 0..<count, concurrently when there
+/// are several.
+private func inSlices(of count: Int, parts: Int, _ slice: @Sendable (Range<Int>) -> Void) {
+    guard parts > 1 else { return slice(0..<count) }
+    DispatchQueue.concurrentPerform(iterations: parts) { part in slice(part * count / parts..<(part + 1) * count / parts) }
 }
 
 /// One image of a direct convolution, handed to its row bands.
